@@ -1,0 +1,218 @@
+// One connection's input and output: reading and pacing lines, flushing coalesced output,
+// and the orderly close (flush, shut the write side, linger) or the immediate one (kill).
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "bin/chat_server/log.h"
+#include "bin/chat_server/server.h"
+
+namespace chat_server {
+namespace {
+constexpr auto kCloseDeadline = std::chrono::seconds(2);
+}
+
+void Server::read_ready(Connection& c) {
+  ssize_t n;
+  do {
+    n = read(c.fd, read_buffer_.data(), read_buffer_.size());
+  } while (n < 0 && errno == EINTR);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+  if (n <= 0) {
+    input_ended(c, n == 0 ? "EOF" : "reset");
+    return;
+  }
+  c.framer.feed(std::string_view(read_buffer_.data(), static_cast<std::size_t>(n)),
+                [this, &c](reactor::Frame f, std::string_view line) { return take_frame(c, f, line); });
+  if (c.framer.blocked()) arm_resume(c);
+  update_interest(c);
+}
+
+bool Server::take_frame(Connection& c, reactor::Frame frame, std::string_view line) {
+  if (c.phase != Phase::Open) return false;  // closing: what follows is never read
+  auto id = static_cast<chat::ClientId>(c.fd);
+  if (frame == reactor::Frame::Overlong) {
+    handle_outcome(c, service_.on_overlong(id, c.session));
+    return c.phase == Phase::Open;
+  }
+  // Flood control: without a token the line waits in the framer and reading pauses.
+  if (!c.bucket.try_take(reactor::Clock::now())) return false;
+  handle_outcome(c, service_.on_line(id, c.session, line));
+  return c.phase == Phase::Open;
+}
+
+void Server::arm_resume(Connection& c) {
+  if (c.resume_timer || c.phase != Phase::Open) return;
+  int fd = c.fd;
+  c.resume_timer = loop_->add_timer(c.bucket.wait_for_token(reactor::Clock::now()), [this, fd] {
+    Connection* c = find(fd);
+    if (!c) return;
+    c->resume_timer = {};
+    refresh_stamp();
+    bool drained = c->framer.resume(
+        [this, c](reactor::Frame f, std::string_view line) { return take_frame(*c, f, line); });
+    if (!drained) {
+      arm_resume(*c);
+    } else if (c->read_ended) {
+      finish_input(*c);
+    }
+    update_interest(*c);
+  });
+}
+
+void Server::handle_outcome(Connection& c, chat::Outcome outcome) {
+  switch (outcome) {
+    case chat::Outcome::None: return;
+    case chat::Outcome::PasswordAccepted: log_line("auth ok " + who(c)); return;
+    case chat::Outcome::PasswordRejected:
+      log_line("auth failed " + who(c));
+      if (throttle_.record_failure(c.peer.ip, reactor::Clock::now()))
+        log_line("locking out " + c.peer.ip + " after repeated wrong passwords");
+      close_after_flush(c, "wrong password");
+      return;
+    case chat::Outcome::NameAccepted:
+      loop_->cancel_timer(c.auth_timer);
+      log_line("name " + who(c));
+      return;
+    case chat::Outcome::NameRefused: log_line("name refused " + who(c)); return;
+    case chat::Outcome::Quit: close_after_flush(c, "quit"); return;
+    case chat::Outcome::TooLongBeforeChat: close_after_flush(c, "line too long"); return;
+  }
+}
+
+void Server::input_ended(Connection& c, std::string_view reason) {
+  c.read_ended = true;
+  c.close_reason = std::string(reason);
+  if (c.framer.blocked()) {
+    update_interest(c);  // paced lines still wait in the framer; the resume timer finishes
+    return;
+  }
+  finish_input(c);
+}
+
+void Server::finish_input(Connection& c) {
+  if (c.phase != Phase::Open) return;
+  // Every line the peer sent has been processed: now the others may hear it is gone.
+  service_.on_disconnect(static_cast<chat::ClientId>(c.fd), c.session, chat::Departure::Lost);
+  std::string reason = c.close_reason;
+  close_after_flush(c, reason);
+}
+
+void Server::peer_vanished(Connection& c) {
+  // Hang-up while we are not reading: both directions are gone. Nothing can be written any
+  // more, and level-triggered hang-ups would fire forever, so stop watching; lines still
+  // waiting for flood control are processed by the resume timer.
+  c.output_broken = true;
+  c.out.clear();
+  if (c.phase == Phase::Open && c.framer.blocked()) {
+    c.read_ended = true;
+    if (c.close_reason.empty()) c.close_reason = "reset";
+    loop_->unwatch(c.fd);
+    c.watched = false;
+    return;
+  }
+  kill(c, c.close_reason.empty() ? "reset" : c.close_reason, chat::Departure::Lost);
+}
+
+void Server::deliver(chat::ClientId to, const reactor::PayloadRef& line) {
+  Connection* c = find(static_cast<int>(to));
+  if (!c || c->phase != Phase::Open || c->output_broken) return;
+  c->out.push(line);
+  if (c->out.bytes() > options_.max_queue) {
+    kill(*c, "too slow", chat::Departure::TooSlow);
+    return;
+  }
+  schedule_flush(*c);
+}
+
+void Server::schedule_flush(Connection& c) {
+  if (c.flush_scheduled || c.phase == Phase::Dead) return;
+  c.flush_scheduled = true;
+  flush_list_.push_back(&c);
+}
+
+void Server::flush(Connection& c) {
+  if (c.output_broken) {
+    if (c.phase != Phase::Open) kill(c, c.close_reason, chat::Departure::Silent);
+    return;
+  }
+  switch (c.out.flush_to(c.fd)) {
+    case reactor::FlushResult::Drained:
+      c.write_blocked = false;
+      if (c.phase == Phase::Closing) {
+        begin_linger(c);
+        return;
+      }
+      break;
+    case reactor::FlushResult::Pending: c.write_blocked = true; break;
+    case reactor::FlushResult::Failed:
+      c.out.clear();
+      c.output_broken = true;
+      c.write_blocked = false;
+      if (c.phase == Phase::Open && c.framer.blocked()) break;  // its paced lines still count
+      kill(c, c.phase == Phase::Open ? "reset" : c.close_reason,
+           c.phase == Phase::Open ? chat::Departure::Lost : chat::Departure::Silent);
+      return;
+  }
+  if (!c.watched && c.write_blocked) {
+    c.out.clear();
+    c.output_broken = true;
+  }
+  update_interest(c);
+}
+
+void Server::close_after_flush(Connection& c, std::string_view reason) {
+  if (c.phase != Phase::Open) return;
+  c.phase = Phase::Closing;
+  c.close_reason = std::string(reason);
+  loop_->cancel_timer(c.auth_timer);
+  loop_->cancel_timer(c.resume_timer);
+  int fd = c.fd;
+  c.close_timer = loop_->add_timer(kCloseDeadline, [this, fd] {
+    Connection* c = find(fd);
+    if (!c) return;
+    c->close_timer = {};
+    kill(*c, c->close_reason, chat::Departure::Silent);
+  });
+  schedule_flush(c);
+  update_interest(c);
+}
+
+void Server::begin_linger(Connection& c) {
+  shutdown(c.fd, SHUT_WR);
+  c.phase = Phase::Lingering;
+  if (c.read_ended || !c.watched) {
+    kill(c, c.close_reason, chat::Departure::Silent);
+    return;
+  }
+  update_interest(c);
+}
+
+void Server::linger_read(Connection& c) {
+  ssize_t n;
+  do {
+    n = read(c.fd, read_buffer_.data(), read_buffer_.size());
+  } while (n < 0 && errno == EINTR);
+  if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))) return;
+  kill(c, c.close_reason, chat::Departure::Silent);
+}
+
+void Server::kill(Connection& c, std::string_view reason, chat::Departure departure) {
+  if (c.phase == Phase::Dead) return;
+  c.phase = Phase::Dead;
+  c.close_reason = std::string(reason);
+  c.out.clear();
+  dead_list_.emplace_back(&c, departure);
+}
+
+void Server::update_interest(Connection& c) {
+  if (c.phase == Phase::Dead || !c.watched) return;
+  std::uint8_t want = 0;
+  bool reading = (c.phase == Phase::Open && !c.read_ended && !c.framer.blocked()) || c.phase == Phase::Lingering;
+  if (reading) want |= reactor::kReadable;
+  if (c.write_blocked && !c.output_broken) want |= reactor::kWritable;
+  loop_->set_interest(c.fd, want);
+}
+
+}  // namespace chat_server

@@ -1,0 +1,74 @@
+// Server: wires the reactor (sockets, readiness, timers) to the protocol (ChatService, Room).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "bin/chat_server/connection.h"
+#include "bin/chat_server/options.h"
+#include "protocol/auth_throttle.h"
+#include "protocol/chat_service.h"
+#include "reactor/descriptor_reserve.h"
+#include "reactor/event_loop.h"
+
+namespace chat_server {
+
+class Server final : public reactor::IoHandler, public chat::Transport {
+ public:
+  explicit Server(const Options& options);
+  ~Server() override;
+
+  // Binds, then runs until SIGINT/SIGTERM. Returns the process exit status.
+  int run();
+
+  // chat::Transport
+  void deliver(chat::ClientId to, const reactor::PayloadRef& line) override;
+  // reactor::IoHandler: the listener and every client socket.
+  void on_io(int fd, std::uint8_t events) override;
+
+ private:
+  Connection* find(int fd) const;
+  void accept_ready();
+  void refuse(int fd, const reactor::PeerAddress& peer, std::string_view line, std::string_view why);
+  void pause_accepting();
+  void open_connection(int fd, reactor::PeerAddress peer);
+  void read_ready(Connection& c);
+  void linger_read(Connection& c);
+  void process_lines(Connection& c);
+  bool take_frame(Connection& c, reactor::Frame frame, std::string_view line);
+  void handle_outcome(Connection& c, chat::Outcome outcome);
+  void input_ended(Connection& c, std::string_view reason);
+  void finish_input(Connection& c);
+  void peer_vanished(Connection& c);
+  void arm_resume(Connection& c);
+  void schedule_flush(Connection& c);
+  void flush(Connection& c);
+  void close_after_flush(Connection& c, std::string_view reason);
+  void begin_linger(Connection& c);
+  void kill(Connection& c, std::string_view reason, chat::Departure departure);
+  void update_interest(Connection& c);
+  void before_sleep();
+  void cull();
+  void begin_shutdown(int signo);
+  void refresh_stamp();
+  std::string who(const Connection& c) const;
+
+  Options options_;
+  std::unique_ptr<reactor::EventLoop> loop_;
+  chat::Room room_;
+  chat::ChatService service_;
+  chat::AuthThrottle throttle_;
+  reactor::DescriptorReserve reserve_;
+  std::vector<std::unique_ptr<Connection>> connections_;  // by descriptor
+  std::vector<Connection*> flush_list_;
+  std::vector<std::pair<Connection*, chat::Departure>> dead_list_;
+  std::vector<char> read_buffer_;
+  std::size_t open_count_ = 0;
+  std::size_t max_clients_ = 0;
+  int listen_fd_ = -1;
+  std::int64_t stamp_second_ = -1;
+  bool shutting_down_ = false;
+  reactor::TimerId accept_retry_timer_;
+};
+
+}  // namespace chat_server

@@ -1,0 +1,31 @@
+// Session: where one client is in the login state machine (PROTOCOL.md "States").
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace chat {
+
+enum class State {
+  AwaitPassword,
+  AwaitName,
+  Chatting,
+  Gone,  // said @sair, failed the password or was refused: no more lines are taken
+};
+
+inline std::string_view to_string(State s) {
+  switch (s) {
+    case State::AwaitPassword: return "AWAIT_PASSWORD";
+    case State::AwaitName: return "AWAIT_NAME";
+    case State::Chatting: return "CHATTING";
+    case State::Gone: return "GONE";
+  }
+  return "?";
+}
+
+struct Session {
+  State state = State::AwaitPassword;
+  std::string name;  // set on entering Chatting
+};
+
+}  // namespace chat

@@ -1,0 +1,55 @@
+// TokenBucket: `rate` tokens per second up to `burst`, full at the first take. Used to pace
+// how fast a connection's lines are processed; callers pause reading rather than drop input.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+
+#include "reactor/timer_queue.h"
+
+namespace reactor {
+
+class TokenBucket {
+ public:
+  TokenBucket() = default;
+  TokenBucket(double rate, double burst) : rate_(rate), burst_(burst) {}
+
+  bool unlimited() const { return rate_ <= 0; }
+
+  // Takes one token if there is one.
+  bool try_take(Clock::time_point now) {
+    if (unlimited()) return true;
+    refill(now);
+    if (tokens_ < 1.0) return false;
+    tokens_ -= 1.0;
+    return true;
+  }
+
+  // How long until a token is available (zero if one is).
+  Clock::duration wait_for_token(Clock::time_point now) {
+    if (unlimited()) return Clock::duration::zero();
+    refill(now);
+    if (tokens_ >= 1.0) return Clock::duration::zero();
+    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>((1.0 - tokens_) / rate_));
+  }
+
+ private:
+  void refill(Clock::time_point now) {
+    if (!started_) {
+      started_ = true;
+      tokens_ = burst_;
+    } else {
+      std::chrono::duration<double> elapsed = now - last_;
+      tokens_ = std::min(burst_, tokens_ + elapsed.count() * rate_);
+    }
+    last_ = now;
+  }
+
+  double rate_ = 0;
+  double burst_ = 0;
+  double tokens_ = 0;
+  Clock::time_point last_{};
+  bool started_ = false;
+};
+
+}  // namespace reactor
