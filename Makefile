@@ -18,7 +18,7 @@ build: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 	@mkdir -p build/bin && ln -sf ../release/bin/chat-server build/bin/chat-server
 
-run: build
+run: deps build
 	./$(BUILD)/bin/chat-server --port $(PORT)
 
 test: deps build
