@@ -83,6 +83,63 @@ int listen_tcp(const std::string& host, std::uint16_t port, int backlog, std::st
   return fd;
 }
 
+int connect_tcp(const std::string& host, std::uint16_t port, const std::string& source_ip, std::string& error) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  std::string service = std::to_string(port);
+  if (int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &found)) {
+    error = "cannot resolve " + host + ": " + gai_strerror(rc);
+    return -1;
+  }
+  int fd = -1;
+  int last_errno = 0;
+  for (addrinfo* ai = found; ai; ai = ai->ai_next) {
+    fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+    if (fd < 0) {
+      last_errno = errno;
+      continue;
+    }
+    bool ok = set_nonblocking_cloexec(fd);
+    if (ok && !source_ip.empty()) {
+      addrinfo* src = nullptr;
+      addrinfo src_hints{};
+      src_hints.ai_family = ai->ai_family;
+      src_hints.ai_socktype = SOCK_STREAM;
+      src_hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+      ok = getaddrinfo(source_ip.c_str(), nullptr, &src_hints, &src) == 0;
+      if (ok) {
+        ok = bind(fd, src->ai_addr, src->ai_addrlen) == 0;
+        freeaddrinfo(src);
+      } else {
+        errno = EADDRNOTAVAIL;
+      }
+    }
+    if (ok) {
+      int rc;
+      do {
+        rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
+      } while (rc != 0 && errno == EINTR);
+      if (rc == 0 || errno == EINPROGRESS) break;
+    }
+    last_errno = errno;
+    close(fd);
+    fd = -1;
+  }
+  freeaddrinfo(found);
+  if (fd < 0) error = "cannot connect to " + host + ":" + service + ": " + std::strerror(last_errno);
+  return fd;
+}
+
+int connect_result(int fd) {
+  int err = 0;
+  socklen_t len = sizeof err;
+  if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return errno;
+  return err;
+}
+
 std::uint16_t local_port(int fd) {
   sockaddr_storage ss{};
   socklen_t len = sizeof ss;

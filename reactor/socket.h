@@ -16,6 +16,13 @@ struct PeerAddress {
 // Returns the descriptor, or -1 with `error` set to a message naming the address.
 int listen_tcp(const std::string& host, std::uint16_t port, int backlog, std::string& error);
 
+// Starts a non-blocking TCP connection to host:port, optionally from `source_ip` (to spread
+// load tests over 127.0.0.x). Returns the descriptor (the connection may still be in
+// progress: wait for writability, then check connect_result()), or -1 with `error` set.
+int connect_tcp(const std::string& host, std::uint16_t port, const std::string& source_ip, std::string& error);
+// 0 when a non-blocking connect succeeded, else its errno.
+int connect_result(int fd);
+
 // The port a bound socket actually got.
 std::uint16_t local_port(int fd);
 

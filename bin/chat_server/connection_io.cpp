@@ -112,7 +112,8 @@ void Server::peer_vanished(Connection& c) {
     c.watched = false;
     return;
   }
-  kill(c, c.close_reason.empty() ? "reset" : c.close_reason, chat::Departure::Lost);
+  kill(c, c.close_reason.empty() ? "reset" : c.close_reason,
+       c.phase == Phase::Open ? chat::Departure::Lost : chat::Departure::Silent);
 }
 
 void Server::deliver(chat::ClientId to, const reactor::PayloadRef& line) {
@@ -182,6 +183,13 @@ void Server::close_after_flush(Connection& c, std::string_view reason) {
 void Server::begin_linger(Connection& c) {
   shutdown(c.fd, SHUT_WR);
   c.phase = Phase::Lingering;
+  if (shutting_down_) {
+    // No time to wait for the peer: drop what it sent so close() still ends with FIN.
+    while (read(c.fd, read_buffer_.data(), read_buffer_.size()) > 0) {
+    }
+    kill(c, c.close_reason, chat::Departure::Silent);
+    return;
+  }
   if (c.read_ended || !c.watched) {
     kill(c, c.close_reason, chat::Departure::Silent);
     return;
