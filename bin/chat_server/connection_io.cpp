@@ -121,8 +121,13 @@ void Server::deliver(chat::ClientId to, const reactor::PayloadRef& line) {
   if (!c || c->phase != Phase::Open || c->output_broken) return;
   c->out.push(line);
   if (c->out.bytes() > options_.max_queue) {
-    kill(*c, "too slow", chat::Departure::TooSlow);
-    return;
+    // The limit is on what the kernel has not accepted: offer it the queue before judging.
+    flush(*c);
+    if (c->phase != Phase::Open) return;
+    if (c->out.bytes() > options_.max_queue) {
+      kill(*c, "too slow", chat::Departure::TooSlow);
+      return;
+    }
   }
   schedule_flush(*c);
 }

@@ -1,0 +1,154 @@
+// Flood control: lines beyond --rate/--burst are delayed, never dropped, and delay nobody else.
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "harness.h"
+
+using namespace harness;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+ServerConfig with_args(std::vector<std::string> args) {
+  ServerConfig config;
+  config.args = std::move(args);
+  return config;
+}
+
+std::string numbered(int i) { return "line " + std::string(i < 10 ? "0" : "") + std::to_string(i); }
+
+double seconds_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+}  // namespace
+
+TEST(LimitsFlood, BurstBeyondTheRateIsDelayedNotDropped) {
+  Server server(with_args({"--rate", "5", "--burst", "5"}));
+  Client alice(server.port()), bob(server.port()), carol(server.port());
+  alice.login("alice");
+  bob.login("bob");
+  carol.login("carol");
+  bob.sync();  // bob has seen carol join: from here on he reads only what follows
+
+  std::string burst;
+  for (int i = 1; i <= 20; ++i) burst += numbered(i) + "\n";
+  alice.send_raw(burst);
+
+  // bob gets all 20 in order. carol speaks while alice is being paced: her line is not
+  // queued behind alice's, so it reaches bob before alice's last line.
+  bob.expect_next("<alice> " + numbered(1));
+  const auto t_first = Clock::now();
+  carol.send_line("not delayed by alice");
+  int next = 2;
+  int carol_before = -1;
+  Clock::time_point t_last = t_first;
+  while (next <= 20) {
+    auto line = bob.read_line();
+    ASSERT_TRUE(line) << "bob got only " << next - 1 << " of alice's 20 lines";
+    std::string_view body = strip_timestamp(*line);
+    if (body == "<carol> not delayed by alice") {
+      carol_before = next;
+      continue;
+    }
+    ASSERT_EQ(body, "<alice> " + numbered(next));
+    ++next;
+    t_last = Clock::now();
+  }
+  if (carol_before < 0) bob.expect_next("<carol> not delayed by alice");
+  EXPECT_GT(carol_before, 0) << "carol's line reached bob only after all of alice's paced lines";
+
+  // 15 lines beyond the burst at 5/s take at least 3 s; 80% of it as a robust lower bound.
+  EXPECT_GE(seconds_between(t_first, t_last), (20.0 - 5.0) / 5.0 * 0.8);
+
+  // alice was paced, not disconnected: her own @usuarios comes back after her lines.
+  auto before = alice.sync();
+  bool heard_carol = false;
+  for (const auto& l : before) heard_carol |= strip_timestamp(l) == "<carol> not delayed by alice";
+  EXPECT_TRUE(heard_carol);
+  EXPECT_TRUE(bob.sync().empty());
+  EXPECT_EQ(server.log().find("disconnect"), std::string::npos) << server.log();
+}
+
+TEST(LimitsFlood, PacedLinesAreDeliveredEvenWhenTheSenderClosesRightAway) {
+  Server server(with_args({"--rate", "5", "--burst", "5"}));
+  Client alice(server.port()), bob(server.port());
+  alice.login("alice");
+  bob.login("bob");
+  std::string burst;
+  for (int i = 1; i <= 12; ++i) burst += numbered(i) + "\n";
+  alice.send_raw(burst);
+  alice.shutdown_write();
+  for (int i = 1; i <= 12; ++i) {
+    auto line = bob.read_line();
+    ASSERT_TRUE(line) << "bob got only " << i - 1 << " of 12";
+    EXPECT_EQ(strip_timestamp(*line), "<alice> " + numbered(i));
+  }
+  // Only after her last line is alice reported gone.
+  EXPECT_EQ(strip_timestamp(bob.expect_next("alice disconnected")), "* alice disconnected");
+}
+
+TEST(LimitsFlood, PacedLinesAreDeliveredEvenWhenTheSenderResetsTheConnection) {
+  // The lines reached the server before the reset; pacing only delays them.
+  Server server(with_args({"--rate", "5", "--burst", "5"}));
+  Client alice(server.port()), bob(server.port());
+  alice.login("alice");
+  bob.login("bob");
+  alice.expect("* bob joined the chat");
+  std::string burst;
+  for (int i = 1; i <= 12; ++i) burst += numbered(i) + "\n";
+  alice.send_raw(burst);
+  bob.expect_next("<alice> " + numbered(1));  // the server has read the burst
+  linger abort{1, 0};
+  setsockopt(alice.fd(), SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+  alice.close();  // RST
+  for (int i = 2; i <= 12; ++i) {
+    auto line = bob.read_line();
+    ASSERT_TRUE(line) << "bob got only " << i - 1 << " of 12";
+    EXPECT_EQ(strip_timestamp(*line), "<alice> " + numbered(i));
+  }
+  EXPECT_EQ(strip_timestamp(bob.expect_next("alice disconnected")), "* alice disconnected");
+}
+
+TEST(LimitsFlood, RateZeroTurnsPacingOff) {
+  // 1000 lines at once: with any pacing in force (the default 20/s would need ~47 s) they
+  // could not all arrive within the generous deadline.
+  Server server(with_args({"--rate", "0"}));
+  Client alice(server.port()), bob(server.port());
+  alice.login("alice");
+  bob.login("bob");
+  std::string burst;
+  for (int i = 0; i < 1000; ++i) burst += "fast " + std::to_string(i) + "\n";
+  const auto until = Clock::now() + kDeadline;
+  alice.send_raw(burst);
+  for (int i = 0; i < 1000; ++i) {
+    auto left = std::chrono::duration_cast<Duration>(until - Clock::now());
+    auto line = bob.read_line(left.count() > 0 ? left : Duration(0));
+    ASSERT_TRUE(line) << "only " << i << " of 1000 lines arrived within " << kDeadline.count() << " ms";
+    ASSERT_EQ(strip_timestamp(*line), "<alice> fast " + std::to_string(i));
+  }
+}
+
+TEST(LimitsFlood, DefaultsPaceBeyondABurstOfFifty) {
+  // Default --rate 20 --burst 50: 70 lines at once; the 20 beyond the burst take >= 1 s.
+  Server server;
+  Client alice(server.port()), bob(server.port());
+  alice.login("alice");
+  bob.login("bob");
+  std::string burst;
+  for (int i = 0; i < 70; ++i) burst += "d " + std::to_string(i) + "\n";
+  alice.send_raw(burst);
+  Clock::time_point t_first{}, t_last{};
+  for (int i = 0; i < 70; ++i) {
+    auto line = bob.read_line();
+    ASSERT_TRUE(line) << "bob got only " << i << " of 70";
+    ASSERT_EQ(strip_timestamp(*line), "<alice> d " + std::to_string(i));
+    (i == 0 ? t_first : t_last) = Clock::now();
+  }
+  EXPECT_GE(seconds_between(t_first, t_last), (70.0 - 50.0) / 20.0 * 0.8);
+}
