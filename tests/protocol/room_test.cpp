@@ -1,0 +1,263 @@
+// Room: membership, case-insensitive names, sorted listing and who receives each line.
+#include "protocol/room.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "protocol/format.h"
+
+using chat::ClientId;
+using chat::Room;
+using reactor::PayloadRef;
+
+namespace {
+
+struct RecordingTransport : chat::Transport {
+  std::vector<std::pair<ClientId, PayloadRef>> sent;
+  void deliver(ClientId to, const PayloadRef& line) override { sent.emplace_back(to, line); }
+
+  std::vector<ClientId> recipients() const {
+    std::vector<ClientId> out;
+    for (const auto& [id, line] : sent) out.push_back(id);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+};
+
+std::vector<std::string> as_strings(const std::vector<std::string_view>& v) { return {v.begin(), v.end()}; }
+
+class RoomTest : public ::testing::Test {
+ protected:
+  RecordingTransport transport;
+  Room room{transport};
+};
+
+}  // namespace
+
+TEST_F(RoomTest, StartsEmpty) {
+  EXPECT_EQ(room.size(), 0u);
+  EXPECT_TRUE(room.names().empty());
+  EXPECT_FALSE(room.contains(1));
+  EXPECT_FALSE(room.find("alice").has_value());
+  EXPECT_EQ(room.name_of(1), "");
+}
+
+TEST_F(RoomTest, JoinAddsMember) {
+  EXPECT_TRUE(room.join(7, "Alice"));
+  EXPECT_EQ(room.size(), 1u);
+  EXPECT_TRUE(room.contains(7));
+  EXPECT_EQ(room.name_of(7), "Alice");  // as chosen, case preserved
+  ASSERT_TRUE(room.find("Alice").has_value());
+  EXPECT_EQ(*room.find("Alice"), 7u);
+}
+
+TEST_F(RoomTest, FindIgnoresCase) {
+  ASSERT_TRUE(room.join(1, "Alice"));
+  EXPECT_EQ(room.find("alice"), std::optional<ClientId>(1));
+  EXPECT_EQ(room.find("ALICE"), std::optional<ClientId>(1));
+  EXPECT_EQ(room.find("aLiCe"), std::optional<ClientId>(1));
+  EXPECT_FALSE(room.find("alic").has_value());
+  EXPECT_FALSE(room.find("alice_").has_value());
+  EXPECT_FALSE(room.find("").has_value());
+}
+
+TEST_F(RoomTest, NameTakenIgnoringCase) {
+  ASSERT_TRUE(room.join(1, "bob"));
+  EXPECT_FALSE(room.join(2, "bob"));
+  EXPECT_FALSE(room.join(2, "BOB"));
+  EXPECT_FALSE(room.join(2, "Bob"));
+  EXPECT_FALSE(room.contains(2));
+  EXPECT_EQ(room.size(), 1u);
+  EXPECT_EQ(room.name_of(1), "bob");
+  EXPECT_TRUE(room.join(2, "bob2"));
+}
+
+TEST_F(RoomTest, SameIdCannotJoinTwice) {
+  ASSERT_TRUE(room.join(1, "alice"));
+  EXPECT_FALSE(room.join(1, "other"));
+  EXPECT_EQ(room.size(), 1u);
+  EXPECT_EQ(room.name_of(1), "alice");
+  EXPECT_FALSE(room.find("other").has_value());
+}
+
+TEST_F(RoomTest, LeaveRemovesMemberAndFreesName) {
+  ASSERT_TRUE(room.join(1, "alice"));
+  ASSERT_TRUE(room.join(2, "bob"));
+  room.leave(1);
+  EXPECT_FALSE(room.contains(1));
+  EXPECT_EQ(room.size(), 1u);
+  EXPECT_FALSE(room.find("alice").has_value());
+  EXPECT_EQ(room.name_of(1), "");
+  EXPECT_TRUE(room.join(3, "ALICE"));  // the name is free again, in any case
+  EXPECT_EQ(room.find("alice"), std::optional<ClientId>(3));
+}
+
+TEST_F(RoomTest, LeaveOfUnknownIdIsNoOp) {
+  ASSERT_TRUE(room.join(1, "alice"));
+  room.leave(99);
+  room.leave(99);
+  EXPECT_EQ(room.size(), 1u);
+  EXPECT_TRUE(room.contains(1));
+  EXPECT_EQ(room.find("alice"), std::optional<ClientId>(1));
+}
+
+TEST_F(RoomTest, LeaveTwiceIsNoOp) {
+  ASSERT_TRUE(room.join(1, "alice"));
+  ASSERT_TRUE(room.join(2, "bob"));
+  room.leave(1);
+  room.leave(1);
+  EXPECT_EQ(room.size(), 1u);
+  EXPECT_EQ(room.find("bob"), std::optional<ClientId>(2));
+}
+
+TEST_F(RoomTest, IdCanRejoinAfterLeaving) {
+  ASSERT_TRUE(room.join(1, "alice"));
+  room.leave(1);
+  EXPECT_TRUE(room.join(1, "alice2"));
+  EXPECT_EQ(room.name_of(1), "alice2");
+}
+
+TEST_F(RoomTest, NamesSortedIgnoringCase) {
+  ASSERT_TRUE(room.join(1, "carol"));
+  ASSERT_TRUE(room.join(2, "Bob"));
+  ASSERT_TRUE(room.join(3, "alice"));
+  ASSERT_TRUE(room.join(4, "Dave"));
+  ASSERT_TRUE(room.join(5, "ALBERT"));
+  EXPECT_EQ(as_strings(room.names()), (std::vector<std::string>{"ALBERT", "alice", "Bob", "carol", "Dave"}));
+}
+
+TEST_F(RoomTest, NamesRespectLimit) {
+  ASSERT_TRUE(room.join(1, "d"));
+  ASSERT_TRUE(room.join(2, "C"));
+  ASSERT_TRUE(room.join(3, "b"));
+  ASSERT_TRUE(room.join(4, "A"));
+  EXPECT_EQ(as_strings(room.names(2)), (std::vector<std::string>{"A", "b"}));
+  EXPECT_TRUE(room.names(0).empty());
+  EXPECT_EQ(room.names(4).size(), 4u);
+  EXPECT_EQ(room.names(100).size(), 4u);
+}
+
+TEST_F(RoomTest, NamesUpdateAfterLeave) {
+  ASSERT_TRUE(room.join(1, "alice"));
+  ASSERT_TRUE(room.join(2, "bob"));
+  ASSERT_TRUE(room.join(3, "carol"));
+  room.leave(2);
+  EXPECT_EQ(as_strings(room.names()), (std::vector<std::string>{"alice", "carol"}));
+}
+
+TEST_F(RoomTest, BroadcastExcludesSender) {
+  ASSERT_TRUE(room.join(1, "alice"));
+  ASSERT_TRUE(room.join(2, "bob"));
+  ASSERT_TRUE(room.join(3, "carol"));
+  room.broadcast(PayloadRef::copy_of("hi\n"), ClientId{2});
+  EXPECT_EQ(transport.recipients(), (std::vector<ClientId>{1, 3}));
+  for (const auto& [id, line] : transport.sent) EXPECT_EQ(line.view(), "hi\n");
+}
+
+TEST_F(RoomTest, BroadcastWithoutExceptionReachesEveryone) {
+  ASSERT_TRUE(room.join(1, "alice"));
+  ASSERT_TRUE(room.join(2, "bob"));
+  room.broadcast(PayloadRef::copy_of("notice\n"), std::nullopt);
+  EXPECT_EQ(transport.recipients(), (std::vector<ClientId>{1, 2}));
+}
+
+TEST_F(RoomTest, BroadcastExceptingNonMemberReachesEveryone) {
+  ASSERT_TRUE(room.join(1, "alice"));
+  ASSERT_TRUE(room.join(2, "bob"));
+  room.broadcast(PayloadRef::copy_of("x\n"), ClientId{42});
+  EXPECT_EQ(transport.recipients(), (std::vector<ClientId>{1, 2}));
+}
+
+TEST_F(RoomTest, BroadcastToEmptyRoomSendsNothing) {
+  room.broadcast(PayloadRef::copy_of("x\n"), std::nullopt);
+  EXPECT_TRUE(transport.sent.empty());
+}
+
+TEST_F(RoomTest, BroadcastSharesOnePayload) {
+  ASSERT_TRUE(room.join(1, "alice"));
+  ASSERT_TRUE(room.join(2, "bob"));
+  ASSERT_TRUE(room.join(3, "carol"));
+  PayloadRef line = PayloadRef::copy_of("shared\n");
+  room.broadcast(line, std::nullopt);
+  ASSERT_EQ(transport.sent.size(), 3u);
+  for (const auto& [id, p] : transport.sent) EXPECT_EQ(p.data(), line.data());  // no copies
+  EXPECT_EQ(line.use_count(), 4u);
+}
+
+TEST_F(RoomTest, BroadcastDoesNotReachLeftMembers) {
+  ASSERT_TRUE(room.join(1, "alice"));
+  ASSERT_TRUE(room.join(2, "bob"));
+  ASSERT_TRUE(room.join(3, "carol"));
+  room.leave(1);
+  room.broadcast(PayloadRef::copy_of("x\n"), std::nullopt);
+  EXPECT_EQ(transport.recipients(), (std::vector<ClientId>{2, 3}));
+}
+
+TEST_F(RoomTest, SendToDeliversToOneClient) {
+  ASSERT_TRUE(room.join(1, "alice"));
+  ASSERT_TRUE(room.join(2, "bob"));
+  room.send_to(2, PayloadRef::copy_of("only bob\n"));
+  ASSERT_EQ(transport.sent.size(), 1u);
+  EXPECT_EQ(transport.sent[0].first, 2u);
+  EXPECT_EQ(transport.sent[0].second.view(), "only bob\n");
+}
+
+TEST_F(RoomTest, SwapRemoveKeepsEveryoneReachable) {
+  // Remove from the front, middle and back of the dense array in turn; after each removal
+  // every remaining member must still be found, named and reached by a broadcast exactly once.
+  constexpr ClientId kCount = 10;
+  std::set<ClientId> present;
+  for (ClientId id = 1; id <= kCount; ++id) {
+    ASSERT_TRUE(room.join(id, std::string("user") + std::to_string(id)));
+    present.insert(id);
+  }
+  for (ClientId gone : {ClientId{1}, ClientId{5}, ClientId{10}, ClientId{2}, ClientId{9}, ClientId{3}, ClientId{7}}) {
+    room.leave(gone);
+    present.erase(gone);
+    ASSERT_EQ(room.size(), present.size());
+    for (ClientId id = 1; id <= kCount; ++id) {
+      std::string name = std::string("user") + std::to_string(id);
+      if (present.count(id)) {
+        EXPECT_TRUE(room.contains(id)) << id;
+        EXPECT_EQ(room.name_of(id), name);
+        EXPECT_EQ(room.find(name), std::optional<ClientId>(id));
+      } else {
+        EXPECT_FALSE(room.contains(id)) << id;
+        EXPECT_FALSE(room.find(name).has_value()) << id;
+      }
+    }
+    transport.sent.clear();
+    room.broadcast(PayloadRef::copy_of("x\n"), std::nullopt);
+    EXPECT_EQ(transport.recipients(), std::vector<ClientId>(present.begin(), present.end()));
+  }
+  // Remaining ones can still leave cleanly.
+  for (ClientId id : std::vector<ClientId>(present.begin(), present.end())) room.leave(id);
+  EXPECT_EQ(room.size(), 0u);
+  EXPECT_TRUE(room.names().empty());
+}
+
+TEST_F(RoomTest, ChurnKeepsIndexesConsistent) {
+  // Join and leave many times in an interleaved pattern; the indexes must agree throughout.
+  std::set<ClientId> present;
+  for (ClientId round = 0; round < 200; ++round) {
+    ClientId id = (round * 7) % 23;
+    if (present.count(id)) {
+      room.leave(id);
+      present.erase(id);
+    } else {
+      ASSERT_TRUE(room.join(id, std::string("n") + std::to_string(id)));
+      present.insert(id);
+    }
+    ASSERT_EQ(room.size(), present.size());
+  }
+  transport.sent.clear();
+  room.broadcast(PayloadRef::copy_of("x\n"), std::nullopt);
+  EXPECT_EQ(transport.recipients(), std::vector<ClientId>(present.begin(), present.end()));
+  EXPECT_EQ(room.names().size(), present.size());
+  for (ClientId id : present) EXPECT_EQ(room.find(std::string("N") + std::to_string(id)), std::optional<ClientId>(id));
+}
