@@ -67,7 +67,7 @@ int Server::run() {
   refresh_stamp();
 
   if (options_.default_password)
-    log_line("warning: using the default password 123456; set CHAT_PASSWORD or --password-file");
+    log_line("warning: using the built-in default password (see README); set CHAT_PASSWORD or --password-file");
   std::string host = options_.bind.find(':') != std::string::npos ? "[" + options_.bind + "]" : options_.bind;
   log_line("listening on " + host + ":" + std::to_string(reactor::local_port(listen_fd_)) + " (backend " +
            std::string(loop_->backend()) + ", max clients " + std::to_string(max_clients_) + ", descriptor limit " +
