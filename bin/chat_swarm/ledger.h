@@ -1,0 +1,141 @@
+// Ledger: who sent what, who received what, and who was owed what. It decides, from the
+// swarm's own observations alone, which deliveries the server owed (docs/LOAD_TESTING.md,
+// "Truth rules"), and counts lost, duplicated, reordered and unexpected deliveries.
+//
+// Ticks are a logical clock: one process, one thread, so "observed before written" is exact.
+// Two facts carry all the reasoning:
+//  - a line the swarm received was processed by the server before the tick it was read at;
+//  - a line the swarm writes is processed by the server after the tick it was queued at.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "bin/chat_swarm/seq_set.h"
+
+namespace swarm {
+
+using Tick = std::uint64_t;
+using BotId = std::uint32_t;
+using Seq = std::uint32_t;
+
+inline constexpr Tick kNever = UINT64_MAX - 1;  // the event did not happen
+inline constexpr Tick kForever = UINT64_MAX;    // stayed in the room until the end of the run
+
+// Whom a sender's messages are for.
+enum class Audience : std::uint8_t {
+  None,  // sends nothing
+  Room,  // public lines: everyone in the room but the sender
+  Peer,  // private lines to one bot; the sender gets an echo of each
+};
+
+// How a message arrived.
+enum class Channel : std::uint8_t { Public, Private, Echo };
+
+enum class Receipt : std::uint8_t {
+  Fresh,       // first copy, in order
+  Late,        // first copy, but after a later message of the same sender (reordered)
+  Duplicate,   // a second copy
+  Unexpected,  // never sent, or on a channel it was not sent on
+};
+
+struct StreamProblem {
+  BotId receiver = 0;
+  BotId sender = 0;
+  std::uint64_t expected = 0;
+  std::uint64_t lost = 0;
+  std::uint64_t duplicates = 0;
+  std::uint64_t reordered = 0;
+  std::uint64_t unexpected = 0;
+  std::vector<SeqRange> missing;  // the first few missing sequence ranges
+};
+
+struct Tally {
+  std::uint64_t sent = 0;          // messages written by the swarm
+  std::uint64_t expected = 0;      // deliveries the server owed
+  std::uint64_t delivered = 0;     // distinct deliveries received that it may have owed
+  std::uint64_t lost = 0;          // expected - delivered
+  std::uint64_t duplicates = 0;    // extra copies
+  std::uint64_t reordered = 0;     // copies that arrived after a later message of their sender
+  std::uint64_t unexpected = 0;    // deliveries the server could not have owed
+  std::uint64_t not_required = 0;  // possibly owed (membership changing), not received: no fault
+  std::uint64_t problem_streams = 0;
+  std::vector<StreamProblem> problems;  // the first few streams with a fault
+};
+
+class Ledger {
+ public:
+  BotId add_bot();
+  std::size_t bots() const { return bots_.size(); }
+
+  void set_audience(BotId sender, Audience audience, BotId peer = 0);
+  // The bot queued its name line.
+  void join_requested(BotId bot, Tick t);
+  // The bot received its welcome: it was in the room from then on.
+  void welcomed(BotId bot, Tick t);
+  // The bot queued `@sair`, or the barrier it waits for before closing: every message any
+  // bot received before `t` is owed to it, and it reads everything the server sends before
+  // acting on that line.
+  void leave_initiated(BotId bot, Tick t);
+  // Some bot saw this bot's departure (its Bye, a "left"/"disconnected" notice), or it
+  // stopped reading: messages queued after `t` can no longer be owed to it.
+  void departure_seen(BotId bot, Tick t);
+  // The bot's connection ended without being asked to: nothing beyond what it received can
+  // be owed to it, and of what it sent only what someone received surely reached the server.
+  void vanished(BotId bot);
+  bool has_vanished(BotId bot) const { return bots_[bot].vanished; }
+
+  // Records a message queued by `sender`; returns its sequence number (0, 1, ...).
+  Seq record_send(BotId sender, Tick t, std::int64_t queued_ns);
+  std::uint64_t sent_by(BotId sender) const { return bots_[sender].sent.size(); }
+  std::int64_t queued_ns(BotId sender, Seq q) const { return bots_[sender].sent[q].queued_ns; }
+
+  Receipt record_receipt(BotId receiver, BotId sender, Seq q, Channel channel, Tick t);
+
+  // Draining: once the senders have stopped, how many (receiver, sender) streams still wait
+  // for the sender's last message at receivers that stay to the end.
+  void begin_drain();
+  std::uint64_t drain_pending() const { return drain_pending_; }
+
+  // The verdict; problems lists at most `problem_limit` streams.
+  Tally tally(std::size_t problem_limit = 10) const;
+
+ private:
+  struct Message {
+    Tick queued;
+    Tick witnessed;  // first receipt by anyone, kNever if none
+    std::int64_t queued_ns;
+  };
+  struct Stream {
+    BotId sender;
+    SeqSet got;
+    std::uint32_t duplicates = 0;
+    std::uint32_t reordered = 0;
+  };
+  struct Bot {
+    Audience audience = Audience::None;
+    BotId peer = 0;
+    Tick join_requested = kNever;
+    Tick welcomed = kNever;
+    Tick leave = kForever;
+    Tick departure_seen = kNever;
+    bool vanished = false;
+    bool drain_counted = false;
+    std::uint32_t drain_outstanding = 0;
+    std::vector<Message> sent;
+    std::vector<Stream> streams;  // as a receiver, sorted by sender
+  };
+  struct Ranges;
+
+  bool may_receive(const Bot& sender, BotId sender_id, BotId receiver, Channel channel) const;
+  bool owes_last(BotId receiver, BotId sender) const;
+  Stream& stream(Bot& receiver, BotId sender);
+  const Stream* find_stream(const Bot& receiver, BotId sender) const;
+
+  std::vector<Bot> bots_;
+  std::uint64_t unexpected_ = 0;  // receipts rejected at once (never sent, wrong channel)
+  bool draining_ = false;
+  std::uint64_t drain_pending_ = 0;
+};
+
+}  // namespace swarm

@@ -1,0 +1,271 @@
+// Flag parsing for chat-swarm: "--flag value" and "--flag=value"; every error names the flag.
+#include "bin/chat_swarm/options.h"
+
+#include <arpa/inet.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <functional>
+#include <map>
+
+namespace swarm {
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: chat-swarm [OPTIONS]\n"
+    "Simulates many chat clients against a chat-server, checks every line they receive, and\n"
+    "reports loss, duplicates, reordering and latency (see docs/LOAD_TESTING.md).\n"
+    "Exit status: 0 when every expected line arrived exactly once and in order with no error,\n"
+    "1 otherwise (the report says which), 2 for a bad flag.\n"
+    "\n"
+    "Target:\n"
+    "  --host H             server address (default 127.0.0.1)\n"
+    "  --port N             server port (default 5000)\n"
+    "  --password PW        password (default: $CHAT_PASSWORD, else 123456)\n"
+    "Load:\n"
+    "  --scenario NAME      fanout | chatter | private | churn | login-storm (default fanout)\n"
+    "  --clients N          simultaneous clients (default 1000)\n"
+    "  --senders S          how many of them send (default: fanout 10, chatter all,\n"
+    "                       private all paired, churn 10 steady senders plus every churner)\n"
+    "  --rate R             messages per second IN TOTAL over all senders (default 100);\n"
+    "                       each sender sends R/S per second, open loop (chat-server paces\n"
+    "                       each client to 20 lines/s by default: run it with --rate 0)\n"
+    "  --duration SECONDS   how long to send (default 10)\n"
+    "  --messages N         send N messages in total instead of sending for --duration\n"
+    "  --logins N           login-storm: stop after N logins instead of after --duration\n"
+    "  --size BYTES         bytes of text per message (default 64, at most 4000)\n"
+    "  --connect-rate C     new connections per second during ramp-up (default 0: no pacing)\n"
+    "  --source-ips LIST    connect from these local addresses in turn, to get past one\n"
+    "                       address's ephemeral ports: 127.0.0.1,127.0.0.2 or 127.0.0.1-127.0.0.8\n"
+    "  --pipeline           send password and name in one write\n"
+    "  --seed N             seed for churn's random lifetimes and departures (default 1)\n"
+    "  --name-prefix P      bot names are P0, P1, ... (default sw<pid>_)\n"
+    "Limits:\n"
+    "  --ready-timeout S    seconds for every client to log in (default 30)\n"
+    "  --drain-timeout S    seconds to wait for lines still owed after sending stops (default 10)\n"
+    "Output:\n"
+    "  --json FILE          also write a machine-readable report to FILE ('-' for stdout)\n"
+    "  --quiet              no progress line on stderr every second\n"
+    "  --help, --version\n";
+
+std::optional<double> to_number(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(text.c_str(), &end);
+  if (errno != 0 || *end != '\0' || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+std::optional<std::uint64_t> to_count(const std::string& text, double min, double max) {
+  auto v = to_number(text);
+  if (!v || *v < min || *v > max || *v != std::floor(*v)) return std::nullopt;
+  return static_cast<std::uint64_t>(*v);
+}
+
+std::optional<Scenario> to_scenario(std::string_view name) {
+  for (Scenario s : {Scenario::Fanout, Scenario::Chatter, Scenario::Private, Scenario::Churn, Scenario::LoginStorm})
+    if (to_string(s) == name) return s;
+  return std::nullopt;
+}
+
+bool valid_name_prefix(const std::string& p) {
+  if (p.size() > 16) return false;
+  for (char c : p)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+  return true;
+}
+
+}  // namespace
+
+std::string_view to_string(Scenario s) {
+  switch (s) {
+    case Scenario::Fanout: return "fanout";
+    case Scenario::Chatter: return "chatter";
+    case Scenario::Private: return "private";
+    case Scenario::Churn: return "churn";
+    case Scenario::LoginStorm: return "login-storm";
+  }
+  return "?";
+}
+
+bool parse_source_ips(std::string_view text, std::vector<std::string>& out, std::string& error) {
+  out.clear();
+  while (!text.empty()) {
+    auto comma = text.find(',');
+    std::string item(text.substr(0, comma));
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    auto dash = item.find('-');
+    if (dash == std::string::npos) {
+      in6_addr probe6{};
+      in_addr probe{};
+      if (inet_pton(AF_INET, item.c_str(), &probe) != 1 && inet_pton(AF_INET6, item.c_str(), &probe6) != 1) {
+        error = "'" + item + "' is not an IP address";
+        return false;
+      }
+      out.push_back(item);
+      continue;
+    }
+    std::string first = item.substr(0, dash), last = item.substr(dash + 1);
+    in_addr a{}, b{};
+    if (inet_pton(AF_INET, first.c_str(), &a) != 1 || inet_pton(AF_INET, last.c_str(), &b) != 1) {
+      error = "'" + item + "' is not a range of IPv4 addresses (A.B.C.D-A.B.C.E)";
+      return false;
+    }
+    std::uint32_t lo = ntohl(a.s_addr), hi = ntohl(b.s_addr);
+    if (lo > hi || hi - lo >= 65536) {
+      error = "range '" + item + "' is empty or longer than 65536 addresses";
+      return false;
+    }
+    for (std::uint64_t v = lo; v <= hi; ++v) {
+      in_addr x{};
+      x.s_addr = htonl(static_cast<std::uint32_t>(v));
+      char buf[INET_ADDRSTRLEN];
+      inet_ntop(AF_INET, &x, buf, sizeof buf);
+      out.emplace_back(buf);
+    }
+  }
+  if (out.empty()) {
+    error = "no addresses given";
+    return false;
+  }
+  return true;
+}
+
+ParseStatus parse_options(const std::vector<std::string>& args, const char* env_password, Options& o,
+                          std::string& message) {
+  if (env_password) o.password = env_password;
+  bool duration_set = false;
+  using Setter = std::function<bool(const std::string&)>;
+  auto count_into = [](auto& field, double min, double max) {
+    return [&field, min, max](const std::string& v) {
+      auto n = to_count(v, min, max);
+      if (n) field = static_cast<std::remove_reference_t<decltype(field)>>(*n);
+      return n.has_value();
+    };
+  };
+  auto seconds_into = [](double& field, double min) {
+    return [&field, min](const std::string& v) {
+      auto n = to_number(v);
+      if (n && *n >= min) field = *n;
+      return n && *n >= min;
+    };
+  };
+  std::uint64_t senders = 0, messages = 0, logins = 0;
+  bool senders_set = false, messages_set = false, logins_set = false;
+  const std::map<std::string, Setter> setters = {
+      {"--host", [&](const std::string& v) { return !(o.host = v).empty(); }},
+      {"--port", count_into(o.port, 1, 65535)},
+      {"--password", [&](const std::string& v) { return !(o.password = v).empty(); }},
+      {"--scenario", [&](const std::string& v) {
+         auto s = to_scenario(v);
+         if (s) o.scenario = *s;
+         return s.has_value();
+       }},
+      {"--clients", count_into(o.clients, 1, 1000000)},
+      {"--senders", [&](const std::string& v) { return senders_set = count_into(senders, 1, 1000000)(v); }},
+      {"--rate", [&](const std::string& v) {
+         auto n = to_number(v);
+         if (n && *n > 0 && *n <= 1e8) o.rate = *n;
+         return n && *n > 0 && *n <= 1e8;
+       }},
+      {"--duration", [&](const std::string& v) {
+         duration_set = true;
+         auto n = to_number(v);
+         if (n && *n > 0 && *n <= 86400) o.duration_s = *n;
+         return n && *n > 0 && *n <= 86400;
+       }},
+      {"--messages", [&](const std::string& v) { return messages_set = count_into(messages, 1, 4e9)(v); }},
+      {"--logins", [&](const std::string& v) { return logins_set = count_into(logins, 1, 1e12)(v); }},
+      {"--size", count_into(o.size, 1, kMaxSize)},
+      {"--connect-rate", seconds_into(o.connect_rate, 0)},
+      {"--source-ips", [&](const std::string& v) {
+         std::string error;
+         if (parse_source_ips(v, o.source_ips, error)) return true;
+         message = "chat-swarm: --source-ips: " + error + "\n";
+         return false;
+       }},
+      {"--json", [&](const std::string& v) { return !(o.json_path = v).empty(); }},
+      {"--ready-timeout", seconds_into(o.ready_timeout_s, 0.001)},
+      {"--drain-timeout", seconds_into(o.drain_timeout_s, 0)},
+      {"--seed", count_into(o.seed, 0, 9007199254740992.0)},
+      {"--name-prefix", [&](const std::string& v) {
+         o.name_prefix = v;
+         return !v.empty() && valid_name_prefix(v);
+       }},
+  };
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      message = kUsage;
+      return ParseStatus::ExitOk;
+    }
+    if (arg == "--version") {
+#ifdef CHAT_VERSION
+      message = std::string("chat-swarm ") + CHAT_VERSION + "\n";
+#else
+      message = "chat-swarm\n";
+#endif
+      return ParseStatus::ExitOk;
+    }
+    if (arg == "--pipeline") {
+      o.pipeline = true;
+      continue;
+    }
+    if (arg == "--quiet") {
+      o.progress = false;
+      continue;
+    }
+    std::string value;
+    bool has_value = false;
+    if (auto eq = arg.find('='); eq != std::string::npos && arg.rfind("--", 0) == 0) {
+      value = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+      has_value = true;
+    }
+    auto it = setters.find(arg);
+    if (it == setters.end()) {
+      message = "chat-swarm: unknown option '" + arg + "' (try --help)\n";
+      return ParseStatus::ExitUsage;
+    }
+    if (!has_value) {
+      if (i + 1 >= args.size()) {
+        message = "chat-swarm: " + arg + " needs a value (try --help)\n";
+        return ParseStatus::ExitUsage;
+      }
+      value = args[++i];
+    }
+    message.clear();
+    if (!it->second(value)) {
+      if (message.empty()) message = "chat-swarm: invalid value '" + value + "' for " + arg + " (try --help)\n";
+      return ParseStatus::ExitUsage;
+    }
+  }
+  if (senders_set) o.senders = static_cast<std::uint32_t>(senders);
+  if (messages_set) o.messages = messages;
+  if (logins_set) o.logins = logins;
+
+  auto fail = [&](const std::string& why) {
+    message = "chat-swarm: " + why + "\n";
+    return ParseStatus::ExitUsage;
+  };
+  if (o.messages && duration_set) return fail("--messages and --duration exclude each other");
+  if (o.logins && o.scenario != Scenario::LoginStorm) return fail("--logins applies to --scenario login-storm only");
+  if (o.scenario == Scenario::LoginStorm && (o.messages || o.senders))
+    return fail("login-storm sends no messages: use --logins or --duration");
+  if (o.scenario == Scenario::Churn && o.messages) return fail("churn runs for --duration, not --messages");
+  if ((o.scenario == Scenario::Private || o.scenario == Scenario::Churn) && o.clients < 2)
+    return fail(std::string(to_string(o.scenario)) + " needs --clients 2 or more");
+  if (o.senders) {
+    std::uint32_t most = o.clients;
+    if (o.scenario == Scenario::Private) most = o.clients / 2 * 2;
+    if (o.scenario == Scenario::Churn) most = o.clients - o.clients / 2;
+    if (*o.senders > most)
+      return fail("--senders " + std::to_string(*o.senders) + " is more than the " + std::to_string(most) +
+                  " clients that can send in " + std::string(to_string(o.scenario)));
+  }
+  return ParseStatus::Run;
+}
+
+}  // namespace swarm

@@ -1,0 +1,52 @@
+// chat-swarm's command line: what to run against which server, at what rate, for how long.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace swarm {
+
+enum class Scenario { Fanout, Chatter, Private, Churn, LoginStorm };
+std::string_view to_string(Scenario s);
+
+struct Options {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 5000;
+  std::string password = "123456";
+  Scenario scenario = Scenario::Fanout;
+  std::uint32_t clients = 1000;
+  std::optional<std::uint32_t> senders;  // unset: the scenario's default
+  double rate = 100;                     // messages per second, in total over all senders
+  double duration_s = 10;                // how long senders send (unless `messages` is set)
+  std::optional<std::uint64_t> messages; // total messages over all senders
+  std::optional<std::uint64_t> logins;   // login-storm: total logins
+  std::uint32_t size = 64;               // bytes of message text
+  double connect_rate = 0;               // new connections per second; 0: no pacing
+  std::vector<std::string> source_ips;   // local addresses to connect from, in turn
+  bool pipeline = false;                 // password and name in one write
+  std::string json_path;                 // "-" for stdout
+  double ready_timeout_s = 30;
+  double drain_timeout_s = 10;
+  std::uint64_t seed = 1;
+  std::string name_prefix;               // empty: "sw<pid>_"
+  bool progress = true;
+};
+
+enum class ParseStatus { Run, ExitOk, ExitUsage };
+
+// Parses argv (without argv[0]). `env_password` is $CHAT_PASSWORD or null. On ExitOk and
+// ExitUsage, `message` is what to print (stdout, stderr respectively).
+ParseStatus parse_options(const std::vector<std::string>& args, const char* env_password, Options& options,
+                          std::string& message);
+
+// Expands "127.0.0.1,127.0.0.2" and "127.0.0.2-127.0.0.9" into addresses; false (with
+// `error`) on anything else.
+bool parse_source_ips(std::string_view text, std::vector<std::string>& out, std::string& error);
+
+// Longest message text accepted by --size: a 4096-byte line minus room for "@privado:<name> ".
+inline constexpr std::uint32_t kMaxSize = 4000;
+
+}  // namespace swarm
