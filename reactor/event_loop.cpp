@@ -68,6 +68,11 @@ TimerId EventLoop::add_timer(Clock::duration after, std::function<void()> callba
 }
 
 bool EventLoop::handle_signals(std::initializer_list<int> signals, std::function<void(int)> handler) {
+  if (signal_pipe_) {  // replacing: retire the old pipe completely before the new one exists
+    unwatch(signal_pipe_->read_fd());
+    signal_pipe_.reset();
+    signal_handler_.reset();
+  }
   signal_pipe_ = std::make_unique<SignalPipe>(signals);
   if (!signal_pipe_->ok()) return false;
   signal_handler_ = std::make_unique<SignalHandler>(*signal_pipe_, std::move(handler));
@@ -91,7 +96,10 @@ bool EventLoop::poll_and_dispatch(int max_wait_ms) {
   for (const ReadyEvent& ev : ready_) {
     Watch& w = watches_[ev.fd];
     if (w.unwatched_in_batch == batch_ || !w.handler) continue;  // stale: closed in this batch
-    w.handler->on_io(ev.fd, ev.events);
+    // Interest may have changed earlier in this batch: deliver only what is still wanted
+    // (hang-ups always, so a paused descriptor's failure is still noticed).
+    std::uint8_t events = ev.events & (w.interest | kHangup);
+    if (events) w.handler->on_io(ev.fd, events);
   }
   timers_.run_expired(Clock::now());
   return true;

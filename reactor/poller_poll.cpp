@@ -11,6 +11,9 @@ namespace {
 short to_poll(std::uint8_t interest) {
   short mask = 0;
   if (interest & kReadable) mask |= POLLIN;
+#ifdef POLLRDHUP
+  if (interest & kReadable) mask |= POLLRDHUP;  // report a peer's half-close as epoll does
+#endif
   if (interest & kWritable) mask |= POLLOUT;
   return mask;
 }
@@ -58,6 +61,9 @@ class PollPoller final : public Poller {
       if (p.revents & POLLIN) ready |= kReadable;
       if (p.revents & POLLOUT) ready |= kWritable;
       if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) ready |= kHangup;
+#ifdef POLLRDHUP
+      if (p.revents & POLLRDHUP) ready |= kHangup;
+#endif
       out.push_back({p.fd, ready});
     }
     return 0;

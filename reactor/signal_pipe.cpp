@@ -10,13 +10,17 @@
 namespace reactor {
 namespace {
 
-int g_write_fd = -1;
+// The write end for each signal number; read by the handler, so only plain ints.
+constexpr int kMaxSignal = 65;
+volatile sig_atomic_t g_write_fd[kMaxSignal] = {};
+bool g_table_ready = false;
 
 extern "C" void on_signal(int signo) {
   int saved = errno;
-  unsigned char byte = static_cast<unsigned char>(signo);
-  if (g_write_fd >= 0) {
-    ssize_t ignored = write(g_write_fd, &byte, 1);  // pipe full: a signal is pending anyway
+  int fd = (signo > 0 && signo < kMaxSignal) ? g_write_fd[signo] : -1;
+  if (fd > 0) {
+    unsigned char byte = static_cast<unsigned char>(signo);
+    ssize_t ignored = write(fd, &byte, 1);  // pipe full: a signal is pending anyway
     (void)ignored;
   }
   errno = saved;
@@ -29,7 +33,11 @@ bool make_nonblocking_cloexec(int fd) {
 
 }  // namespace
 
-SignalPipe::SignalPipe(std::initializer_list<int> signals) : signals_(signals) {
+SignalPipe::SignalPipe(std::initializer_list<int> signals) {
+  if (!g_table_ready) {
+    for (auto& fd : g_write_fd) fd = -1;
+    g_table_ready = true;
+  }
   std::signal(SIGPIPE, SIG_IGN);
   int fds[2];
   if (pipe(fds) != 0) return;
@@ -39,20 +47,27 @@ SignalPipe::SignalPipe(std::initializer_list<int> signals) : signals_(signals) {
     return;
   }
   read_fd_ = fds[0];
-  g_write_fd = fds[1];
-  for (int sig : signals_) {
+  write_fd_ = fds[1];
+  for (int sig : signals) {
+    if (sig <= 0 || sig >= kMaxSignal) continue;
+    g_write_fd[sig] = write_fd_;
     struct sigaction sa {};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;
-    sigaction(sig, &sa, nullptr);
+    Replaced r{sig, {}};
+    if (sigaction(sig, &sa, &r.previous) == 0) replaced_.push_back(r);
   }
 }
 
 SignalPipe::~SignalPipe() {
-  for (int sig : signals_) std::signal(sig, SIG_DFL);
-  if (g_write_fd >= 0) close(g_write_fd);
-  g_write_fd = -1;
+  // Undo in reverse order, and only where this pipe is still the one registered.
+  for (auto it = replaced_.rbegin(); it != replaced_.rend(); ++it) {
+    if (g_write_fd[it->signo] != write_fd_) continue;
+    sigaction(it->signo, &it->previous, nullptr);
+    g_write_fd[it->signo] = -1;
+  }
+  if (write_fd_ >= 0) close(write_fd_);
   if (read_fd_ >= 0) close(read_fd_);
 }
 

@@ -1,7 +1,10 @@
 // SignalPipe: turns asynchronous signals into readable bytes (the self-pipe trick), so the
 // event loop handles them like any other input. Portable to every POSIX backend.
+// Several pipes may live at once; each signal goes to the pipe that registered it last, and
+// destroying a pipe restores the dispositions it replaced.
 #pragma once
 
+#include <csignal>
 #include <initializer_list>
 #include <vector>
 
@@ -21,8 +24,13 @@ class SignalPipe {
   std::vector<int> take();
 
  private:
+  struct Replaced {
+    int signo;
+    struct sigaction previous;
+  };
   int read_fd_ = -1;
-  std::vector<int> signals_;
+  int write_fd_ = -1;
+  std::vector<Replaced> replaced_;
 };
 
 }  // namespace reactor

@@ -30,7 +30,8 @@ class TokenBucket {
     if (unlimited()) return Clock::duration::zero();
     refill(now);
     if (tokens_ >= 1.0) return Clock::duration::zero();
-    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>((1.0 - tokens_) / rate_));
+    // Rounded up, so that waiting this long is always enough.
+    return std::chrono::ceil<Clock::duration>(std::chrono::duration<double>((1.0 - tokens_) / rate_));
   }
 
  private:

@@ -160,8 +160,8 @@ void Server::pause_accepting() {
 
 void Server::open_connection(int fd, reactor::PeerAddress peer) {
   reactor::tune_connection(fd, reactor::KeepaliveSettings{});
-  if (loop_->watch(fd, reactor::kReadable, this) != 0) {
-    log_line("cannot watch " + peer.to_string() + ": " + std::strerror(errno));
+  if (int err = loop_->watch(fd, reactor::kReadable, this)) {
+    log_line("cannot watch " + peer.to_string() + ": " + std::strerror(err));
     close(fd);
     return;
   }
