@@ -1,0 +1,43 @@
+// Transport rules of PROTOCOL.md not covered elsewhere: TCP keepalive on every connection.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+
+#include "harness.h"
+
+using namespace harness;
+
+namespace {
+
+// The server side of established connections on `port`, as `ss -tno` shows them (timers included).
+std::string server_sockets(std::uint16_t port) {
+  Process p = run_process({"ss", "-tnoH", "state", "established", "( sport = :" + std::to_string(port) + " )"});
+  EXPECT_EQ(p.status, 0) << "ss (Debian package iproute2) failed: " << p.err;
+  return p.out;
+}
+
+}  // namespace
+
+TEST(Transport, KeepaliveIsOnForEveryConnection) {
+  Server server;
+  Client waiting(server.port());  // still at Password:
+  Client chatting(server.port());
+  waiting.expect_next("Password:");
+  chatting.login("alice");
+  // ss shows one timer per socket: keepalive once nothing waits for an ACK, so look again
+  // until both sockets are idle (or the deadline passes).
+  std::string sockets;
+  std::size_t connections = 0, with_keepalive = 0;
+  auto until = std::chrono::steady_clock::now() + kDeadline;
+  do {
+    sockets = server_sockets(server.port());
+    connections = with_keepalive = 0;
+    for (std::size_t at = 0; (at = sockets.find('\n', at)) != std::string::npos; ++at) ++connections;
+    for (std::size_t at = 0; (at = sockets.find("timer:(keepalive", at)) != std::string::npos; ++at) ++with_keepalive;
+    if (connections == 2 && with_keepalive == 2) break;
+    std::this_thread::sleep_for(50ms);
+  } while (std::chrono::steady_clock::now() < until);
+  EXPECT_EQ(connections, 2u) << sockets;
+  EXPECT_EQ(with_keepalive, 2u) << sockets;
+}
