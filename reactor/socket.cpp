@@ -1,4 +1,5 @@
-// Socket helpers. Linux-only calls (accept4, TCP_KEEPIDLE) are guarded for other platforms.
+// Socket helpers. Linux-only calls (accept4, SOCK_NONBLOCK, TCP_KEEPIDLE, IP_BIND_ADDRESS_NO_PORT)
+// are guarded for other platforms.
 #include "reactor/socket.h"
 
 #include <arpa/inet.h>
@@ -43,6 +44,21 @@ PeerAddress to_peer(const sockaddr_storage& ss) {
   return peer;
 }
 
+SocketAddress to_socket_address(const addrinfo& ai) {
+  SocketAddress address;
+  std::memcpy(&address.storage, ai.ai_addr, ai.ai_addrlen);
+  address.length = ai.ai_addrlen;
+  address.text = to_peer(address.storage).to_string();
+  return address;
+}
+
+// Closes fd after a failed call and returns that call's -errno.
+int close_returning_errno(int fd) {
+  int err = errno;
+  close(fd);
+  return -err;
+}
+
 }  // namespace
 
 std::string PeerAddress::to_string() const {
@@ -83,53 +99,65 @@ int listen_tcp(const std::string& host, std::uint16_t port, int backlog, std::st
   return fd;
 }
 
-int connect_tcp(const std::string& host, std::uint16_t port, const std::string& source_ip, std::string& error) {
+std::vector<SocketAddress> resolve_tcp(const std::string& host, std::uint16_t port, std::string& error) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_NUMERICSERV;
   addrinfo* found = nullptr;
-  std::string service = std::to_string(port);
-  if (int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &found)) {
+  std::vector<SocketAddress> addresses;
+  if (int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found)) {
     error = "cannot resolve " + host + ": " + gai_strerror(rc);
-    return -1;
+    return addresses;
   }
-  int fd = -1;
-  int last_errno = 0;
-  for (addrinfo* ai = found; ai; ai = ai->ai_next) {
-    fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-    if (fd < 0) {
-      last_errno = errno;
-      continue;
-    }
-    bool ok = set_nonblocking_cloexec(fd);
-    if (ok && !source_ip.empty()) {
-      addrinfo* src = nullptr;
-      addrinfo src_hints{};
-      src_hints.ai_family = ai->ai_family;
-      src_hints.ai_socktype = SOCK_STREAM;
-      src_hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
-      ok = getaddrinfo(source_ip.c_str(), nullptr, &src_hints, &src) == 0;
-      if (ok) {
-        ok = bind(fd, src->ai_addr, src->ai_addrlen) == 0;
-        freeaddrinfo(src);
-      } else {
-        errno = EADDRNOTAVAIL;
-      }
-    }
-    if (ok) {
-      int rc;
-      do {
-        rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
-      } while (rc != 0 && errno == EINTR);
-      if (rc == 0 || errno == EINPROGRESS) break;
-    }
-    last_errno = errno;
-    close(fd);
-    fd = -1;
-  }
+  for (addrinfo* ai = found; ai; ai = ai->ai_next) addresses.push_back(to_socket_address(*ai));
   freeaddrinfo(found);
-  if (fd < 0) error = "cannot connect to " + host + ":" + service + ": " + std::strerror(last_errno);
+  if (addresses.empty()) error = "cannot resolve " + host + ": no address";
+  return addresses;
+}
+
+bool resolve_numeric(const std::string& ip, SocketAddress& out, std::string& error) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+  addrinfo* found = nullptr;
+  if (int rc = getaddrinfo(ip.c_str(), nullptr, &hints, &found)) {
+    error = "bad source address " + ip + ": " + gai_strerror(rc);
+    return false;
+  }
+  out = to_socket_address(*found);
+  freeaddrinfo(found);
+  return true;
+}
+
+int start_connect(const SocketAddress& to, const SocketAddress* from, int max_fd) {
+#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
+  int fd = socket(to.storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -errno;
+#else
+  int fd = socket(to.storage.ss_family, SOCK_STREAM, 0);
+  if (fd < 0) return -errno;
+  if (!set_nonblocking_cloexec(fd)) return close_returning_errno(fd);
+#endif
+  if (fd >= max_fd) {
+    close(fd);
+    return -EMFILE;
+  }
+  if (from) {
+#ifdef IP_BIND_ADDRESS_NO_PORT
+    // Let connect() pick the port for the full 4-tuple, so many sources share the range.
+    int one = 1;
+    setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+#endif
+    if (bind(fd, reinterpret_cast<const sockaddr*>(&from->storage), from->length) != 0)
+      return close_returning_errno(fd);
+  }
+  int rc;
+  do {
+    rc = connect(fd, reinterpret_cast<const sockaddr*>(&to.storage), to.length);
+  } while (rc != 0 && errno == EINTR);
+  if (rc != 0 && errno != EINPROGRESS) return close_returning_errno(fd);
   return fd;
 }
 

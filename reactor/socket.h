@@ -1,8 +1,13 @@
-// Thin wrappers over the socket calls a TCP line server needs; each reports errno, none throws.
+// Thin wrappers over the socket calls a TCP line server and its clients need; each reports
+// errno, none throws.
 #pragma once
 
+#include <sys/socket.h>
+
+#include <climits>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace reactor {
 
@@ -16,10 +21,28 @@ struct PeerAddress {
 // Returns the descriptor, or -1 with `error` set to a message naming the address.
 int listen_tcp(const std::string& host, std::uint16_t port, int backlog, std::string& error);
 
-// Starts a non-blocking TCP connection to host:port, optionally from `source_ip` (to spread
-// load tests over 127.0.0.x). Returns the descriptor (the connection may still be in
-// progress: wait for writability, then check connect_result()), or -1 with `error` set.
-int connect_tcp(const std::string& host, std::uint16_t port, const std::string& source_ip, std::string& error);
+// One address resolved for connect() or bind(), kept so that a name is looked up once, not
+// once per connection.
+struct SocketAddress {
+  sockaddr_storage storage{};
+  socklen_t length = 0;
+  std::string text;  // "ip:port" for messages ("[::1]:7000"; a source is "127.0.0.2:0")
+};
+
+// Every TCP address of host:port (a name or a numeric address), in getaddrinfo's order: a
+// client should try them all, since "localhost" is often ::1 first while a server listens
+// on IPv4 only. Empty, with `error` set to a message naming the host, on failure.
+std::vector<SocketAddress> resolve_tcp(const std::string& host, std::uint16_t port, std::string& error);
+// A numeric source address (no name lookup; port 0, so the kernel picks one) to bind before
+// connecting; false with `error` set on failure.
+bool resolve_numeric(const std::string& ip, SocketAddress& out, std::string& error);
+
+// Starts a non-blocking, close-on-exec TCP connection to `to`, first bound to `from` if given
+// (to spread load tests over 127.0.0.x). Returns the descriptor, which may still be
+// connecting (wait for writability, then check connect_result()), or -errno. A descriptor
+// numbered `max_fd` or above is closed before connecting and reported as -EMFILE, so that a
+// caller can keep the descriptors above it for itself.
+int start_connect(const SocketAddress& to, const SocketAddress* from = nullptr, int max_fd = INT_MAX);
 // 0 when a non-blocking connect succeeded, else its errno.
 int connect_result(int fd);
 

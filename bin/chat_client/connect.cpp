@@ -1,13 +1,12 @@
-// connect_to_server: resolve, then reactor::connect_tcp on each numeric address (see connect.h).
+// connect_to_server: reactor::resolve_tcp, then reactor::start_connect on each address (see connect.h).
 #include "bin/chat_client/connect.h"
 
-#include <netdb.h>
 #include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "reactor/socket.h"
 
@@ -33,37 +32,26 @@ int wait_connected(int fd, std::chrono::milliseconds limit) {
 
 int connect_to_server(const std::string& host, std::uint16_t port, std::chrono::milliseconds per_address,
                       std::string& error) {
-  std::string where = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  std::string service = std::to_string(port);
-  if (int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &found)) {
-    error = "cannot resolve " + host + ": " + gai_strerror(rc);
-    return -1;
-  }
+  std::vector<reactor::SocketAddress> addresses = reactor::resolve_tcp(host, port, error);
+  if (addresses.empty()) return -1;
   int fd = -1;
-  std::string last_error = "no address";
-  for (addrinfo* ai = found; ai && fd < 0; ai = ai->ai_next) {
-    char numeric[NI_MAXHOST];
-    if (getnameinfo(ai->ai_addr, ai->ai_addrlen, numeric, sizeof numeric, nullptr, 0, NI_NUMERICHOST) != 0) continue;
-    std::string why;
-    fd = reactor::connect_tcp(numeric, port, "", why);
+  std::string last_error;
+  for (const reactor::SocketAddress& address : addresses) {
+    fd = reactor::start_connect(address);
     if (fd < 0) {
-      last_error = why.substr(why.rfind(": ") + 2);
+      last_error = std::strerror(-fd);
       continue;
     }
     if (int err = wait_connected(fd, per_address)) {
       last_error = std::strerror(err);
       close(fd);
       fd = -1;
+      continue;
     }
+    break;
   }
-  freeaddrinfo(found);
   if (fd < 0) {
-    error = "cannot connect to " + where + ": " + last_error;
+    error = "cannot connect to " + reactor::PeerAddress{host, port}.to_string() + ": " + last_error;
     return -1;
   }
   reactor::tune_connection(fd, reactor::KeepaliveSettings{});

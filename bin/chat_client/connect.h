@@ -1,6 +1,5 @@
-// Connecting to the server. reactor::connect_tcp starts one non-blocking connect to the first
-// address a name resolves to; a client must try them all, because "localhost" is often ::1
-// first while the server listens on IPv4 only.
+// Connecting to the server: every address a name resolves to is tried in turn, because
+// "localhost" is often ::1 first while the server listens on IPv4 only.
 #pragma once
 
 #include <chrono>

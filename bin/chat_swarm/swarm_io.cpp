@@ -78,7 +78,7 @@ void Swarm::spawn(std::uint32_t slot) {
   bot.connect_started_ns = now_ns();
   if (first_connect_ns_ < 0) first_connect_ns_ = bot.connect_started_ns;
   const Address* source = sources_.empty() ? nullptr : &sources_[next_source_++ % sources_.size()];
-  int fd = start_connect(server_, source, max_socket_fd_);
+  int fd = swarm::start_connect(server_, source, max_socket_fd_);  // ADL also finds reactor::start_connect
   if (fd < 0) {
     if (-fd == EMFILE) {
       fail(bot, "connect: EMFILE (out of descriptors; " + std::to_string(kReservedDescriptors) +

@@ -1,4 +1,5 @@
-// Socket helpers: listen on an ephemeral port, non-blocking accept, errors naming the address.
+// Socket helpers: listen on an ephemeral port, non-blocking accept, errors naming the address,
+// resolving and starting non-blocking connects.
 #include "reactor/socket.h"
 
 #include <arpa/inet.h>
@@ -15,11 +16,17 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <vector>
 
 using reactor::accept_connection;
+using reactor::connect_result;
 using reactor::listen_tcp;
 using reactor::local_port;
 using reactor::PeerAddress;
+using reactor::resolve_numeric;
+using reactor::resolve_tcp;
+using reactor::SocketAddress;
+using reactor::start_connect;
 
 namespace {
 
@@ -61,6 +68,40 @@ std::uint16_t port_of(int fd) {
 bool wait_readable(int fd) {
   pollfd p{fd, POLLIN, 0};
   return poll(&p, 1, kGenerousMs) == 1;
+}
+
+bool wait_writable(int fd) {
+  pollfd p{fd, POLLOUT, 0};
+  return poll(&p, 1, kGenerousMs) == 1;
+}
+
+std::uint16_t port_in(const SocketAddress& address) {
+  if (address.storage.ss_family == AF_INET)
+    return ntohs(reinterpret_cast<const sockaddr_in*>(&address.storage)->sin_port);
+  return ntohs(reinterpret_cast<const sockaddr_in6*>(&address.storage)->sin6_port);
+}
+
+// The only address of a numeric host, or a failed test.
+SocketAddress only_address(const std::string& host, std::uint16_t port) {
+  std::string error;
+  std::vector<SocketAddress> found = resolve_tcp(host, port, error);
+  EXPECT_EQ(found.size(), 1u) << error;
+  return found.empty() ? SocketAddress{} : found.front();
+}
+
+// 0 once a connect started by start_connect() has finished, else its errno.
+int finish_connect(int fd) {
+  if (!wait_writable(fd)) return ETIMEDOUT;
+  return connect_result(fd);
+}
+
+// Accepts the connection waiting on `listener` into `conn`; returns its peer's address.
+PeerAddress accept_waiting(int listener, Fd& conn) {
+  PeerAddress peer;
+  EXPECT_TRUE(wait_readable(listener));
+  conn.fd = accept_connection(listener, peer);
+  EXPECT_GE(conn.fd, 0) << std::strerror(errno);
+  return peer;
 }
 
 int int_option(int fd, int level, int name) {
@@ -220,4 +261,141 @@ TEST(Socket, RaiseDescriptorLimitReachesTheHardLimit) {
         _exit(ok ? 0 : 1);
       },
       testing::ExitedWithCode(0), "");
+}
+
+TEST(Socket, ResolveNumericHostsGivesOneAddressEach) {
+  SocketAddress v4 = only_address("127.0.0.1", 7000);
+  EXPECT_EQ(v4.storage.ss_family, AF_INET);
+  EXPECT_EQ(v4.length, sizeof(sockaddr_in));
+  EXPECT_EQ(port_in(v4), 7000);
+  EXPECT_EQ(v4.text, "127.0.0.1:7000");
+
+  SocketAddress v6 = only_address("::1", 7000);
+  EXPECT_EQ(v6.storage.ss_family, AF_INET6);
+  EXPECT_EQ(v6.length, sizeof(sockaddr_in6));
+  EXPECT_EQ(port_in(v6), 7000);
+  EXPECT_EQ(v6.text, "[::1]:7000");
+}
+
+TEST(Socket, ResolveLocalhostGivesLoopbackAddresses) {
+  std::string error;
+  std::vector<SocketAddress> found = resolve_tcp("localhost", 7001, error);
+  ASSERT_FALSE(found.empty()) << error;
+  for (const SocketAddress& a : found) {
+    EXPECT_TRUE(a.text == "127.0.0.1:7001" || a.text == "[::1]:7001") << a.text;
+    EXPECT_EQ(port_in(a), 7001);
+  }
+}
+
+TEST(Socket, ResolveUnknownHostFailsNamingIt) {
+  // .invalid never resolves (RFC 6761).
+  std::string error;
+  EXPECT_TRUE(resolve_tcp("no-such-host.invalid", 7000, error).empty());
+  EXPECT_NE(error.find("cannot resolve no-such-host.invalid: "), std::string::npos) << error;
+}
+
+TEST(Socket, ResolveNumericSourceAddresses) {
+  std::string error;
+  SocketAddress v4;
+  ASSERT_TRUE(resolve_numeric("127.0.0.2", v4, error)) << error;
+  EXPECT_EQ(v4.storage.ss_family, AF_INET);
+  EXPECT_EQ(port_in(v4), 0);
+  EXPECT_EQ(v4.text, "127.0.0.2:0");
+  SocketAddress v6;
+  ASSERT_TRUE(resolve_numeric("::1", v6, error)) << error;
+  EXPECT_EQ(v6.storage.ss_family, AF_INET6);
+  EXPECT_EQ(v6.text, "[::1]:0");
+}
+
+TEST(Socket, ResolveNumericRefusesNamesAndNonsense) {
+  for (const char* bad : {"localhost", "300.1.2.3", "127.0.0.1:80"}) {
+    std::string error;
+    SocketAddress out;
+    EXPECT_FALSE(resolve_numeric(bad, out, error)) << bad;
+    EXPECT_NE(error.find(std::string("bad source address ") + bad + ": "), std::string::npos) << error;
+  }
+}
+
+TEST(Socket, StartConnectToAListenerSucceeds) {
+  std::string error;
+  Fd listener(listen_tcp("127.0.0.1", 0, 16, error));
+  ASSERT_GE(listener.fd, 0) << error;
+  Fd client(start_connect(only_address("127.0.0.1", local_port(listener.fd))));
+  ASSERT_GE(client.fd, 0) << std::strerror(-client.fd);
+  EXPECT_TRUE(fcntl(client.fd, F_GETFL) & O_NONBLOCK);
+  EXPECT_TRUE(fcntl(client.fd, F_GETFD) & FD_CLOEXEC);
+  EXPECT_EQ(finish_connect(client.fd), 0);
+  Fd conn;
+  PeerAddress peer = accept_waiting(listener.fd, conn);
+  EXPECT_EQ(peer.ip, "127.0.0.1");
+  EXPECT_EQ(peer.port, port_of(client.fd));
+}
+
+TEST(Socket, StartConnectOverIpv6WhereAvailable) {
+  std::string error;
+  Fd listener(listen_tcp("::1", 0, 16, error));
+  if (listener.fd < 0) GTEST_SKIP() << "no IPv6 loopback here: " << error;
+  Fd client(start_connect(only_address("::1", local_port(listener.fd))));
+  ASSERT_GE(client.fd, 0) << std::strerror(-client.fd);
+  EXPECT_EQ(finish_connect(client.fd), 0);
+  Fd conn;
+  PeerAddress peer = accept_waiting(listener.fd, conn);
+  EXPECT_EQ(peer.ip, "::1");
+}
+
+TEST(Socket, StartConnectToAClosedPortIsRefused) {
+  // A socket bound but not listening holds the port, so nothing else can take it meanwhile.
+  Fd bound(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  ASSERT_GE(bound.fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(bound.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0) << std::strerror(errno);
+  Fd client(start_connect(only_address("127.0.0.1", port_of(bound.fd))));
+  // Refused at once or, more usually, once the connect completes.
+  if (client.fd < 0) {
+    EXPECT_EQ(-client.fd, ECONNREFUSED) << std::strerror(-client.fd);
+  } else {
+    EXPECT_EQ(finish_connect(client.fd), ECONNREFUSED);
+  }
+}
+
+TEST(Socket, StartConnectFromASourceAddress) {
+  std::string error;
+  Fd listener(listen_tcp("127.0.0.1", 0, 16, error));
+  ASSERT_GE(listener.fd, 0) << error;
+  SocketAddress source;
+  ASSERT_TRUE(resolve_numeric("127.0.0.2", source, error)) << error;
+  Fd client(start_connect(only_address("127.0.0.1", local_port(listener.fd)), &source));
+  if (client.fd == -EADDRNOTAVAIL) GTEST_SKIP() << "127.0.0.2 is not a local address here";
+  ASSERT_GE(client.fd, 0) << std::strerror(-client.fd);
+  EXPECT_EQ(finish_connect(client.fd), 0);
+  Fd conn;
+  PeerAddress peer = accept_waiting(listener.fd, conn);
+  EXPECT_EQ(peer.ip, "127.0.0.2");
+  EXPECT_NE(peer.port, 0);
+}
+
+TEST(Socket, StartConnectFromTheWrongFamilyFails) {
+  std::string error;
+  SocketAddress source;
+  ASSERT_TRUE(resolve_numeric("::1", source, error)) << error;
+  int fd = start_connect(only_address("127.0.0.1", 9), &source);
+  if (fd >= 0) close(fd);
+  EXPECT_LT(fd, 0);
+}
+
+TEST(Socket, StartConnectAtTheDescriptorCeilingIsEmfileAndSendsNothing) {
+  std::string error;
+  Fd listener(listen_tcp("127.0.0.1", 0, 16, error));
+  ASSERT_GE(listener.fd, 0) << error;
+  SocketAddress server = only_address("127.0.0.1", local_port(listener.fd));
+  EXPECT_EQ(start_connect(server, nullptr, 0), -EMFILE);
+  // Closed before connect(): the listener never hears of it.
+  pollfd p{listener.fd, POLLIN, 0};
+  EXPECT_EQ(poll(&p, 1, 100), 0);
+  // A ceiling above the next descriptor does not get in the way.
+  Fd client(start_connect(server, nullptr, 1 << 20));
+  ASSERT_GE(client.fd, 0) << std::strerror(-client.fd);
+  EXPECT_EQ(finish_connect(client.fd), 0);
 }
