@@ -1,6 +1,5 @@
 // Lines in CHATTING (PROTOCOL.md): timestamps, public and private shapes, no forging, and the notices.
 #include <gtest/gtest.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -36,14 +35,6 @@ static void expect_plausible_stamp(const std::string& line) {
   int diff = std::abs(local_seconds_now() - stamp);
   diff = std::min(diff, 86400 - diff);
   EXPECT_LE(diff, 120) << "stamp is not the local time: " << line;
-}
-
-// The next line, timestamp stripped, must be exactly `want`.
-static void expect_exact_stamped(Client& c, const std::string& want) {
-  auto line = c.read_line();
-  ASSERT_TRUE(line.has_value()) << "expected '" << want << "', got nothing (closed or deadline)";
-  EXPECT_TRUE(has_timestamp(*line)) << *line;
-  EXPECT_EQ(strip_timestamp(*line), want);
 }
 
 TEST(ChatLines, EveryLineInChattingStartsWithTheTime) {
@@ -99,59 +90,39 @@ TEST(ChatLines, EveryLineInChattingStartsWithTheTime) {
 }
 
 TEST(ChatLines, PublicMessageGoesToEveryoneExceptTheSender) {
-  Server server;
-  Client alice(server.port()), bob(server.port()), carol(server.port());
-  alice.login("alice");
-  bob.login("bob");
-  carol.login("carol");
-  alice.expect_next("* bob joined the chat");
-  alice.expect_next("* carol joined the chat");
-  bob.expect_next("* carol joined the chat");
-
-  alice.send_line("hello, everyone");
-  expect_exact_stamped(bob, "<alice> hello, everyone");
-  expect_exact_stamped(carol, "<alice> hello, everyone");
+  Trio r;
+  r.alice.send_line("hello, everyone");
+  expect_exact_stamped(r.bob, "<alice> hello, everyone");
+  expect_exact_stamped(r.carol, "<alice> hello, everyone");
   // The sender's own line is not echoed: nothing arrives before the barrier's reply.
-  EXPECT_EQ(alice.sync(), std::vector<std::string>{});
+  EXPECT_EQ(r.alice.sync(), std::vector<std::string>{});
 }
 
 TEST(ChatLines, PrivateMessageReachesOnlyTheRecipientAndEchoesToTheSender) {
-  Server server;
-  Client alice(server.port()), bob(server.port()), carol(server.port());
-  alice.login("alice");
-  bob.login("bob");
-  carol.login("carol");
-  alice.expect_next("* bob joined the chat");
-  alice.expect_next("* carol joined the chat");
-  bob.expect_next("* carol joined the chat");
-
-  alice.send_line("@privado:bob just between us");
-  expect_exact_stamped(bob, "[private] <alice> just between us");
-  expect_exact_stamped(alice, "[private to bob] <alice> just between us");
+  Trio r;
+  r.alice.send_line("@privado:bob just between us");
+  expect_exact_stamped(r.bob, "[private] <alice> just between us");
+  expect_exact_stamped(r.alice, "[private to bob] <alice> just between us");
   // alice's echo arrived, so the message was handled; carol's barrier reply comes after
   // anything it produced for her.
-  EXPECT_EQ(carol.sync(), std::vector<std::string>{}) << "a third user must see nothing";
-  EXPECT_EQ(bob.sync(), std::vector<std::string>{}) << "the recipient gets it once";
+  EXPECT_EQ(r.carol.sync(), std::vector<std::string>{}) << "a third user must see nothing";
+  EXPECT_EQ(r.bob.sync(), std::vector<std::string>{}) << "the recipient gets it once";
 }
 
 TEST(ChatLines, ClientsCannotForgeServerWrittenParts) {
-  Server server;
-  Client alice(server.port()), bob(server.port());
-  alice.login("alice");
-  bob.login("bob");
-  alice.expect_next("* bob joined the chat");
+  Pair p;
   const std::vector<std::string> forgeries = {
       "[private] <x> hi",    "[private to bob] <alice> hi",        "* fake notice", "! fake error", "<bob> not really",
       "[12:34:56] <bob> hi", "[12:34:56] * carol joined the chat",
   };
   for (const auto& text : forgeries) {
     SCOPED_TRACE(text);
-    alice.send_line(text);
-    expect_exact_stamped(bob, "<alice> " + text);
+    p.alice.send_line(text);
+    expect_exact_stamped(p.bob, "<alice> " + text);
   }
   // The same through a private message: the server's part comes first.
-  alice.send_line("@msg bob * fake notice");
-  expect_exact_stamped(bob, "[private] <alice> * fake notice");
+  p.alice.send_line("@msg bob * fake notice");
+  expect_exact_stamped(p.bob, "[private] <alice> * fake notice");
 }
 
 TEST(ChatLines, LeavingWithSairIsAnnouncedAsLeft) {
@@ -170,39 +141,25 @@ TEST(ChatLines, LeavingWithSairIsAnnouncedAsLeft) {
 }
 
 TEST(ChatLines, EndOfFileWithoutSairIsAnnouncedAsDisconnected) {
-  Server server;
-  Client alice(server.port()), bob(server.port());
-  alice.login("alice");
-  bob.login("bob");
-  alice.expect_next("* bob joined the chat");
-  alice.shutdown_write();
-  expect_exact_stamped(bob, "* alice disconnected");
+  Pair p;
+  p.alice.shutdown_write();
+  expect_exact_stamped(p.bob, "* alice disconnected");
   // alice gets no goodbye, just the close.
-  EXPECT_EQ(alice.read_until_closed(), std::vector<std::string>{});
-  EXPECT_EQ(bob.sync(), std::vector<std::string>{}) << "announced once, and not as 'left'";
+  EXPECT_EQ(p.alice.read_until_closed(), std::vector<std::string>{});
+  EXPECT_EQ(p.bob.sync(), std::vector<std::string>{}) << "announced once, and not as 'left'";
 }
 
 TEST(ChatLines, ClosedConnectionIsAnnouncedAsDisconnected) {
-  Server server;
-  Client alice(server.port()), bob(server.port());
-  alice.login("alice");
-  bob.login("bob");
-  alice.expect_next("* bob joined the chat");
-  EXPECT_EQ(alice.sync(), std::vector<std::string>{});  // nothing unread: close() sends a FIN
-  alice.close();
-  expect_exact_stamped(bob, "* alice disconnected");
+  Pair p;
+  EXPECT_EQ(p.alice.sync(), std::vector<std::string>{});  // nothing unread: close() sends a FIN
+  p.alice.close();
+  expect_exact_stamped(p.bob, "* alice disconnected");
 }
 
 TEST(ChatLines, ResetConnectionIsAnnouncedAsDisconnected) {
-  Server server;
-  Client alice(server.port()), bob(server.port());
-  alice.login("alice");
-  bob.login("bob");
-  alice.expect_next("* bob joined the chat");
-  linger abort_on_close{1, 0};
-  ASSERT_EQ(setsockopt(alice.fd(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close), 0);
-  alice.close();  // RST, not FIN
-  expect_exact_stamped(bob, "* alice disconnected");
-  bob.send_line("@usuarios");
-  expect_exact_stamped(bob, "* Online (1): bob");
+  Pair p;
+  p.alice.reset();  // RST, not FIN
+  expect_exact_stamped(p.bob, "* alice disconnected");
+  p.bob.send_line("@usuarios");
+  expect_exact_stamped(p.bob, "* Online (1): bob");
 }

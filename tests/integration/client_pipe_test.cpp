@@ -2,21 +2,16 @@
 // stdin, flags or the environment; the server's lines on stdout; exit statuses.
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "harness.h"
@@ -36,28 +31,17 @@ class PipedClient {
       ADD_FAILURE() << "pipe failed";
       return;
     }
-    char path[] = "/tmp/chat-client-err-XXXXXX";
-    int err_fd = mkstemp(path);
-    err_path_ = path;
     args.insert(args.begin(), CHAT_CLIENT_PATH);
     pid_ = fork();
     if (pid_ == 0) {
       dup2(in[0], STDIN_FILENO);
       dup2(out[1], STDOUT_FILENO);
+      int err_fd = open(err_file_.path.c_str(), O_WRONLY | O_TRUNC);
       dup2(err_fd, STDERR_FILENO);
-      for (int fd = 3; fd < 1024; ++fd) close(fd);
-      unsetenv("CHAT_PASSWORD");
-      unsetenv("NO_COLOR");
-      for (auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
+      exec_child(args, env, {"CHAT_PASSWORD", "NO_COLOR"});
     }
     close(in[0]);
     close(out[1]);
-    close(err_fd);
     stdin_ = in[1];
     stdout_ = out[0];
     fcntl(stdout_, F_SETFL, fcntl(stdout_, F_GETFL) | O_NONBLOCK);
@@ -70,7 +54,6 @@ class PipedClient {
     }
     close_stdin();
     if (stdout_ >= 0) close(stdout_);
-    unlink(err_path_.c_str());
   }
 
   void write_stdin(std::string_view text) {
@@ -115,12 +98,7 @@ class PipedClient {
   }
 
   const std::string& out() const { return out_; }
-  std::string err() const {
-    std::ifstream in(err_path_);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
+  std::string err() const { return read_file(err_file_.path); }
   std::vector<std::string> out_lines() const {
     std::vector<std::string> lines;
     std::istringstream in(out_);
@@ -150,17 +128,13 @@ class PipedClient {
   int stdin_ = -1, stdout_ = -1;
   int status_ = -1;
   std::string out_;
-  std::string err_path_;
+  TempFile err_file_;  // the client's stderr
 };
-
-std::vector<std::string> at(const Server& server) { return {"127.0.0.1", std::to_string(server.port())}; }
 
 std::vector<std::string> with(std::vector<std::string> args, std::initializer_list<std::string> more) {
   args.insert(args.end(), more);
   return args;
 }
-
-bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
 
 }  // namespace
 
@@ -198,15 +172,12 @@ TEST(ClientPipe, PasswordFromTheEnvironmentNameFromTheFlag) {
 
 TEST(ClientPipe, PasswordFromAFile) {
   Server server;
-  char path[] = "/tmp/chat-client-pw-XXXXXX";
-  close(mkstemp(path));
-  std::ofstream(path) << kPassword << "\n";
-  PipedClient alice(with(at(server), {"--password-file", path, "--name", "alice"}),
+  TempFile file(std::string(kPassword) + "\n");
+  PipedClient alice(with(at(server), {"--password-file", file.path, "--name", "alice"}),
                     {{"CHAT_PASSWORD", "the-file-wins"}});
   alice.close_stdin();
   EXPECT_EQ(alice.wait_exit(), 0) << alice.err();
   EXPECT_TRUE(contains(alice.out(), "* Welcome, alice!")) << alice.out();
-  unlink(path);
 }
 
 TEST(ClientPipe, PrintsPublicPrivateAndNoticeLinesAsTheServerSendsThem) {
@@ -317,16 +288,7 @@ TEST(ClientPipe, TheServerShuttingDownIsAConnectionLost) {
 }
 
 TEST(ClientPipe, NoServerIsReported) {
-  // A port nobody listens on: bind one, note it, close it.
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  PipedClient alice({"127.0.0.1", std::to_string(ntohs(addr.sin_port))});
+  PipedClient alice({"127.0.0.1", std::to_string(unused_port())});
   EXPECT_EQ(alice.wait_exit(), 1);
   EXPECT_TRUE(contains(alice.err(), "cannot connect to 127.0.0.1:")) << alice.err();
 }

@@ -137,18 +137,10 @@ class PtyClient {
     args.insert(args.begin(), CHAT_CLIENT_PATH);
     pid_ = forkpty(&master_, nullptr, nullptr, &ws);
     if (pid_ == 0) {
-      for (int fd = 3; fd < 1024; ++fd) close(fd);
       rlimit no_core{0, 0};
       setrlimit(RLIMIT_CORE, &no_core);
-      unsetenv("CHAT_PASSWORD");
-      unsetenv("NO_COLOR");
-      setenv("TERM", "xterm", 1);
-      for (auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
+      setenv("TERM", "xterm", 1);  // unless `env` says otherwise
+      exec_child(args, env, {"CHAT_PASSWORD", "NO_COLOR"});
     }
     if (pid_ < 0) ADD_FAILURE() << "forkpty failed";
     fcntl(master_, F_SETFL, fcntl(master_, F_GETFL) | O_NONBLOCK);
@@ -266,8 +258,6 @@ class PtyClient {
   ExitStatus exit_;
 };
 
-std::vector<std::string> at(const Server& server) { return {"127.0.0.1", std::to_string(server.port())}; }
-
 // A client logged in as alice (password from the environment, name from the flag).
 std::unique_ptr<PtyClient> logged_in_alice(const Server& server, std::map<std::string, std::string> env = {},
                                            std::vector<std::string> flags = {}) {
@@ -281,8 +271,6 @@ std::unique_ptr<PtyClient> logged_in_alice(const Server& server, std::map<std::s
   EXPECT_TRUE(alice->wait_for_input_line(">")) << alice->screen().text();
   return alice;
 }
-
-bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
 
 }  // namespace
 

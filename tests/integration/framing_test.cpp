@@ -1,7 +1,5 @@
 // Transport and framing (PROTOCOL.md): line ends, the 4096-byte limit, and pipelined input however it is split.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -15,21 +13,6 @@ using namespace harness;
 static const char* const kTooLong = "! line too long (max 4096 bytes)";
 static const char* const kTooLongBye = "! line too long (max 4096 bytes). Bye.";
 
-// The next line, timestamp stripped, must be exactly `want`.
-static void expect_exact_stamped(Client& c, const std::string& want) {
-  auto line = c.read_line();
-  ASSERT_TRUE(line.has_value()) << "expected '" << want << "', got nothing (closed or deadline)";
-  EXPECT_TRUE(has_timestamp(*line)) << line->substr(0, 200);
-  EXPECT_EQ(strip_timestamp(*line), want);
-}
-
-// The next line must be exactly `want` (no timestamp).
-static void expect_exact(Client& c, const std::string& want) {
-  auto line = c.read_line();
-  ASSERT_TRUE(line.has_value()) << "expected '" << want << "', got nothing (closed or deadline)";
-  EXPECT_EQ(*line, want);
-}
-
 // Sends everything it can; the server may legitimately close while we are still sending, so
 // a failed send is not an error here. Returns whether all bytes went out.
 static bool send_tolerant(int fd, std::string_view bytes) {
@@ -41,17 +24,6 @@ static bool send_tolerant(int fd, std::string_view bytes) {
   }
   return true;
 }
-
-// alice and bob logged in, the join notice consumed.
-struct Pair {
-  Server server;
-  Client alice{server.port()}, bob{server.port()};
-  Pair() {
-    alice.login("alice");
-    bob.login("bob");
-    alice.expect_next("* bob joined the chat");
-  }
-};
 
 TEST(Framing, CrLfLineEndsAreAccepted) {
   Server server;
@@ -132,27 +104,19 @@ TEST(Framing, MegabyteWithoutNewlineBeforeChattingEndsTheConnection) {
 }
 
 TEST(Framing, MegabyteWithoutNewlineInChattingIsRefusedWhileOthersChat) {
-  Server server;
-  Client alice(server.port()), bob(server.port()), carol(server.port());
-  alice.login("alice");
-  bob.login("bob");
-  carol.login("carol");
-  alice.expect_next("* bob joined the chat");
-  alice.expect_next("* carol joined the chat");
-  bob.expect_next("* carol joined the chat");
-
+  Trio r;
   std::string half(512 * 1024, 'z');
-  alice.send_raw(half);  // the line is already too long, and still unfinished
-  expect_exact_stamped(alice, kTooLong);
+  r.alice.send_raw(half);  // the line is already too long, and still unfinished
+  expect_exact_stamped(r.alice, kTooLong);
   // Mid-line, the server keeps serving the others.
-  bob.send_line("@msg carol are you there?");
-  expect_exact_stamped(carol, "[private] <bob> are you there?");
-  expect_exact_stamped(bob, "[private to carol] <bob> are you there?");
-  alice.send_raw(half);
-  alice.send_raw("\nafter the flood\n");
-  expect_exact_stamped(bob, "<alice> after the flood");
-  expect_exact_stamped(carol, "<alice> after the flood");
-  EXPECT_EQ(alice.sync(), std::vector<std::string>{}) << "one error per over-long line";
+  r.bob.send_line("@msg carol are you there?");
+  expect_exact_stamped(r.carol, "[private] <bob> are you there?");
+  expect_exact_stamped(r.bob, "[private to carol] <bob> are you there?");
+  r.alice.send_raw(half);
+  r.alice.send_raw("\nafter the flood\n");
+  expect_exact_stamped(r.bob, "<alice> after the flood");
+  expect_exact_stamped(r.carol, "<alice> after the flood");
+  EXPECT_EQ(r.alice.sync(), std::vector<std::string>{}) << "one error per over-long line";
 }
 
 TEST(Framing, PipelinedLoginAndMessagesInOneSegment) {
@@ -178,9 +142,8 @@ TEST(Framing, PipelinedInputOneBytePerSegment) {
   Server server;
   Client bob(server.port());
   bob.login("bob");
-  Client alice(server.port());
-  int one = 1;
-  ASSERT_EQ(setsockopt(alice.fd(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one), 0);
+  Client alice(server.port(), {.nodelay = true});
+  ASSERT_TRUE(alice.connected());
   std::string input = std::string(kPassword) + "\nalice\nhello byte by byte\n@msg bob psst\r\n@users\n";
   for (char byte : input) alice.send_raw(std::string_view(&byte, 1));
   expect_exact(alice, "Password:");
@@ -225,37 +188,34 @@ TEST(Framing, PipelinedThenCloseStillDeliversBeforeTheDeparture) {
   expect_exact_stamped(bob, "* alice disconnected");
 }
 
-// More lines than the flood burst, then EOF: the paced tail still arrives, in order, before
-// the departure notice.
-TEST(Framing, PipelinedBeyondTheBurstThenShutdownDeliversEveryLine) {
+// More lines than the flood burst after a pipelined login, then the end of alice's input
+// (`close_instead`: close() rather than shutdown()): the paced tail still arrives, in order,
+// before the departure notice.
+static void pipelined_beyond_the_burst(bool close_instead) {
   Server server;
   Client bob(server.port());
   bob.login("bob");
   Client alice(server.port());
+  if (close_instead) expect_exact(alice, "Password:");  // nothing left unread, so close() sends a FIN
   std::string input = std::string(kPassword) + "\nalice\n";
-  const int kLines = 60;
-  for (int i = 0; i < kLines; ++i) input += "line " + std::to_string(i) + "\n";
+  std::vector<std::string> relayed;
+  for (int i = 0; i < 60; ++i) {
+    input += "line " + std::to_string(i) + "\n";
+    relayed.push_back("<alice> line " + std::to_string(i));
+  }
   alice.send_raw(input);
-  alice.shutdown_write();
+  if (close_instead) {
+    alice.close();
+  } else {
+    alice.shutdown_write();
+  }
   expect_exact_stamped(bob, "* alice joined the chat");
-  for (int i = 0; i < kLines; ++i) expect_exact_stamped(bob, "<alice> line " + std::to_string(i));
+  EXPECT_TRUE(expect_stamped_lines(bob, relayed));
   expect_exact_stamped(bob, "* alice disconnected");
 }
 
-// The same with close(): the server's replies then meet a reset while the paced tail still
-// waits; those lines count all the same.
-TEST(Framing, PipelinedBeyondTheBurstThenCloseDeliversEveryLine) {
-  Server server;
-  Client bob(server.port());
-  bob.login("bob");
-  Client alice(server.port());
-  expect_exact(alice, "Password:");
-  std::string input = std::string(kPassword) + "\nalice\n";
-  const int kLines = 60;
-  for (int i = 0; i < kLines; ++i) input += "line " + std::to_string(i) + "\n";
-  alice.send_raw(input);
-  alice.close();
-  expect_exact_stamped(bob, "* alice joined the chat");
-  for (int i = 0; i < kLines; ++i) expect_exact_stamped(bob, "<alice> line " + std::to_string(i));
-  expect_exact_stamped(bob, "* alice disconnected");
-}
+TEST(Framing, PipelinedBeyondTheBurstThenShutdownDeliversEveryLine) { pipelined_beyond_the_burst(false); }
+
+// With close() the server's replies meet a reset while the paced tail still waits; those lines
+// count all the same.
+TEST(Framing, PipelinedBeyondTheBurstThenCloseDeliversEveryLine) { pipelined_beyond_the_burst(true); }

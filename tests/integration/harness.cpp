@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -12,23 +13,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
+#include "reactor/socket.h"
+
 namespace harness {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::vector<char*> to_argv(std::vector<std::string>& args) {
   std::vector<char*> argv;
@@ -46,6 +44,40 @@ std::string temp_path(const char* stem) {
 
 }  // namespace
 
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+ServerConfig with_args(std::vector<std::string> args) {
+  ServerConfig config;
+  config.args = std::move(args);
+  return config;
+}
+
+ServerConfig with_env(std::map<std::string, std::string> env, std::vector<std::string> args) {
+  ServerConfig config;
+  config.env = std::move(env);
+  config.args = std::move(args);
+  return config;
+}
+
+ServerConfig without_password() { return with_env({}); }
+
+void exec_child(std::vector<std::string> argv, const std::map<std::string, std::string>& env,
+                std::initializer_list<const char*> unset) {
+  for (int fd = 3; fd < 1024; ++fd) close(fd);
+  for (const char* name : unset) unsetenv(name);
+  for (auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+  auto args = to_argv(argv);
+  execv(args[0], args.data());
+  _exit(127);
+}
+
+std::vector<std::string> at(const Server& server) { return {"127.0.0.1", std::to_string(server.port())}; }
+
 Server::Server(ServerConfig config) {
   log_path_ = temp_path("chat-server-log");
   std::vector<std::string> args = {CHAT_SERVER_PATH, "--bind", "127.0.0.1", "--port", "0"};
@@ -57,16 +89,11 @@ Server::Server(ServerConfig config) {
     dup2(null_fd, STDIN_FILENO);
     dup2(null_fd, STDOUT_FILENO);
     dup2(log_fd, STDERR_FILENO);
-    for (int fd = 3; fd < 1024; ++fd) close(fd);
-    unsetenv("CHAT_PASSWORD");
-    for (auto& [k, v] : config.env) setenv(k.c_str(), v.c_str(), 1);
     if (config.descriptor_limit) {
       rlimit lim{*config.descriptor_limit, *config.descriptor_limit};
       setrlimit(RLIMIT_NOFILE, &lim);
     }
-    auto argv = to_argv(args);
-    execv(argv[0], argv.data());
-    _exit(127);
+    exec_child(args, config.env, {"CHAT_PASSWORD"});
   }
   // Wait for "listening on 127.0.0.1:PORT".
   auto until = Clock::now() + kDeadline;
@@ -170,22 +197,62 @@ Process run_process(const std::vector<std::string>& argv_in, const std::map<std:
   return p;
 }
 
-Client::Client(std::uint16_t port, const char* host) {
-  fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+int connect_to(std::uint16_t port, const ConnectOptions& options) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  auto fail = [fd] {
+    int saved = errno;
+    ::close(fd);
+    errno = saved;
+    return -1;
+  };
+  if (options.rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &options.rcvbuf, sizeof options.rcvbuf) != 0)
+    return fail();
+  int one = 1;
+  if (options.nodelay && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) return fail();
+  if (options.source) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    inet_pton(AF_INET, options.source, &local.sin_addr);
+    if (bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) return fail();
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
-  inet_pton(AF_INET, host, &addr.sin_addr);
-  if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ADD_FAILURE() << "connect to " << host << ":" << port << " failed: " << std::strerror(errno);
-    ::close(fd_);
-    fd_ = -1;
+  inet_pton(AF_INET, options.host, &addr.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return fail();
+  return fd;
+}
+
+std::uint16_t local_port(int fd) { return reactor::local_port(fd); }
+
+std::uint16_t unused_port() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+    ADD_FAILURE() << "binding a probe socket failed: " << std::strerror(errno);
+  std::uint16_t port = local_port(fd);
+  ::close(fd);  // nobody listens there now
+  return port;
+}
+
+Client::Client(std::uint16_t port, const char* host) : Client(port, ConnectOptions{.host = host}) {}
+
+Client::Client(std::uint16_t port, const ConnectOptions& options) {
+  fd_ = connect_to(port, options);
+  if (fd_ < 0) {
+    ADD_FAILURE() << "connect to " << options.host << ":" << port
+                  << (options.source ? std::string(" from ") + options.source : std::string()) << " failed: "
+                  << std::strerror(errno);
   }
 }
 
 Client::Client(Client&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)),
       buffer_(std::move(other.buffer_)),
+      pos_(std::exchange(other.pos_, 0)),
       eof_(other.eof_),
       skipped_(std::move(other.skipped_)) {}
 
@@ -197,6 +264,13 @@ void Client::close() {
 }
 
 void Client::shutdown_write() { ::shutdown(fd_, SHUT_WR); }
+
+void Client::reset() {
+  linger abort_on_close{1, 0};
+  if (setsockopt(fd_, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close) != 0)
+    ADD_FAILURE() << "SO_LINGER failed: " << std::strerror(errno);
+  close();
+}
 
 void Client::send_raw(std::string_view bytes) {
   while (!bytes.empty()) {
@@ -229,12 +303,18 @@ bool Client::fill(Clock::time_point until) {
 std::optional<std::string> Client::read_line(Duration deadline) {
   auto until = Clock::now() + deadline;
   for (;;) {
-    auto nl = buffer_.find('\n');
+    auto nl = buffer_.find('\n', pos_);
     if (nl != std::string::npos) {
-      std::string line = buffer_.substr(0, nl);
-      buffer_.erase(0, nl + 1);
+      std::string line = buffer_.substr(pos_, nl - pos_);
+      pos_ = nl + 1;
+      if (pos_ == buffer_.size()) {
+        buffer_.clear();
+        pos_ = 0;
+      }
       return line;
     }
+    buffer_.erase(0, pos_);  // only the unfinished line stays
+    pos_ = 0;
     if (!fill(until)) return std::nullopt;
   }
 }
@@ -286,11 +366,8 @@ std::vector<std::string> Client::read_until_closed(Duration deadline) {
 bool Client::closed_by_server(Duration deadline) {
   auto until = Clock::now() + deadline;
   while (!eof_) {
-    auto nl = buffer_.find('\n');
-    if (nl != std::string::npos) {
-      buffer_.erase(0, nl + 1);
-      continue;
-    }
+    buffer_.clear();  // whatever arrived is read and dropped
+    pos_ = 0;
     if (!fill(until) && !eof_) return false;
   }
   return true;
@@ -328,11 +405,105 @@ bool has_timestamp(std::string_view l) {
 
 std::string_view strip_timestamp(std::string_view line) { return has_timestamp(line) ? line.substr(11) : line; }
 
-void raise_own_descriptor_limit() {
-  rlimit lim{};
-  getrlimit(RLIMIT_NOFILE, &lim);
-  lim.rlim_cur = lim.rlim_max;
-  setrlimit(RLIMIT_NOFILE, &lim);
+void expect_exact(Client& c, const std::string& want) {
+  auto line = c.read_line();
+  ASSERT_TRUE(line.has_value()) << "expected '" << want << "', got nothing (closed or deadline)";
+  EXPECT_EQ(*line, want);
 }
+
+void expect_exact_stamped(Client& c, const std::string& want) {
+  auto line = c.read_line();
+  ASSERT_TRUE(line.has_value()) << "expected '" << want << "', got nothing (closed or deadline)";
+  EXPECT_TRUE(has_timestamp(*line)) << line->substr(0, 200);
+  EXPECT_EQ(strip_timestamp(*line), want);
+}
+
+bool expect_stamped_lines(Client& c, const std::vector<std::string>& want, Duration deadline) {
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    auto line = c.read_line(deadline);
+    if (!line) {
+      ADD_FAILURE() << "got only " << i << " of " << want.size() << " lines (closed or deadline); next expected: '"
+                    << want[i] << "'";
+      return false;
+    }
+    if (!has_timestamp(*line) || strip_timestamp(*line) != want[i]) {
+      ADD_FAILURE() << "line " << i << " of " << want.size() << " is '" << *line << "'; expected '[HH:MM:SS] "
+                    << want[i] << "'";
+      return false;
+    }
+  }
+  return true;
+}
+
+void expect_names_every_command(std::string_view text) {
+  EXPECT_EQ(text.rfind("* ", 0), 0u) << text;
+  for (const char* word : {"@privado", "@msg", "@usuarios", "@users", "@ajuda", "@help", "@sair", "@quit"})
+    EXPECT_NE(text.find(word), std::string_view::npos) << "missing " << word << " in: " << text;
+}
+
+std::pair<int, std::vector<std::string>> parse_online(std::string_view line) {
+  auto at = line.find("Online (");
+  if (at == std::string_view::npos) return {-1, {}};
+  line.remove_prefix(at + 8);
+  int count = std::atoi(std::string(line).c_str());
+  auto colon = line.find("): ");
+  if (colon == std::string_view::npos) return {count, {}};
+  line.remove_prefix(colon + 3);
+  std::vector<std::string> names;
+  while (!line.empty()) {
+    auto comma = line.find(", ");
+    names.emplace_back(line.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    line.remove_prefix(comma + 2);
+  }
+  std::sort(names.begin(), names.end());
+  return {count, names};
+}
+
+Pair::Pair(ServerConfig config) : server(std::move(config)), alice(server.port()), bob(server.port()) {
+  alice.login("alice");
+  bob.login("bob");
+  alice.expect_next("* bob joined the chat");
+}
+
+Trio::Trio(ServerConfig config)
+    : server(std::move(config)), alice(server.port()), bob(server.port()), carol(server.port()) {
+  alice.login("alice");
+  bob.login("bob");
+  carol.login("carol");
+  alice.expect_next("* bob joined the chat");
+  alice.expect_next("* carol joined the chat");
+  bob.expect_next("* carol joined the chat");
+}
+
+bool contains(std::string_view text, std::string_view needle) { return text.find(needle) != std::string_view::npos; }
+
+std::size_t count_of(std::string_view text, std::string_view needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string_view::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+std::vector<std::string> lines_with(std::string_view text, const std::vector<std::string>& words) {
+  std::vector<std::string> found;
+  while (!text.empty()) {
+    auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    if (std::all_of(words.begin(), words.end(), [&](const std::string& w) { return contains(line, w); }))
+      found.emplace_back(line);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+  }
+  return found;
+}
+
+TempFile::TempFile(std::string_view content) : path(temp_path("chat-test")) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  if (!out.flush()) ADD_FAILURE() << "writing " << path << " failed";
+}
+
+TempFile::~TempFile() { unlink(path.c_str()); }
+
+void raise_own_descriptor_limit() { reactor::raise_descriptor_limit(); }
 
 }  // namespace harness

@@ -67,27 +67,17 @@ static std::string escaped(std::string_view s) {
   return out;
 }
 
-// alice and bob logged in, the join notice consumed.
-struct Pair {
-  Server server;
-  Client alice{server.port()}, bob{server.port()};
-  Pair() {
-    alice.login("alice");
-    bob.login("bob");
-    alice.expect_next("* bob joined the chat");
-  }
-  // alice says `sent`; bob must see exactly `<alice> relayed`.
-  void relay(const std::string& sent, const std::string& relayed) {
-    SCOPED_TRACE("sent: " + escaped(sent));
-    alice.send_line(sent);
-    auto line = bob.read_line();
-    ASSERT_TRUE(line) << "bob got nothing";
-    EXPECT_TRUE(has_timestamp(*line)) << escaped(*line);
-    EXPECT_EQ(escaped(strip_timestamp(*line)), escaped("<alice> " + relayed));
-    EXPECT_TRUE(is_valid_utf8(*line)) << escaped(*line);
-    EXPECT_FALSE(has_control_bytes(strip_timestamp(*line).substr(7))) << escaped(*line);
-  }
-};
+// alice says `sent`; bob must see exactly `<alice> relayed`.
+static void relay(Pair& p, const std::string& sent, const std::string& relayed) {
+  SCOPED_TRACE("sent: " + escaped(sent));
+  p.alice.send_line(sent);
+  auto line = p.bob.read_line();
+  ASSERT_TRUE(line) << "bob got nothing";
+  EXPECT_TRUE(has_timestamp(*line)) << escaped(*line);
+  EXPECT_EQ(escaped(strip_timestamp(*line)), escaped("<alice> " + relayed));
+  EXPECT_TRUE(is_valid_utf8(*line)) << escaped(*line);
+  EXPECT_FALSE(has_control_bytes(strip_timestamp(*line).substr(7))) << escaped(*line);
+}
 
 TEST(Hygiene, ControlBytesAreRemoved) {
   Pair p;
@@ -96,15 +86,15 @@ TEST(Hygiene, ControlBytesAreRemoved) {
     sent += c;
     sent += 'b';
   }
-  p.relay(sent, "abbbbbbbbb");
-  p.relay(std::string("carriage\rreturn inside"), "carriagereturn inside");
+  relay(p, sent, "abbbbbbbbb");
+  relay(p, std::string("carriage\rreturn inside"), "carriagereturn inside");
 }
 
 TEST(Hygiene, TerminalEscapeSequencesCannotGetThrough) {
   Pair p;
-  p.relay("\x1b[31mred\x1b[0m", "[31mred[0m");
-  p.relay("\x1b[2J\x1b[Hcleared", "[2J[Hcleared");
-  p.relay("\x1b]0;owned\x07title", "]0;ownedtitle");
+  relay(p, "\x1b[31mred\x1b[0m", "[31mred[0m");
+  relay(p, "\x1b[2J\x1b[Hcleared", "[2J[Hcleared");
+  relay(p, "\x1b]0;owned\x07title", "]0;ownedtitle");
 }
 
 TEST(Hygiene, InvalidUtf8IsReplacedPerMaximalSubpart) {
@@ -123,27 +113,27 @@ TEST(Hygiene, InvalidUtf8IsReplacedPerMaximalSubpart) {
       {"\x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64",
        "a" + kFFFD + kFFFD + kFFFD + "b" + kFFFD + "c" + kFFFD + kFFFD + "d"},
   };
-  for (const auto& [sent, relayed] : cases) p.relay(sent, relayed);
+  for (const auto& [sent, relayed] : cases) relay(p, sent, relayed);
 }
 
 // "First invalid UTF-8 is replaced, then control bytes are removed": removing a control byte
 // must not glue the pieces of an invalid sequence into a valid character.
 TEST(Hygiene, RemovingControlsCannotAssembleACharacter) {
   Pair p;
-  p.relay("\xE2\x01\x82\xAC", kFFFD + kFFFD + kFFFD);  // without \x01 it would be U+20AC
+  relay(p, "\xE2\x01\x82\xAC", kFFFD + kFFFD + kFFFD);  // without \x01 it would be U+20AC
 }
 
 TEST(Hygiene, ValidUtf8PassesUnchanged) {
   Pair p;
-  p.relay("olá, ação", "olá, ação");
-  p.relay("party \xF0\x9F\x8E\x89 time", "party \xF0\x9F\x8E\x89 time");  // U+1F389
-  p.relay("日本語 𝄞 €", "日本語 𝄞 €");
-  p.relay("\xF4\x8F\xBF\xBF \xEE\x80\x80", "\xF4\x8F\xBF\xBF \xEE\x80\x80");  // U+10FFFF, U+E000
+  relay(p, "olá, ação", "olá, ação");
+  relay(p, "party \xF0\x9F\x8E\x89 time", "party \xF0\x9F\x8E\x89 time");  // U+1F389
+  relay(p, "日本語 𝄞 €", "日本語 𝄞 €");
+  relay(p, "\xF4\x8F\xBF\xBF \xEE\x80\x80", "\xF4\x8F\xBF\xBF \xEE\x80\x80");  // U+10FFFF, U+E000
 }
 
 TEST(Hygiene, TabIsKept) {
   Pair p;
-  p.relay("col1\tcol2\t\tcol3", "col1\tcol2\t\tcol3");
+  relay(p, "col1\tcol2\t\tcol3", "col1\tcol2\t\tcol3");
 }
 
 TEST(Hygiene, PrivateMessagesAreCleanedToo) {

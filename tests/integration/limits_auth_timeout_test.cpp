@@ -13,12 +13,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-ServerConfig with_args(std::vector<std::string> args) {
-  ServerConfig config;
-  config.args = std::move(args);
-  return config;
-}
-
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 }  // namespace

@@ -1,47 +1,21 @@
 // Capacity: --max-clients and descriptor exhaustion refuse the excess at once, never hang or spin.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
-#include <cstring>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "harness.h"
+#include "many_connections.h"
+#include "process_stats.h"
 
 using namespace harness;
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-ServerConfig with_args(std::vector<std::string> args) {
-  ServerConfig config;
-  config.args = std::move(args);
-  return config;
-}
-
-std::uint16_t local_port(int fd) {
-  sockaddr_in addr{};
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  return ntohs(addr.sin_port);
-}
-
-std::size_t count_of(const std::string& text, std::string_view needle) {
-  std::size_t n = 0;
-  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-  return n;
-}
 
 // Polls the server log until `needle` occurs at least `times` times.
 bool wait_for_log_count(const Server& server, std::string_view needle, std::size_t times) {
@@ -53,79 +27,27 @@ bool wait_for_log_count(const Server& server, std::string_view needle, std::size
   return true;
 }
 
-// CPU time (user + system) a process has used, in seconds, from /proc/PID/stat.
-double cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto close_paren = stat.rfind(')');
-  if (close_paren == std::string::npos) return -1;
-  std::istringstream fields(stat.substr(close_paren + 2));
-  std::string field;
-  unsigned long long utime = 0, stime = 0;
-  // After "pid (comm) ": state is field 3; utime and stime are fields 14 and 15.
-  for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i == 14) utime = std::stoull(field);
-    if (i == 15) stime = std::stoull(field);
-  }
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 // One of many raw connections: its first line, and whether the server closed it.
-struct Probe {
-  int fd = -1;
-  std::string buffer;
+struct Probe : Connection {
   std::optional<std::string> first;
-  bool closed = false;
   bool accepted() const { return first == "Password:" && !closed; }
-  bool resolved() const { return closed || accepted(); }
 };
 
 // Opens `n` connections at once, then waits (one poll over all of them) until each either got
 // the "Password:" prompt or was closed by the server.
 std::vector<Probe> open_many(std::uint16_t port, int n) {
   std::vector<Probe> probes(static_cast<std::size_t>(n));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
   for (auto& p : probes) {
-    p.fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (connect(p.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) p.closed = true;  // refused outright
+    p.fd = connect_to(port);
+    if (p.fd < 0) p.closed = true;  // refused outright
   }
-  auto until = Clock::now() + kDeadline;
-  for (;;) {
-    std::vector<pollfd> fds;
-    std::vector<Probe*> owners;
-    for (auto& p : probes) {
-      if (p.resolved()) continue;
-      fds.push_back({p.fd, POLLIN, 0});
-      owners.push_back(&p);
-    }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
-    if (fds.empty() || left <= 0) break;
-    if (poll(fds.data(), fds.size(), static_cast<int>(left)) <= 0) continue;
-    for (std::size_t i = 0; i < fds.size(); ++i) {
-      if (!fds[i].revents) continue;
-      Probe& p = *owners[i];
-      char chunk[4096];
-      ssize_t got = recv(p.fd, chunk, sizeof chunk, 0);
-      if (got <= 0) {
-        p.closed = true;
-        continue;
-      }
-      p.buffer.append(chunk, static_cast<std::size_t>(got));
-      auto nl = p.buffer.find('\n');
-      if (!p.first && nl != std::string::npos) p.first = p.buffer.substr(0, nl);
-    }
-  }
+  pump(
+      probes, kDeadline,
+      [](Probe& p, std::string_view line) {
+        if (!p.first) p.first = std::string(line);
+      },
+      [](const Probe& p) { return p.accepted(); });
   return probes;
-}
-
-void close_all(std::vector<Probe>& probes) {
-  for (auto& p : probes) {
-    if (p.fd >= 0) ::close(p.fd);
-    p.fd = -1;
-  }
 }
 
 // Opens 100 connections against a server limited to 64 descriptors, checks that each is
@@ -173,7 +95,7 @@ void exhaust_and_recover(Server& server, bool require_full_message) {
       continue;
     }
     if (p.accepted()) ++closed_served;
-    ::close(p.fd);
+    if (p.fd >= 0) ::close(p.fd);
     p.fd = -1;
   }
   EXPECT_TRUE(wait_for_log_count(server, "disconnect ", disconnects_before + closed_served)) << server.log();

@@ -1,6 +1,5 @@
 // Flood control: lines beyond --rate/--burst are delayed, never dropped, and delay nobody else.
 #include <gtest/gtest.h>
-#include <sys/socket.h>
 
 #include <chrono>
 #include <string>
@@ -14,13 +13,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-ServerConfig with_args(std::vector<std::string> args) {
-  ServerConfig config;
-  config.args = std::move(args);
-  return config;
-}
-
 std::string numbered(int i) { return "line " + std::string(i < 10 ? "0" : "") + std::to_string(i); }
+
+// alice's numbered lines first..last, as another client receives them.
+std::vector<std::string> from_alice(int first, int last) {
+  std::vector<std::string> lines;
+  for (int i = first; i <= last; ++i) lines.push_back("<alice> " + numbered(i));
+  return lines;
+}
 
 double seconds_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
@@ -84,11 +84,7 @@ TEST(LimitsFlood, PacedLinesAreDeliveredEvenWhenTheSenderClosesRightAway) {
   for (int i = 1; i <= 12; ++i) burst += numbered(i) + "\n";
   alice.send_raw(burst);
   alice.shutdown_write();
-  for (int i = 1; i <= 12; ++i) {
-    auto line = bob.read_line();
-    ASSERT_TRUE(line) << "bob got only " << i - 1 << " of 12";
-    EXPECT_EQ(strip_timestamp(*line), "<alice> " + numbered(i));
-  }
+  ASSERT_TRUE(expect_stamped_lines(bob, from_alice(1, 12)));
   // Only after her last line is alice reported gone.
   EXPECT_EQ(strip_timestamp(bob.expect_next("alice disconnected")), "* alice disconnected");
 }
@@ -104,14 +100,8 @@ TEST(LimitsFlood, PacedLinesAreDeliveredEvenWhenTheSenderResetsTheConnection) {
   for (int i = 1; i <= 12; ++i) burst += numbered(i) + "\n";
   alice.send_raw(burst);
   bob.expect_next("<alice> " + numbered(1));  // the server has read the burst
-  linger abort{1, 0};
-  setsockopt(alice.fd(), SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
-  alice.close();  // RST
-  for (int i = 2; i <= 12; ++i) {
-    auto line = bob.read_line();
-    ASSERT_TRUE(line) << "bob got only " << i - 1 << " of 12";
-    EXPECT_EQ(strip_timestamp(*line), "<alice> " + numbered(i));
-  }
+  alice.reset();
+  ASSERT_TRUE(expect_stamped_lines(bob, from_alice(2, 12)));
   EXPECT_EQ(strip_timestamp(bob.expect_next("alice disconnected")), "* alice disconnected");
 }
 

@@ -1,11 +1,7 @@
 // Scale: a thousand concurrent clients all get a broadcast; a 1 MiB unterminated line disturbs nobody.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -15,67 +11,20 @@
 #include <vector>
 
 #include "harness.h"
+#include "many_connections.h"
 
 using namespace harness;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 // One of many clients driven from a single poll loop.
-struct Peer {
-  int fd = -1;
+struct Peer : Connection {
   std::string name;
-  std::string buffer;
   bool saw_welcome = false;  // saw its own "* Welcome, name!"
   bool welcomed = false;     // ...and the command list after it
-  bool saw_join = false;    // saw "* sender joined the chat"
-  bool got = false;         // saw the broadcast
-  bool closed = false;
+  bool saw_join = false;     // saw "* sender joined the chat"
+  bool got = false;          // saw the broadcast
 };
-
-// One poll loop over all peers: reads what is ready on every peer not yet done, hands each
-// complete line to on_line, until done(peer) holds for all or the deadline passes.
-// Returns how many peers are not done.
-template <class OnLine, class Done>
-std::size_t pump(std::vector<Peer>& peers, Duration deadline, OnLine on_line, Done done) {
-  auto until = Clock::now() + deadline;
-  std::vector<pollfd> fds;
-  std::vector<Peer*> owners;
-  for (;;) {
-    fds.clear();
-    owners.clear();
-    for (auto& p : peers) {
-      if (p.closed || done(p)) continue;
-      fds.push_back({p.fd, POLLIN, 0});
-      owners.push_back(&p);
-    }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
-    if (fds.empty() || left <= 0) break;
-    if (poll(fds.data(), fds.size(), static_cast<int>(left)) <= 0) continue;
-    for (std::size_t i = 0; i < fds.size(); ++i) {
-      if (!fds[i].revents) continue;
-      Peer& p = *owners[i];
-      char chunk[65536];
-      ssize_t n = recv(p.fd, chunk, sizeof chunk, MSG_DONTWAIT);
-      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-        p.closed = true;
-        continue;
-      }
-      if (n < 0) continue;
-      p.buffer.append(chunk, static_cast<std::size_t>(n));
-      std::size_t at = 0;
-      for (auto nl = p.buffer.find('\n'); nl != std::string::npos; nl = p.buffer.find('\n', at)) {
-        on_line(p, std::string_view(p.buffer).substr(at, nl - at));
-        at = nl + 1;
-      }
-      p.buffer.erase(0, at);
-    }
-  }
-  std::size_t waiting = 0;
-  for (auto& p : peers) waiting += !done(p);
-  return waiting;
-}
 
 }  // namespace
 
@@ -87,19 +36,13 @@ TEST(LimitsScale, ThousandClientsAllReceiveABroadcast) {
   if (lim.rlim_cur < 2 * kClients + 100) GTEST_SKIP() << "descriptor limit " << lim.rlim_cur << " is too low";
   Server server;
   std::vector<Peer> peers(kClients);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(server.port());
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
   char name[16];
   for (int i = 0; i < kClients; ++i) {
     Peer& p = peers[static_cast<std::size_t>(i)];
     std::snprintf(name, sizeof name, "user%04d", i);
     p.name = name;
-    p.fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    ASSERT_GE(p.fd, 0) << std::strerror(errno);
-    ASSERT_EQ(connect(p.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0)
-        << "client " << i << ": " << std::strerror(errno);
+    p.fd = connect_to(server.port());
+    ASSERT_GE(p.fd, 0) << "client " << i << ": " << std::strerror(errno);
     std::string login = std::string(kPassword) + "\n" + p.name + "\n";  // pipelined
     ASSERT_EQ(send(p.fd, login.data(), login.size(), MSG_NOSIGNAL), static_cast<ssize_t>(login.size()));
   }
@@ -130,7 +73,7 @@ TEST(LimitsScale, ThousandClientsAllReceiveABroadcast) {
   for (auto& p : peers) closed += p.closed;
   EXPECT_EQ(closed, 0u);
   EXPECT_TRUE(sender.sync().empty());
-  for (auto& p : peers) ::close(p.fd);
+  close_all(peers);
 }
 
 TEST(LimitsScale, MegabyteLineWithoutNewlineDisturbsNobody) {

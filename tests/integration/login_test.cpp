@@ -1,14 +1,8 @@
 // Login states (PROTOCOL.md "States"): Password:, Username:, the welcome, and where the password comes from.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <unistd.h>
 
-#include <algorithm>
 #include <cctype>
-#include <cstdio>
-#include <cstdlib>
-#include <initializer_list>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -18,38 +12,11 @@ using namespace harness;
 
 static const char* const kNameRule = "! names are 1-24 letters, digits, _ or -";
 
-// The next line must be exactly `want` (pre-CHATTING lines carry no timestamp).
-static void expect_exact(Client& c, const std::string& want) {
-  auto line = c.read_line();
-  ASSERT_TRUE(line.has_value()) << "expected '" << want << "', got nothing (closed or deadline)";
-  EXPECT_EQ(*line, want);
-}
-
 // Connects, answers the password prompt, and waits for "Username:".
 static void pass_password(Client& c, const std::string& password = kPassword) {
   expect_exact(c, "Password:");
   c.send_line(password);
   expect_exact(c, "Username:");
-}
-
-// "* Online (N): a, b, c" (timestamp already stripped or not) -> N and the sorted names.
-static std::pair<int, std::vector<std::string>> parse_online(std::string_view line) {
-  auto at = line.find("Online (");
-  if (at == std::string_view::npos) return {-1, {}};
-  line.remove_prefix(at + 8);
-  int count = std::atoi(std::string(line).c_str());
-  auto colon = line.find("): ");
-  if (colon == std::string_view::npos) return {count, {}};
-  line.remove_prefix(colon + 3);
-  std::vector<std::string> names;
-  while (!line.empty()) {
-    auto comma = line.find(", ");
-    names.emplace_back(line.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    line.remove_prefix(comma + 2);
-  }
-  std::sort(names.begin(), names.end());
-  return {count, names};
 }
 
 static std::string lowercase(std::string s) {
@@ -58,18 +25,8 @@ static std::string lowercase(std::string s) {
 }
 
 // Whether some log line mentions every one of `words` (ignoring case).
-static bool log_line_with(const std::string& log, std::initializer_list<const char*> words) {
-  std::string text = lowercase(log);
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + start, end - start);
-    if (std::all_of(words.begin(), words.end(), [&](const char* w) { return line.find(w) != std::string_view::npos; }))
-      return true;
-    start = end + 1;
-  }
-  return false;
+static bool log_line_with(const std::string& log, const std::vector<std::string>& words) {
+  return !lines_with(lowercase(log), words).empty();
 }
 
 // Whether `secret` occurs in `log` as a token of its own (not inside a longer run of letters/digits).
@@ -81,37 +38,6 @@ static bool contains_token(const std::string& log, const std::string& secret) {
     if (left && right) return true;
   }
   return false;
-}
-
-// A temporary file holding `content`, removed at scope exit.
-struct TempFile {
-  std::string path;
-  explicit TempFile(const std::string& content) {
-    char name[] = "/tmp/chat-login-test-XXXXXX";
-    int fd = mkstemp(name);
-    path = name;
-    if (fd < 0) {
-      ADD_FAILURE() << "mkstemp failed";
-      return;
-    }
-    EXPECT_EQ(write(fd, content.data(), content.size()), static_cast<ssize_t>(content.size()));
-    close(fd);
-  }
-  ~TempFile() { unlink(path.c_str()); }
-};
-
-// A server configuration (built by assignment: designated initializers would need every field).
-static ServerConfig with_args(std::vector<std::string> args) {
-  ServerConfig config;
-  config.args = std::move(args);
-  return config;
-}
-
-static ServerConfig with_env(std::map<std::string, std::string> env, std::vector<std::string> args = {}) {
-  ServerConfig config;
-  config.env = std::move(env);
-  config.args = std::move(args);
-  return config;
 }
 
 TEST(Login, FirstLineIsThePasswordPrompt) {
@@ -271,10 +197,7 @@ TEST(Login, WelcomeIsFollowedByTheCommandsLine) {
   auto commands = c.read_line();
   ASSERT_TRUE(commands);
   ASSERT_TRUE(has_timestamp(*commands)) << *commands;
-  std::string_view text = strip_timestamp(*commands);
-  EXPECT_EQ(text.rfind("* ", 0), 0u) << text;
-  for (const char* word : {"@privado", "@msg", "@usuarios", "@users", "@ajuda", "@help", "@sair", "@quit"})
-    EXPECT_NE(text.find(word), std::string_view::npos) << "missing " << word << " in: " << text;
+  expect_names_every_command(strip_timestamp(*commands));
   // Exactly two lines: nothing else is pending before the reply to a barrier.
   EXPECT_EQ(c.sync(), std::vector<std::string>{});
 }
@@ -330,7 +253,7 @@ TEST(Login, EnvironmentPasswordReplacesTheDefault) {
 }
 
 TEST(Login, DefaultPasswordWhenNoneIsConfigured) {
-  Server server(with_env({}));
+  Server server(without_password());
   EXPECT_TRUE(log_line_with(server.log(), {"warning", "default"}))
       << "a start-up warning that the default password is in use expected; log:\n"
       << server.log();
@@ -362,7 +285,7 @@ TEST(Login, ConfiguredPasswordsAndGuessesAreNeverLogged) {
 
 // PROTOCOL.md: the password is "Never logged" - that includes the default one.
 TEST(Login, DefaultPasswordIsNotLoggedEither) {
-  Server server(with_env({}));
+  Server server(without_password());
   Client c(server.port());
   pass_password(c, "123456");
   c.send_line("alice");

@@ -29,14 +29,6 @@ static Process netcat(std::uint16_t port, const std::string& flags, const std::v
   return run_process({"sh", "-c", script});
 }
 
-// The next line, timestamp stripped, must be exactly `want`.
-static void expect_exact_stamped(Client& c, const std::string& want) {
-  auto line = c.read_line();
-  ASSERT_TRUE(line.has_value()) << "expected '" << want << "', got nothing (closed or deadline)";
-  EXPECT_TRUE(has_timestamp(*line)) << *line;
-  EXPECT_EQ(strip_timestamp(*line), want);
-}
-
 TEST(Netcat, PipedSessionIsDeliveredBeforeTheDisconnect) {
   ASSERT_TRUE(netcat_available());
   Server server;

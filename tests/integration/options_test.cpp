@@ -1,13 +1,7 @@
 // Command-line options of chat-server: help, version, bad input, backends, password file, log.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -20,29 +14,6 @@ namespace {
 Process run_server(std::vector<std::string> args) {
   args.insert(args.begin(), CHAT_SERVER_PATH);
   return run_process(args, {{"CHAT_PASSWORD", kPassword}}, 5s);
-}
-
-std::uint16_t local_port(int fd) {
-  sockaddr_in addr{};
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  return ntohs(addr.sin_port);
-}
-
-// The log lines that contain every one of `parts`.
-std::vector<std::string> log_lines_with(const std::string& log, std::vector<std::string> parts) {
-  std::vector<std::string> found;
-  std::size_t at = 0;
-  while (at < log.size()) {
-    auto nl = log.find('\n', at);
-    if (nl == std::string::npos) nl = log.size();
-    std::string line = log.substr(at, nl - at);
-    bool all = true;
-    for (const auto& p : parts) all = all && line.find(p) != std::string::npos;
-    if (all) found.push_back(line);
-    at = nl + 1;
-  }
-  return found;
 }
 
 }  // namespace
@@ -84,7 +55,7 @@ TEST(Options, BadValuesExitTwoNamingTheFlag) {
 }
 
 TEST(Options, EqualsFormIsAccepted) {
-  Server server(ServerConfig{{"--max-clients=1"}, {{"CHAT_PASSWORD", kPassword}}, std::nullopt});
+  Server server(with_args({"--max-clients=1"}));
   Client alice(server.port());
   alice.login("alice");
   Client second(server.port());
@@ -103,7 +74,7 @@ TEST(Options, PortInUseExitsTwoNamingThePort) {
 }
 
 TEST(Options, PollBackendWorksEndToEnd) {
-  Server server(ServerConfig{{"--backend", "poll"}, {{"CHAT_PASSWORD", kPassword}}, std::nullopt});
+  Server server(with_args({"--backend", "poll"}));
   EXPECT_NE(server.log().find("backend poll"), std::string::npos) << server.log();
   Client alice(server.port()), bob(server.port());
   alice.login("alice");
@@ -124,22 +95,14 @@ TEST(Options, MissingPasswordFileExitsTwo) {
 }
 
 TEST(Options, PasswordFileWinsOverEnvironment) {
-  char path[] = "/tmp/chat-password-XXXXXX";
-  int fd = mkstemp(path);
-  ASSERT_GE(fd, 0);
-  const std::string contents = "from-the-file\nsecond line ignored\n";
-  ASSERT_EQ(write(fd, contents.data(), contents.size()), static_cast<ssize_t>(contents.size()));
-  ::close(fd);
-  {
-    Server server(ServerConfig{{"--password-file", path}, {{"CHAT_PASSWORD", kPassword}}, std::nullopt});
-    Client env_pw(server.port());
-    env_pw.expect_next("Password:");
-    env_pw.send_line(kPassword);
-    EXPECT_EQ(env_pw.read_line(), "! Wrong password. Bye.");
-    Client file_pw(server.port());
-    file_pw.login("alice", "from-the-file");
-  }
-  unlink(path);
+  TempFile file("from-the-file\nsecond line ignored\n");
+  Server server(with_args({"--password-file", file.path}));  // CHAT_PASSWORD is also set
+  Client env_pw(server.port());
+  env_pw.expect_next("Password:");
+  env_pw.send_line(kPassword);
+  EXPECT_EQ(env_pw.read_line(), "! Wrong password. Bye.");
+  Client file_pw(server.port());
+  file_pw.login("alice", "from-the-file");
 }
 
 TEST(Options, LogRecordsEventsButNeverThePassword) {
@@ -167,23 +130,23 @@ TEST(Options, LogRecordsEventsButNeverThePassword) {
   ASSERT_TRUE(server.wait_for_log("disconnect alice")) << server.log();
 
   const std::string log = server.log();
-  EXPECT_EQ(log_lines_with(log, {"listening on", "127.0.0.1:" + std::to_string(server.port())}).size(), 1u) << log;
-  auto connects = log_lines_with(log, {"connect", alice_at});
+  EXPECT_EQ(lines_with(log, {"listening on", "127.0.0.1:" + std::to_string(server.port())}).size(), 1u) << log;
+  auto connects = lines_with(log, {"connect", alice_at});
   EXPECT_EQ(std::count_if(connects.begin(), connects.end(),
                           [](const std::string& l) { return l.find("disconnect") == std::string::npos; }),
             1)
       << log;
-  EXPECT_EQ(log_lines_with(log, {"auth ok", alice_at}).size(), 1u) << log;
-  EXPECT_GE(log_lines_with(log, {"name", "alice", alice_at}).size(), 1u) << log;
-  EXPECT_EQ(log_lines_with(log, {"auth failed", intruder_at}).size(), 1u) << log;
-  EXPECT_EQ(log_lines_with(log, {"disconnect", "alice", alice_at, "quit"}).size(), 1u) << log;
-  EXPECT_EQ(log_lines_with(log, {"disconnect", "bob", bob_at, "EOF"}).size(), 1u) << log;
+  EXPECT_EQ(lines_with(log, {"auth ok", alice_at}).size(), 1u) << log;
+  EXPECT_GE(lines_with(log, {"name", "alice", alice_at}).size(), 1u) << log;
+  EXPECT_EQ(lines_with(log, {"auth failed", intruder_at}).size(), 1u) << log;
+  EXPECT_EQ(lines_with(log, {"disconnect", "alice", alice_at, "quit"}).size(), 1u) << log;
+  EXPECT_EQ(lines_with(log, {"disconnect", "bob", bob_at, "EOF"}).size(), 1u) << log;
   EXPECT_EQ(log.find(kPassword), std::string::npos) << "the password appears in the log:\n" << log;
   EXPECT_EQ(log.find(guess), std::string::npos) << "a password guess appears in the log:\n" << log;
 }
 
 TEST(Options, DefaultPasswordWarnsOnStartup) {
-  Server server(ServerConfig{{}, {}, std::nullopt});
+  Server server(without_password());
   EXPECT_NE(server.log().find("warning"), std::string::npos) << server.log();
   EXPECT_NE(server.log().find("default"), std::string::npos) << server.log();
   Client alice(server.port());

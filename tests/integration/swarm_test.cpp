@@ -11,9 +11,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <thread>
 
 #include "harness.h"
@@ -25,20 +23,6 @@ using namespace harness;
 namespace {
 
 constexpr Duration kSwarmDeadline = 60s;
-
-std::string temp_json() {
-  char path[] = "/tmp/chat-swarm-test-XXXXXX";
-  int fd = mkstemp(path);
-  if (fd >= 0) close(fd);
-  return path;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // A swarm run and its JSON report.
 struct SwarmRun {
@@ -61,22 +45,17 @@ struct SwarmRun {
 };
 
 SwarmRun swarm(std::uint16_t port, std::vector<std::string> args) {
-  std::string json_path = temp_json();
+  TempFile json;
   std::vector<std::string> argv = {CHAT_SWARM_PATH, "--host", "127.0.0.1", "--port", std::to_string(port),
-                                   "--password", kPassword, "--json", json_path, "--drain-timeout", "10"};
+                                   "--password", kPassword, "--json", json.path, "--drain-timeout", "10"};
   argv.insert(argv.end(), args.begin(), args.end());
   SwarmRun run;
   run.process = run_process(argv, {}, kSwarmDeadline);
-  run.json = slurp(json_path);
-  unlink(json_path.c_str());
+  run.json = read_file(json.path);
   return run;
 }
 
-ServerConfig unlimited() {
-  ServerConfig config;
-  config.args = {"--rate", "0"};
-  return config;
-}
+ServerConfig unlimited() { return with_args({"--rate", "0"}); }
 
 }  // namespace
 
@@ -177,17 +156,7 @@ TEST(Swarm, SpreadsConnectionsOverSourceAddresses) {
 // ---- failures are counted by cause, never dropped ----------------------------------------
 
 TEST(Swarm, RefusedConnectionsAreCountedWithTheirErrno) {
-  int probe = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(probe, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(probe, reinterpret_cast<sockaddr*>(&addr), &len);
-  std::uint16_t port = ntohs(addr.sin_port);
-  close(probe);  // nobody listens there now
-
-  SwarmRun r = swarm(port, {"--clients", "7", "--messages", "5", "--ready-timeout", "10"});
+  SwarmRun r = swarm(unused_port(), {"--clients", "7", "--messages", "5", "--ready-timeout", "10"});
   EXPECT_EQ(r.process.status, 1) << r.explain();
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.number("connect: ECONNREFUSED (Connection refused)"), 7) << r.json;
@@ -198,14 +167,13 @@ TEST(Swarm, RefusedConnectionsAreCountedWithTheirErrno) {
 
 TEST(Swarm, RunningOutOfDescriptorsIsCountedPerConnection) {
   Server server(unlimited());
-  std::string json_path = temp_json();
+  TempFile json;
   // A hard limit of 64 descriptors: the swarm cannot raise it, so some sockets fail.
   std::string command = "ulimit -n 64 && exec " + std::string(CHAT_SWARM_PATH) + " --port " +
                         std::to_string(server.port()) + " --password " + kPassword +
-                        " --clients 100 --messages 10 --quiet --json " + json_path;
+                        " --clients 100 --messages 10 --quiet --json " + json.path;
   Process p = run_process({"/bin/sh", "-c", command}, {}, kSwarmDeadline);
-  SwarmRun r{p, slurp(json_path)};
-  unlink(json_path.c_str());
+  SwarmRun r{p, read_file(json.path)};
   EXPECT_EQ(r.process.status, 1) << r.explain();
   EXPECT_NE(r.process.err.find("descriptors"), std::string::npos) << r.process.err;
   long long failed = r.number("failed");
@@ -231,12 +199,11 @@ TEST(Swarm, ServerFullIsAFailureWithTheServersReason) {
 
 TEST(Swarm, WrongPasswordIsAFailureWithTheServersReason) {
   Server server(unlimited());
-  std::string json_path = temp_json();
+  TempFile json;
   Process p = run_process({CHAT_SWARM_PATH, "--port", std::to_string(server.port()), "--password", "wrong",
-                           "--clients", "3", "--messages", "3", "--json", json_path},
+                           "--clients", "3", "--messages", "3", "--json", json.path},
                           {}, kSwarmDeadline);
-  SwarmRun r{p, slurp(json_path)};
-  unlink(json_path.c_str());
+  SwarmRun r{p, read_file(json.path)};
   EXPECT_EQ(r.process.status, 1) << r.explain();
   EXPECT_EQ(r.number("refused: Wrong password. Bye."), 3) << r.json;
   EXPECT_NE(r.process.out.find("only 0 of 3 clients"), std::string::npos) << r.process.out;

@@ -32,9 +32,8 @@ TEST(Transport, KeepaliveIsOnForEveryConnection) {
   auto until = std::chrono::steady_clock::now() + kDeadline;
   do {
     sockets = server_sockets(server.port());
-    connections = with_keepalive = 0;
-    for (std::size_t at = 0; (at = sockets.find('\n', at)) != std::string::npos; ++at) ++connections;
-    for (std::size_t at = 0; (at = sockets.find("timer:(keepalive", at)) != std::string::npos; ++at) ++with_keepalive;
+    connections = count_of(sockets, "\n");
+    with_keepalive = count_of(sockets, "timer:(keepalive");
     if (connections == 2 && with_keepalive == 2) break;
     std::this_thread::sleep_for(50ms);
   } while (std::chrono::steady_clock::now() < until);
