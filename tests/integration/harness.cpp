@@ -95,13 +95,15 @@ Server::Server(ServerConfig config) {
     }
     exec_child(args, config.env, {"CHAT_PASSWORD"});
   }
-  // Wait for "listening on 127.0.0.1:PORT".
+  // Wait for "listening on ADDRESS:PORT (".
   auto until = Clock::now() + kDeadline;
   while (Clock::now() < until) {
     std::string text = log();
-    auto at = text.find("listening on 127.0.0.1:");
-    if (at != std::string::npos) {
-      port_ = static_cast<std::uint16_t>(std::atoi(text.c_str() + at + std::strlen("listening on 127.0.0.1:")));
+    auto at = text.find("listening on ");
+    auto end = at == std::string::npos ? at : text.find(" (", at);
+    auto colon = end == std::string::npos ? end : text.rfind(':', end);
+    if (colon != std::string::npos && colon > at) {
+      port_ = static_cast<std::uint16_t>(std::atoi(text.c_str() + colon + 1));
       if (port_ != 0) return;
     }
     int status;
@@ -198,7 +200,13 @@ Process run_process(const std::vector<std::string>& argv_in, const std::map<std:
 }
 
 int connect_to(std::uint16_t port, const ConnectOptions& options) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  std::string error;
+  std::vector<reactor::SocketAddress> to = reactor::resolve_tcp(options.host, port, error);
+  if (to.empty()) {
+    errno = EADDRNOTAVAIL;
+    return -1;
+  }
+  int fd = socket(to.front().storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
   auto fail = [fd] {
     int saved = errno;
@@ -211,16 +219,15 @@ int connect_to(std::uint16_t port, const ConnectOptions& options) {
   int one = 1;
   if (options.nodelay && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) return fail();
   if (options.source) {
-    sockaddr_in local{};
-    local.sin_family = AF_INET;
-    inet_pton(AF_INET, options.source, &local.sin_addr);
-    if (bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) return fail();
+    reactor::SocketAddress local;
+    if (!reactor::resolve_numeric(options.source, local, error)) {
+      ::close(fd);
+      errno = EADDRNOTAVAIL;
+      return -1;
+    }
+    if (bind(fd, reinterpret_cast<const sockaddr*>(&local.storage), local.length) != 0) return fail();
   }
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  inet_pton(AF_INET, options.host, &addr.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return fail();
+  if (connect(fd, reinterpret_cast<const sockaddr*>(&to.front().storage), to.front().length) != 0) return fail();
   return fd;
 }
 

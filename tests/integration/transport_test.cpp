@@ -1,4 +1,4 @@
-// Transport rules of PROTOCOL.md not covered elsewhere: TCP keepalive on every connection.
+// Transport rules of PROTOCOL.md not covered elsewhere: keepalive on every connection, --bind ::.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -39,4 +39,22 @@ TEST(Transport, KeepaliveIsOnForEveryConnection) {
   } while (std::chrono::steady_clock::now() < until);
   EXPECT_EQ(connections, 2u) << sockets;
   EXPECT_EQ(with_keepalive, 2u) << sockets;
+}
+
+TEST(Transport, BindAnyIPv6ServesIPv6AndIPv4Clients) {
+  Server server(with_args({"--bind", "::"}));
+  ASSERT_TRUE(contains(server.log(), "listening on [::]:")) << server.log();
+  Client over_v6(server.port(), ConnectOptions{.host = "::1"});
+  Client over_v4(server.port(), ConnectOptions{.host = "127.0.0.1"});
+  over_v6.login("six");
+  over_v4.login("four");
+  over_v6.expect("* four joined the chat");
+  over_v4.send_line("hello over IPv4");
+  over_v6.expect("<four> hello over IPv4");
+  over_v6.send_line("hello over IPv6");
+  over_v4.expect("<six> hello over IPv6");
+  // The log names IPv4 peers plainly, not as IPv4-mapped IPv6 addresses.
+  EXPECT_TRUE(contains(server.log(), "connect [::1]:")) << server.log();
+  EXPECT_TRUE(contains(server.log(), "connect 127.0.0.1:")) << server.log();
+  EXPECT_FALSE(contains(server.log(), "::ffff:")) << server.log();
 }
