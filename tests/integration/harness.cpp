@@ -81,6 +81,11 @@ std::vector<std::string> at(const Server& server) { return {"127.0.0.1", std::to
 Server::Server(ServerConfig config) {
   log_path_ = temp_path("chat-server-log");
   std::vector<std::string> args = {CHAT_SERVER_PATH, "--bind", "127.0.0.1", "--port", "0"};
+  // ctest runs the suite once more with CHAT_TEST_BACKEND=poll, so both backends see every rule.
+  if (const char* backend = std::getenv("CHAT_TEST_BACKEND"); backend && *backend) {
+    args.push_back("--backend");
+    args.push_back(backend);
+  }
   args.insert(args.end(), config.args.begin(), config.args.end());
   pid_ = fork();
   if (pid_ == 0) {
