@@ -2,8 +2,9 @@
 #include "bin/chat_client/options.h"
 
 #include <cstdlib>
-#include <fstream>
 #include <vector>
+
+#include "protocol/password_source.h"
 
 namespace chat_client {
 namespace {
@@ -94,22 +95,12 @@ ParseStatus parse_options(int argc, char** argv, Options& o, std::string& messag
   if (positional.size() == 2 && !parse_port(positional[1], o.port))
     return usage_error("invalid port '" + positional[1] + "'");
 
-  if (password_file) {
-    std::ifstream in(*password_file);
-    std::string line;
-    if (!in || !std::getline(in, line)) {
-      message = "chat-client: cannot read a password from '" + *password_file + "'\n";
-      return ParseStatus::ExitUsage;
-    }
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) {
-      message = "chat-client: the password in '" + *password_file + "' is empty\n";
-      return ParseStatus::ExitUsage;
-    }
-    o.password = line;
-  } else if (const char* env = std::getenv("CHAT_PASSWORD"); env && *env) {
-    o.password = env;
+  chat::PasswordLookup found = chat::find_password(password_file);
+  if (!found.error.empty()) {
+    message = "chat-client: " + found.error + "\n";
+    return ParseStatus::ExitUsage;
   }
+  if (found.origin != chat::PasswordOrigin::None) o.password = found.password;
   const char* no_color = std::getenv("NO_COLOR");
   o.color = !no_color_flag && !(no_color && *no_color);
   return ParseStatus::Run;

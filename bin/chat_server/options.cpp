@@ -3,11 +3,11 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
 
+#include "protocol/password_source.h"
 #include "reactor/poller.h"
 
 namespace chat_server {
@@ -151,22 +151,13 @@ ParseStatus parse_options(int argc, char** argv, Options& o, std::string& messag
     }
   }
 
-  if (password_file) {
-    std::ifstream in(*password_file);
-    std::string line;
-    if (!in || !std::getline(in, line)) {
-      message = "chat-server: cannot read a password from '" + *password_file + "'\n";
-      return ParseStatus::ExitUsage;
-    }
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) {
-      message = "chat-server: the password in '" + *password_file + "' is empty\n";
-      return ParseStatus::ExitUsage;
-    }
-    o.password = line;
-    o.default_password = false;
-  } else if (const char* env = std::getenv("CHAT_PASSWORD"); env && *env) {
-    o.password = env;
+  chat::PasswordLookup found = chat::find_password(password_file);
+  if (!found.error.empty()) {
+    message = "chat-server: " + found.error + "\n";
+    return ParseStatus::ExitUsage;
+  }
+  if (found.origin != chat::PasswordOrigin::None) {
+    o.password = found.password;
     o.default_password = false;
   }
   if (o.backend.empty()) o.backend = std::string(reactor::available_backends().front());
