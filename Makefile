@@ -32,5 +32,19 @@ asan: deps $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:quarantine_size_mb=4 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
 
+# Benchmarks (bench/, docs/PERFORMANCE.md): a Release build, then every benchmark (the
+# floor interleaved with the server's fan-out, so ratios come from one run), JSON in
+# build/bench/, and the summary (medians of three). Not part of `make test`. About 4 minutes.
+# Example: make bench BENCH_ARGS="--clients=1000 --benchmark_filter=Broadcast"
+BENCH_OUT := build/bench
+BENCH_ARGS ?= --benchmark_min_time=0.3 --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+.PHONY: bench
+bench: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCHAT_BENCH=ON
+	cmake --build $(BUILD) -j $(JOBS) --target chat_bench chat_floor
+	@mkdir -p $(BENCH_OUT)
+	$(BUILD)/bench/chat_bench $(BENCH_ARGS) --benchmark_out=$(BENCH_OUT)/chat_bench.json --benchmark_out_format=json
+	python3 bench/compare.py $(BENCH_OUT)/chat_bench.json | tee $(BENCH_OUT)/summary.txt
+
 clean:
 	rm -rf build

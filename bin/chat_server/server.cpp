@@ -41,6 +41,20 @@ Connection* Server::find(int fd) const {
 }
 
 int Server::run() {
+  if (int status = open()) return status;
+  if (!loop_->handle_signals({SIGINT, SIGTERM}, [this](int signo) { begin_shutdown(signo); })) {
+    log_line(std::string("chat-server: cannot set up the event loop: ") + std::strerror(errno));
+    return 1;
+  }
+  if (!loop_->run()) {
+    log_line(std::string("chat-server: event loop failed: ") + std::strerror(errno));
+    return 1;
+  }
+  log_line("stopped");
+  return 0;
+}
+
+int Server::open() {
   auto poller = reactor::make_poller(options_.backend);
   if (!poller) {
     log_line("chat-server: cannot create the " + options_.backend + " backend: " + std::strerror(errno));
@@ -58,8 +72,7 @@ int Server::run() {
     log_line("chat-server: " + error);
     return 2;
   }
-  if (loop_->watch(listen_fd_, reactor::kReadable, this) != 0 ||
-      !loop_->handle_signals({SIGINT, SIGTERM}, [this](int signo) { begin_shutdown(signo); })) {
+  if (loop_->watch(listen_fd_, reactor::kReadable, this) != 0) {
     log_line(std::string("chat-server: cannot set up the event loop: ") + std::strerror(errno));
     return 1;
   }
@@ -69,17 +82,12 @@ int Server::run() {
   if (options_.default_password)
     log_line("warning: using the built-in default password (see README); set CHAT_PASSWORD or --password-file");
   std::string host = options_.bind.find(':') != std::string::npos ? "[" + options_.bind + "]" : options_.bind;
-  log_line("listening on " + host + ":" + std::to_string(reactor::local_port(listen_fd_)) + " (backend " +
-           std::string(loop_->backend()) + ", max clients " + std::to_string(max_clients_) + ", descriptor limit " +
-           std::to_string(limit) + ")");
-
-  if (!loop_->run()) {
-    log_line(std::string("chat-server: event loop failed: ") + std::strerror(errno));
-    return 1;
-  }
-  log_line("stopped");
+  log_line("listening on " + host + ":" + std::to_string(port()) + " (backend " + std::string(loop_->backend()) +
+           ", max clients " + std::to_string(max_clients_) + ", descriptor limit " + std::to_string(limit) + ")");
   return 0;
 }
+
+std::uint16_t Server::port() const { return listen_fd_ >= 0 ? reactor::local_port(listen_fd_) : 0; }
 
 void Server::on_io(int fd, std::uint8_t events) {
   if (fd == listen_fd_) {

@@ -21,6 +21,13 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   // Binds, then runs until SIGINT/SIGTERM. Returns the process exit status.
   int run();
 
+  // For embedders and benchmarks that drive the loop themselves (loop().run_once()): binds
+  // and prepares everything run() does except signal handling. Returns 0, or the exit status
+  // run() would have returned. port() and loop() are valid after it succeeded.
+  int open();
+  std::uint16_t port() const;
+  reactor::EventLoop& loop() { return *loop_; }
+
   // chat::Transport
   void deliver(chat::ClientId to, const reactor::PayloadRef& line) override;
   // reactor::IoHandler: the listener and every client socket.
