@@ -13,7 +13,8 @@ namespace reactor {
 enum : std::uint8_t {
   kReadable = 1,
   kWritable = 2,
-  kHangup = 4,  // peer closed or error: the handler should read to find out which
+  kHangup = 4,  // the connection is gone both ways, or failed; delivered even without read
+                // interest. A peer's half-close is just kReadable (read() returns 0).
 };
 
 struct ReadyEvent {

@@ -37,9 +37,11 @@ class EpollPoller final : public Poller {
     for (int i = 0; i < n; ++i) {
       std::uint32_t e = events_[i].events;
       std::uint8_t ready = 0;
-      if (e & EPOLLIN) ready |= kReadable;
+      // A peer's half-close (RDHUP) is only "readable": read() then returns 0. kHangup means
+      // the connection is gone both ways, which is reported even when reading is paused.
+      if (e & (EPOLLIN | EPOLLRDHUP)) ready |= kReadable;
       if (e & EPOLLOUT) ready |= kWritable;
-      if (e & (EPOLLHUP | EPOLLERR | EPOLLRDHUP)) ready |= kHangup;
+      if (e & (EPOLLHUP | EPOLLERR)) ready |= kHangup;
       out.push_back({events_[i].data.fd, ready});
     }
     // A full batch suggests more are ready: take more next time.

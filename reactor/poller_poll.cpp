@@ -62,7 +62,7 @@ class PollPoller final : public Poller {
       if (p.revents & POLLOUT) ready |= kWritable;
       if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) ready |= kHangup;
 #ifdef POLLRDHUP
-      if (p.revents & POLLRDHUP) ready |= kHangup;
+      if (p.revents & POLLRDHUP) ready |= kReadable;  // half-close: read() returns 0 (see epoll)
 #endif
       out.push_back({p.fd, ready});
     }

@@ -30,8 +30,10 @@ class TokenBucket {
     if (unlimited()) return Clock::duration::zero();
     refill(now);
     if (tokens_ >= 1.0) return Clock::duration::zero();
-    // Rounded up, so that waiting this long is always enough.
-    return std::chrono::ceil<Clock::duration>(std::chrono::duration<double>((1.0 - tokens_) / rate_));
+    // Rounded up, so that waiting this long is always enough; capped at an hour so a tiny
+    // rate cannot overflow the clock's representation.
+    double seconds = std::min((1.0 - tokens_) / rate_, 3600.0);
+    return std::chrono::ceil<Clock::duration>(std::chrono::duration<double>(seconds));
   }
 
  private:

@@ -95,8 +95,10 @@ ParseStatus parse_options(int argc, char** argv, Options& o, std::string& messag
        }},
       {"--rate", [&](const std::string& v) {
          auto n = to_number(v);
-         if (n && *n >= 0 && *n <= 1e9) o.rate = *n;
-         return n && *n >= 0 && *n <= 1e9;
+         // 0 turns flood control off; otherwise at least one line per 1000 s.
+         bool ok = n && (*n == 0 || (*n >= 0.001 && *n <= 1e9));
+         if (ok) o.rate = *n;
+         return ok;
        }},
       {"--burst", [&](const std::string& v) {
          auto n = to_count(v, 1, 1e9);

@@ -103,3 +103,13 @@ TEST(TokenBucket, ZeroWaitMeansATokenIsThere) {
     EXPECT_TRUE(b.try_take(now)) << "rate " << rate << ": wait_for_token is zero but try_take refuses";
   }
 }
+
+TEST(TokenBucket, TinyRateWaitIsCappedNotOverflowed) {
+  // 1e-12 lines/s would be a wait of 1e12 s, beyond the clock's range; the wait is capped.
+  reactor::TokenBucket b(1e-12, 1);
+  auto t0 = reactor::Clock::time_point{} + std::chrono::hours(1);
+  ASSERT_TRUE(b.try_take(t0));
+  auto wait = b.wait_for_token(t0);
+  EXPECT_GT(wait, std::chrono::minutes(59));
+  EXPECT_LE(wait, std::chrono::hours(1));
+}
