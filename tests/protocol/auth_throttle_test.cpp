@@ -182,3 +182,47 @@ TEST(AuthThrottle, MemoryStaysBoundedUnderManyAddresses) {
     ASSERT_LE(t.tracked(), 121u) << "at second " << i;
   }
 }
+
+TEST(AuthThrottle, Ipv6SourcesAreTheirSlash64) {
+  EXPECT_EQ(AuthThrottle::source_of("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), "2001:db8:1:2::/64");
+  EXPECT_EQ(AuthThrottle::source_of("2001:db8::1"), "2001:db8:0:0::/64");
+  EXPECT_EQ(AuthThrottle::source_of("::1"), "0:0:0:0::/64");
+  EXPECT_EQ(AuthThrottle::source_of("::ffff:10.0.0.1"), "::ffff:10.0.0.1");
+  EXPECT_EQ(AuthThrottle::source_of("10.0.0.1"), "10.0.0.1");
+}
+
+TEST(AuthThrottle, RotatingAddressesWithinOneSlash64AreLockedTogether) {
+  AuthThrottle t;
+  int starts = 0;
+  for (int i = 0; i < 5; ++i)
+    starts += t.record_failure("2001:db8:1:2::" + std::to_string(i + 1), T0 + i * 1s) ? 1 : 0;
+  EXPECT_EQ(starts, 1);
+  EXPECT_TRUE(t.is_locked("2001:db8:1:2:ffff::9", T0 + 5s));
+  EXPECT_FALSE(t.is_locked("2001:db8:1:3::1", T0 + 5s));  // the neighbouring /64 is not
+  EXPECT_EQ(t.tracked(), 1u);
+}
+
+TEST(AuthThrottle, TableNeverGrowsBeyondItsCap) {
+  AuthThrottle t(5, 60s, 60s, /*max_sources=*/100);
+  for (int i = 0; i < 1000; ++i)
+    t.record_failure("10.1." + std::to_string(i / 256) + "." + std::to_string(i % 256), T0);
+  EXPECT_EQ(t.tracked(), 100u);
+}
+
+TEST(AuthThrottle, AFullTableMakesRoomOnceOldRecordsAreStale) {
+  AuthThrottle t(5, 60s, 60s, /*max_sources=*/10);
+  for (int i = 0; i < 10; ++i) t.record_failure("10.0.0." + std::to_string(i), T0);
+  EXPECT_EQ(t.tracked(), 10u);
+  // A minute later those single failures are stale: the next new source gets a slot and can
+  // be locked out.
+  EXPECT_EQ(fail(t, "10.9.9.9", 5, T0 + 61s, 0s), 1);
+  EXPECT_TRUE(t.is_locked("10.9.9.9", T0 + 61s));
+  EXPECT_EQ(t.tracked(), 1u);
+}
+
+TEST(AuthThrottle, LocksSurviveAFullTable) {
+  AuthThrottle t(5, 60s, 60s, /*max_sources=*/10);
+  EXPECT_EQ(fail(t, "10.0.0.1", 5, T0, 0s), 1);
+  for (int i = 0; i < 100; ++i) t.record_failure("10.2.0." + std::to_string(i), T0 + 2s);
+  EXPECT_TRUE(t.is_locked("10.0.0.1", T0 + 30s));
+}
