@@ -8,7 +8,7 @@ namespace reactor {
 class EventLoop::SignalHandler final : public IoHandler {
  public:
   SignalHandler(SignalPipe& pipe, std::function<void(int)> handler) : pipe_(pipe), handler_(std::move(handler)) {}
-  void on_io(int, std::uint8_t) override {
+  void on_io(int /*fd*/, std::uint8_t /*events*/) override {
     for (int sig : pipe_.take()) handler_(sig);
   }
 

@@ -3,13 +3,14 @@
 
 #include <sys/uio.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 
 namespace reactor {
 namespace {
 #ifdef IOV_MAX
-constexpr std::size_t kMaxIov = IOV_MAX < 1024 ? IOV_MAX : 1024;
+constexpr std::size_t kMaxIov = std::min<std::size_t>(IOV_MAX, 1024);
 #else
 constexpr std::size_t kMaxIov = 1024;
 #endif

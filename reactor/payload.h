@@ -57,10 +57,14 @@ class PayloadRef {
   void retain() {
     if (block_) ++block_->refs;
   }
+  // The analyzer loses the count stored by placement new in allocate() and assumes a fresh
+  // block's last release keeps it: a false leak. The payload tests under ASan say otherwise.
+  // NOLINTBEGIN(clang-analyzer-cplusplus.NewDeleteLeaks)
   void release() {
     if (block_ && --block_->refs == 0) ::operator delete(block_);
     block_ = nullptr;
   }
+  // NOLINTEND(clang-analyzer-cplusplus.NewDeleteLeaks)
 
   Header* block_ = nullptr;
 };

@@ -3,23 +3,24 @@
 
 namespace reactor {
 
-#ifdef __linux__
-std::unique_ptr<Poller> make_epoll_poller();
-#endif
-std::unique_ptr<Poller> make_poll_poller();
-
 std::vector<std::string_view> available_backends() {
   std::vector<std::string_view> names;
-#ifdef __linux__
-  names.push_back("epoll");
+#if CHAT_HAVE_EPOLL
+  names.emplace_back("epoll");
 #endif
-  names.push_back("poll");
+#if CHAT_HAVE_KQUEUE
+  names.emplace_back("kqueue");
+#endif
+  names.emplace_back("poll");
   return names;
 }
 
 std::unique_ptr<Poller> make_poller(std::string_view backend) {
-#ifdef __linux__
+#if CHAT_HAVE_EPOLL
   if (backend == "epoll") return make_epoll_poller();
+#endif
+#if CHAT_HAVE_KQUEUE
+  if (backend == "kqueue") return make_kqueue_poller();
 #endif
   if (backend == "poll") return make_poll_poller();
   return nullptr;

@@ -1,4 +1,4 @@
-// Poller: the one interface every readiness backend (epoll, poll, later kqueue) implements.
+// Poller: the one interface every readiness backend (epoll, kqueue, poll) implements.
 // The event loop talks only to this; it never names a backend.
 #pragma once
 
@@ -26,7 +26,9 @@ class Poller {
  public:
   virtual ~Poller() = default;
   virtual std::string_view name() const = 0;
-  // Each returns 0 or an errno value.
+  // Each returns 0 or an errno value. kqueue hands add() and modify() to the kernel only at
+  // the next wait(), so it cannot report what the kernel would refuse; remove() before
+  // closing a descriptor.
   virtual int add(int fd, std::uint8_t interest) = 0;
   virtual int modify(int fd, std::uint8_t interest) = 0;
   virtual int remove(int fd) = 0;
@@ -35,9 +37,17 @@ class Poller {
   virtual int wait(std::vector<ReadyEvent>& out, int timeout_ms) = 0;
 };
 
-// The backends compiled into this build, the default first.
+// The backends compiled into this build, the default first: epoll on Linux, kqueue on macOS
+// and the BSDs, then poll everywhere.
 std::vector<std::string_view> available_backends();
 // nullptr when `backend` is unknown or cannot be created here.
 std::unique_ptr<Poller> make_poller(std::string_view backend);
+
+// Each backend's own factory (nullptr when the kernel refuses); defined only where that
+// backend is compiled (CHAT_HAVE_EPOLL, CHAT_HAVE_KQUEUE). Tests use them to reach a backend
+// that make_poller does not offer, such as kqueue built over the test emulation on Linux.
+std::unique_ptr<Poller> make_epoll_poller();
+std::unique_ptr<Poller> make_kqueue_poller();
+std::unique_ptr<Poller> make_poll_poller();
 
 }  // namespace reactor

@@ -8,12 +8,15 @@
 namespace reactor {
 namespace {
 
+#if CHAT_HAVE_POLLRDHUP
+constexpr short kPollReadable = POLLIN | POLLRDHUP;  // a half-close, as epoll reports it (Linux)
+#else
+constexpr short kPollReadable = POLLIN;
+#endif
+
 short to_poll(std::uint8_t interest) {
   short mask = 0;
-  if (interest & kReadable) mask |= POLLIN;
-#ifdef POLLRDHUP
-  if (interest & kReadable) mask |= POLLRDHUP;  // report a peer's half-close as epoll does
-#endif
+  if (interest & kReadable) mask |= kPollReadable;
   if (interest & kWritable) mask |= POLLOUT;
   return mask;
 }
@@ -61,7 +64,7 @@ class PollPoller final : public Poller {
       if (p.revents & POLLIN) ready |= kReadable;
       if (p.revents & POLLOUT) ready |= kWritable;
       if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) ready |= kHangup;
-#ifdef POLLRDHUP
+#if CHAT_HAVE_POLLRDHUP
       if (p.revents & POLLRDHUP) ready |= kReadable;  // half-close: read() returns 0 (see epoll)
 #endif
       out.push_back({p.fd, ready});

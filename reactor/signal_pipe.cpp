@@ -38,7 +38,7 @@ SignalPipe::SignalPipe(std::initializer_list<int> signals) {
     for (auto& fd : g_write_fd) fd = -1;
     g_table_ready = true;
   }
-  std::signal(SIGPIPE, SIG_IGN);
+  (void)std::signal(SIGPIPE, SIG_IGN);  // fails only for an invalid signal number
   int fds[2];
   if (pipe(fds) != 0) return;
   if (!make_nonblocking_cloexec(fds[0]) || !make_nonblocking_cloexec(fds[1])) {
@@ -62,10 +62,11 @@ SignalPipe::SignalPipe(std::initializer_list<int> signals) {
 
 SignalPipe::~SignalPipe() {
   // Undo in reverse order, and only where this pipe is still the one registered.
-  for (auto it = replaced_.rbegin(); it != replaced_.rend(); ++it) {
-    if (g_write_fd[it->signo] != write_fd_) continue;
-    sigaction(it->signo, &it->previous, nullptr);
-    g_write_fd[it->signo] = -1;
+  for (std::size_t i = replaced_.size(); i-- > 0;) {
+    const Replaced& r = replaced_[i];
+    if (g_write_fd[r.signo] != write_fd_) continue;
+    sigaction(r.signo, &r.previous, nullptr);
+    g_write_fd[r.signo] = -1;
   }
   if (write_fd_ >= 0) close(write_fd_);
   if (read_fd_ >= 0) close(read_fd_);

@@ -1,5 +1,6 @@
-// Socket helpers. Linux-only calls (accept4, SOCK_NONBLOCK, TCP_KEEPIDLE, IP_BIND_ADDRESS_NO_PORT)
-// are guarded for other platforms.
+// Socket helpers. Calls not on every platform (accept4, SOCK_NONBLOCK, TCP_KEEPIDLE,
+// IP_BIND_ADDRESS_NO_PORT) sit behind the CHAT_HAVE_* macros CMake detects, each with a
+// portable path; the no-epoll CI build switches them all off.
 #include "reactor/socket.h"
 
 #include <arpa/inet.h>
@@ -132,7 +133,7 @@ bool resolve_numeric(const std::string& ip, SocketAddress& out, std::string& err
 }
 
 int start_connect(const SocketAddress& to, const SocketAddress* from, int max_fd) {
-#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
+#if CHAT_HAVE_SOCK_NONBLOCK
   int fd = socket(to.storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -errno;
 #else
@@ -145,7 +146,7 @@ int start_connect(const SocketAddress& to, const SocketAddress* from, int max_fd
     return -EMFILE;
   }
   if (from) {
-#ifdef IP_BIND_ADDRESS_NO_PORT
+#if CHAT_HAVE_IP_BIND_ADDRESS_NO_PORT
     // Let connect() pick the port for the full 4-tuple, so many sources share the range.
     int one = 1;
     setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
@@ -180,7 +181,7 @@ int accept_connection(int listen_fd, PeerAddress& peer) {
   socklen_t len = sizeof ss;
   int fd;
   do {
-#ifdef __linux__
+#if CHAT_HAVE_ACCEPT4
     fd = accept4(listen_fd, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 #else
     fd = accept(listen_fd, reinterpret_cast<sockaddr*>(&ss), &len);
@@ -200,10 +201,10 @@ void tune_connection(int fd, const KeepaliveSettings& keepalive) {
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
-#if defined(TCP_KEEPIDLE)
+#if CHAT_HAVE_TCP_KEEPIDLE
   setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &keepalive.idle_seconds, sizeof(int));
-#elif defined(TCP_KEEPALIVE)
-  setsockopt(fd, IPPROTO_TCP, TCP_KEEPALIVE, &keepalive.idle_seconds, sizeof(int));
+#elif CHAT_HAVE_TCP_KEEPALIVE
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPALIVE, &keepalive.idle_seconds, sizeof(int));  // macOS's name
 #endif
 #if defined(TCP_KEEPINTVL)
   setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &keepalive.interval_seconds, sizeof(int));

@@ -84,7 +84,7 @@ int TimerQueue::milliseconds_until_next(Clock::time_point now) {
   auto wait = heap_.front().deadline - now;
   if (wait <= Clock::duration::zero()) return 0;
   auto ms = std::chrono::ceil<std::chrono::milliseconds>(wait).count();
-  return static_cast<int>(std::min<long long>(ms, 60 * 60 * 1000));
+  return static_cast<int>(std::min<long long>(ms, 60LL * 60 * 1000));  // an hour at most
 }
 
 }  // namespace reactor

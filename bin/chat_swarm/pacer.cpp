@@ -1,4 +1,5 @@
-// Pacer: a heap of send deadlines behind one timerfd (see pacer.h).
+// Pacer: a heap of send deadlines behind one timerfd where there is one (CHAT_HAVE_TIMERFD,
+// Linux), else behind the loop's own timers (see pacer.h).
 #include "bin/chat_swarm/pacer.h"
 
 #include <unistd.h>
@@ -6,7 +7,7 @@
 #include <algorithm>
 #include <functional>
 
-#ifdef __linux__
+#if CHAT_HAVE_TIMERFD
 #include <sys/timerfd.h>
 #endif
 
@@ -14,7 +15,7 @@ namespace swarm {
 
 Pacer::Pacer(reactor::EventLoop& loop, reactor::Clock::time_point epoch, Due due)
     : loop_(loop), epoch_(epoch), due_(std::move(due)) {
-#ifdef __linux__
+#if CHAT_HAVE_TIMERFD
   // steady_clock is CLOCK_MONOTONIC on Linux, so deadlines convert directly.
   timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
   if (timer_fd_ >= 0 && loop_.watch(timer_fd_, reactor::kReadable, this) != 0) {
@@ -38,7 +39,7 @@ void Pacer::schedule(std::uint32_t key, std::uint32_t generation, std::int64_t a
   if (armed_ns_ < 0 || at_ns < armed_ns_) arm();
 }
 
-void Pacer::on_io(int fd, std::uint8_t) {
+void Pacer::on_io(int fd, std::uint8_t /*events*/) {
   std::uint64_t expirations;
   while (read(fd, &expirations, sizeof expirations) > 0) {
   }
@@ -49,8 +50,7 @@ void Pacer::run_due() {
   armed_ns_ = -1;
   fallback_ = {};
   for (;;) {
-    std::int64_t now =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(reactor::Clock::now() - epoch_).count();
+    std::int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(reactor::Clock::now() - epoch_).count();
     if (heap_.empty() || heap_.front().at_ns > now) break;
     std::pop_heap(heap_.begin(), heap_.end(), std::greater<>());
     Entry e = heap_.back();
@@ -64,7 +64,7 @@ void Pacer::arm() {
   if (heap_.empty()) return;
   std::int64_t at = heap_.front().at_ns;
   armed_ns_ = at;
-#ifdef __linux__
+#if CHAT_HAVE_TIMERFD
   if (timer_fd_ >= 0) {
     std::int64_t abs = std::chrono::duration_cast<std::chrono::nanoseconds>(epoch_.time_since_epoch()).count() + at;
     if (abs < 1) abs = 1;  // zero would disarm

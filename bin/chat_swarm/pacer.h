@@ -1,8 +1,9 @@
 // Pacer: send deadlines with sub-millisecond precision. The reactor's timers round every
 // wait up to a whole millisecond, which is fine for timeouts but would add up to 1 ms of
 // the swarm's own lateness to every open-loop send on loopback, where a line takes ~100 us.
-// On Linux a timerfd wakes the loop at the due nanosecond; elsewhere it falls back to the
-// loop's timers. Cancelling is lazy: an entry whose generation is stale is dropped.
+// On Linux a timerfd wakes the loop at the due nanosecond; elsewhere (macOS, the BSDs, the
+// no-epoll CI build) the loop's timers do, to the millisecond. Cancelling is lazy: an entry
+// whose generation is stale is dropped.
 #pragma once
 
 #include <cstdint>

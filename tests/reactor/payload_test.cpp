@@ -43,8 +43,8 @@ TEST(Payload, CopyOfEmptyIsAnEmptyPayload) {
 TEST(Payload, CopiesShareOneBlock) {
   PayloadRef a = PayloadRef::copy_of("shared");
   {
-    PayloadRef b = a;
-    PayloadRef c(b);
+    PayloadRef b = a;  // NOLINT(performance-unnecessary-copy-initialization): the copies are the test
+    PayloadRef c(b);   // NOLINT(performance-unnecessary-copy-initialization)
     EXPECT_EQ(a.use_count(), 3u);
     EXPECT_EQ(b.use_count(), 3u);
     EXPECT_EQ(b.data(), a.data());

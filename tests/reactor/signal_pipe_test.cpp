@@ -60,7 +60,7 @@ TEST(SignalPipe, ReadEndIsNonBlockingAndCloseOnExec) {
 TEST(SignalPipe, IgnoresSigpipe) {
   struct sigaction old {};
   sigaction(SIGPIPE, nullptr, &old);
-  signal(SIGPIPE, SIG_DFL);
+  (void)signal(SIGPIPE, SIG_DFL);
   {
     SignalPipe pipe({SIGUSR1});
     EXPECT_EQ(disposition(SIGPIPE), SIG_IGN);

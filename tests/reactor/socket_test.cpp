@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/reactor/descriptors.h"
+
 using reactor::accept_connection;
 using reactor::connect_result;
 using reactor::listen_tcp;
@@ -45,7 +47,7 @@ struct Fd {
 
 // A blocking IPv4 client connected to 127.0.0.1:port, or -1.
 int connect_loopback(std::uint16_t port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return -1;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -215,8 +217,10 @@ TEST(Socket, TuneConnectionSetsNoDelayAndKeepalive) {
   reactor::tune_connection(client.fd, ka);
   EXPECT_NE(int_option(client.fd, IPPROTO_TCP, TCP_NODELAY), 0);
   EXPECT_NE(int_option(client.fd, SOL_SOCKET, SO_KEEPALIVE), 0);
-#ifdef TCP_KEEPIDLE
+#if CHAT_HAVE_TCP_KEEPIDLE
   EXPECT_EQ(int_option(client.fd, IPPROTO_TCP, TCP_KEEPIDLE), 77);
+#elif CHAT_HAVE_TCP_KEEPALIVE
+  EXPECT_EQ(int_option(client.fd, IPPROTO_TCP, TCP_KEEPALIVE), 77);  // macOS's name for it
 #endif
 #ifdef TCP_KEEPINTVL
   EXPECT_EQ(int_option(client.fd, IPPROTO_TCP, TCP_KEEPINTVL), 11);
@@ -228,7 +232,7 @@ TEST(Socket, TuneConnectionSetsNoDelayAndKeepalive) {
 
 TEST(Socket, WriteSomeOnFullNonBlockingDescriptorIsEagain) {
   int fds[2];
-  ASSERT_EQ(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
+  ASSERT_TRUE(reactor_test::nonblocking_pipe(fds));
   Fd r(fds[0]), w(fds[1]);
   std::string chunk(65536, 'w');
   long total = 0;
@@ -345,7 +349,7 @@ TEST(Socket, StartConnectOverIpv6WhereAvailable) {
 
 TEST(Socket, StartConnectToAClosedPortIsRefused) {
   // A socket bound but not listening holds the port, so nothing else can take it meanwhile.
-  Fd bound(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  Fd bound(socket(AF_INET, SOCK_STREAM, 0));
   ASSERT_GE(bound.fd, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;

@@ -88,8 +88,8 @@ TEST(TimerQueue, RandomDeadlinesFireSorted) {
   std::vector<std::pair<long, int>> fired;
   for (int i = 0; i < 2000; ++i) {
     long ms = static_cast<long>(rng() % 500);
-    armed.push_back({ms, i});
-    q.schedule(t0 + milliseconds(ms), [&fired, ms, i] { fired.push_back({ms, i}); });
+    armed.emplace_back(ms, i);
+    q.schedule(t0 + milliseconds(ms), [&fired, ms, i] { fired.emplace_back(ms, i); });
   }
   for (long now = 0; now < 500 + 37; now += 37) q.run_expired(t0 + milliseconds(now));
   EXPECT_EQ(q.live(), 0u);
@@ -160,9 +160,9 @@ TEST(TimerQueue, CallbackSchedulesAnother) {
   TimerQueue q;
   std::vector<std::string> fired;
   q.schedule(t0 + milliseconds(1), [&] {
-    fired.push_back("first");
-    q.schedule(t0 + milliseconds(5), [&] { fired.push_back("later"); });
-    q.schedule(t0 + milliseconds(1), [&] { fired.push_back("due now"); });
+    fired.emplace_back("first");
+    q.schedule(t0 + milliseconds(5), [&] { fired.emplace_back("later"); });
+    q.schedule(t0 + milliseconds(1), [&] { fired.emplace_back("due now"); });
   });
   q.run_expired(t0 + milliseconds(2));
   // A timer armed by a callback and already due (deadline <= now) runs in the same pass.
@@ -210,6 +210,7 @@ TEST(TimerQueue, CallbackCancelsManyTriggeringCompaction) {
   // Cancelling from inside a callback may rebuild the heap while run_expired walks it.
   TimerQueue q;
   std::vector<TimerId> ids;
+  ids.reserve(200);
   std::vector<int> fired;
   for (int i = 0; i < 200; ++i)
     ids.push_back(q.schedule(t0 + milliseconds(10 + i), [&fired, i] { fired.push_back(i); }));
@@ -251,6 +252,7 @@ TEST(TimerQueue, MillisecondsUntilNextIsCappedNotOverflowed) {
 TEST(TimerQueue, LiveCountsArmedTimers) {
   TimerQueue q;
   std::vector<TimerId> ids;
+  ids.reserve(100);
   for (int i = 0; i < 100; ++i) ids.push_back(q.schedule(t0 + milliseconds(i), [] {}));
   EXPECT_EQ(q.live(), 100u);
   for (int i = 0; i < 100; i += 2) q.cancel(ids[i]);
@@ -269,8 +271,8 @@ TEST(TimerQueue, OrderSurvivesCompaction) {
   std::vector<std::pair<long, int>> kept, fired;
   for (int i = 0; i < 5000; ++i) {
     long ms = static_cast<long>(rng() % 1000);
-    ids.push_back(q.schedule(t0 + milliseconds(ms), [&fired, ms, i] { fired.push_back({ms, i}); }));
-    if (i % 7 == 0) kept.push_back({ms, i});
+    ids.push_back(q.schedule(t0 + milliseconds(ms), [&fired, ms, i] { fired.emplace_back(ms, i); }));
+    if (i % 7 == 0) kept.emplace_back(ms, i);
   }
   // Cancel six in seven: stale entries soon outnumber live ones and the heap is rebuilt.
   for (int i = 0; i < 5000; ++i)
@@ -286,6 +288,7 @@ TEST(TimerQueue, ArmCancelChurnKeepsMemoryBounded) {
   // leave a million stale heap entries behind (32 MB and more if they were kept).
   TimerQueue q;
   std::vector<TimerId> ids;
+  ids.reserve(100);
   for (int i = 0; i < 100; ++i) ids.push_back(q.schedule(t0 + std::chrono::seconds(60 + i), [] {}));
   // Warm up so the vectors reach their steady size before measuring.
   for (int i = 0; i < 10000; ++i) {
