@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "bin/chat_swarm/ledger.h"
+#include "bin/chat_swarm/resp.h"
 #include "bin/chat_swarm/scenario.h"
 #include "bin/chat_swarm/server_line.h"
 #include "reactor/line_framer.h"
@@ -33,11 +34,11 @@ inline bool in_room(BotState s) { return s == BotState::Chatting || s == BotStat
 
 // The login state machine: what a line that arrives before CHATTING means.
 enum class LoginAction {
-  Wait,          // nothing to do yet (pipelined: the answer is already on its way)
+  Wait,  // nothing to do yet (pipelined: the answer is already on its way)
   SendPassword,
   SendName,
-  Ready,         // welcomed: in the room
-  Fail,          // `reason` says why
+  Ready,  // welcomed: in the room
+  Fail,   // `reason` says why
 };
 struct LoginStep {
   LoginAction action = LoginAction::Wait;
@@ -62,6 +63,7 @@ struct Bot {
   bool reported_slow = false;
 
   reactor::LineFramer framer{kMaxServerLine};
+  RespParser resp{kMaxServerLine};  // --proto redis reads replies instead of lines
   reactor::OutputQueue out;
   bool flush_queued = false;
 
@@ -74,6 +76,7 @@ struct Bot {
   std::uint64_t sent = 0;
   bool sending = false;
   std::uint32_t send_generation = 0;  // bumped to cancel the pending send deadline
+  std::uint32_t acks = 0;             // closed loop: listeners that have the last message
   reactor::TimerId life_timer;
 };
 

@@ -75,6 +75,8 @@ HistogramSummary Histogram::summary() const {
   s.p99 = percentile(99);
   s.p999 = percentile(99.9);
   s.max = max_;
+  if (count_)
+    for (double p : kCurvePercents) s.curve.emplace_back(p, p == 0 ? min() : percentile(p));
   return s;
 }
 

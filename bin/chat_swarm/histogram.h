@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace swarm {
@@ -18,7 +19,12 @@ struct HistogramSummary {
   std::uint64_t p99 = 0;
   std::uint64_t p999 = 0;
   std::uint64_t max = 0;
+  // The percentile curve, for charts: (percent, value) at kCurvePercents.
+  std::vector<std::pair<double, std::uint64_t>> curve;
 };
+
+inline constexpr double kCurvePercents[] = {0,  10, 20, 25, 30, 40,   50,   60,    70,    75,     80,
+                                            90, 95, 97, 98, 99, 99.5, 99.9, 99.95, 99.99, 99.999, 100};
 
 class Histogram {
  public:
@@ -26,7 +32,7 @@ class Histogram {
   // 2^(kSubBucketBits-1) equal buckets.
   static constexpr unsigned kSubBucketBits = 8;
   static constexpr std::uint64_t kSubBuckets = std::uint64_t{1} << kSubBucketBits;  // 256
-  static constexpr std::uint64_t kHalf = kSubBuckets / 2;                            // 128
+  static constexpr std::uint64_t kHalf = kSubBuckets / 2;                           // 128
   static constexpr std::size_t kBuckets = kSubBuckets + (64 - kSubBucketBits) * kHalf;
 
   Histogram() : counts_(kBuckets, 0) {}

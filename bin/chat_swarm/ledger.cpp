@@ -37,6 +37,48 @@ Inside inside(const SeqSet& set, Bounds b) {
   return in;
 }
 
+// Of one sender's messages, what a receiver may have been sent and what it surely was owed.
+struct Window {
+  Bounds possible{0, -1};
+  Bounds certain{0, -1};
+};
+
+// Adds one (receiver, sender) stream to the verdict: `got` is what the receiver received of
+// the sender's messages (null: nothing), `dups` and `late` the faults counted on arrival.
+void judge_stream(Tally& t, std::size_t problem_limit, BotId rid, BotId sid, Window w, const SeqSet* got_set,
+                  std::uint64_t dups, std::uint64_t late) {
+  if (!got_set && w.certain.empty()) {
+    t.not_required += w.possible.size();
+    return;
+  }
+  Inside got = got_set ? inside(*got_set, w.possible) : Inside{};
+  std::uint64_t stray = got_set ? got_set->size() - got.count : 0;
+  // Owed: what was surely owed, plus everything between deliveries the server did make
+  // (one sender's lines are processed in order, and membership is one interval).
+  Bounds owed = w.certain;
+  if (got.count) {
+    owed.lo = w.certain.empty() ? got.first : std::min(owed.lo, got.first);
+    owed.hi = w.certain.empty() ? got.last : std::max(owed.hi, got.last);
+  }
+  std::uint64_t lost = owed.size() - got.count;
+  t.expected += owed.size();
+  t.delivered += got.count;
+  t.lost += lost;
+  t.unexpected += stray;
+  t.not_required += w.possible.size() - owed.size();
+  t.duplicates += dups;
+  t.reordered += late;
+  if (!lost && !stray && !dups && !late) return;
+  ++t.problem_streams;
+  if (t.problems.size() >= problem_limit) return;
+  StreamProblem p{rid, sid, owed.size(), lost, dups, late, stray, {}};
+  if (lost && owed.lo >= 0) {
+    const auto lo = static_cast<Seq>(owed.lo), hi = static_cast<Seq>(owed.hi);
+    p.missing = got_set ? got_set->missing_in(lo, hi, 3) : SeqSet().missing_in(lo, hi, 3);
+  }
+  t.problems.push_back(std::move(p));
+}
+
 }  // namespace
 
 // Per-sender lookups used by the verdict: when each message was queued, and the earliest
@@ -46,6 +88,7 @@ struct Ledger::Ranges {
   std::vector<Tick> queued;
   std::vector<Tick> witnessed_suffix_min;
   std::int64_t certain_limit;  // last message that surely reached the server
+  bool sender_vanished;
 
   explicit Ranges(const Bot& s) {
     std::size_t n = s.sent.size();
@@ -60,6 +103,26 @@ struct Ledger::Ranges {
       if (certain_limit < 0 && s.sent[i].witnessed != kNever) certain_limit = static_cast<std::int64_t>(i);
     }
     if (!s.vanished) certain_limit = static_cast<std::int64_t>(n) - 1;
+    sender_vanished = s.vanished;
+  }
+  // What receiver `r` may have been sent and surely was owed; `self` when `r` is the sender,
+  // which gets the echoes of its own private messages: all of them.
+  Window window(const Bot& r, bool self) const {
+    const Bounds all{0, static_cast<std::int64_t>(queued.size()) - 1};
+    Window w;
+    if (self) {
+      w.possible = all;
+      if (!sender_vanished) w.certain = all;
+      return w;
+    }
+    if (r.join_requested != kNever)
+      w.possible = intersect(all, {last_witnessed_before(r.join_requested) + 1, last_queued_before(r.departure_seen)});
+    if (r.welcomed != kNever && !r.vanished) {
+      std::int64_t hi = certain_limit;
+      if (r.leave != kForever) hi = std::min(hi, last_witnessed_before(r.leave));
+      w.certain = intersect(w.possible, {first_queued_after(r.welcomed), hi});
+    }
+    return w;
   }
   // The first message queued after t.
   std::int64_t first_queued_after(Tick t) const {
@@ -124,11 +187,10 @@ Seq Ledger::record_send(BotId sender, Tick t, std::int64_t queued_ns) {
   return static_cast<Seq>(s.sent.size() - 1);
 }
 
-bool Ledger::may_receive(const Bot& sender, BotId sender_id, BotId receiver, Channel channel) const {
+bool Ledger::may_receive(const Bot& sender, BotId sender_id, BotId receiver, Channel channel) {
   switch (channel) {
     case Channel::Public: return sender.audience == Audience::Room && receiver != sender_id;
-    case Channel::Private:
-      return sender.audience == Audience::Peer && sender.peer == receiver && receiver != sender_id;
+    case Channel::Private: return sender.audience == Audience::Peer && sender.peer == receiver && receiver != sender_id;
     case Channel::Echo: return sender.audience == Audience::Peer && receiver == sender_id;
   }
   return false;
@@ -150,7 +212,7 @@ Ledger::Stream& Ledger::stream(Bot& receiver, BotId sender) {
   return *v.insert(it, Stream{sender, {}, 0, 0});
 }
 
-const Ledger::Stream* Ledger::find_stream(const Bot& receiver, BotId sender) const {
+const Ledger::Stream* Ledger::find_stream(const Bot& receiver, BotId sender) {
   const auto& v = receiver.streams;
   auto it = std::lower_bound(v.begin(), v.end(), sender, [](const Stream& s, BotId id) { return s.sender < id; });
   return it != v.end() && it->sender == sender ? &*it : nullptr;
@@ -211,60 +273,11 @@ Tally Ledger::tally(std::size_t problem_limit) const {
     const Bot& s = bots_[sid];
     t.sent += s.sent.size();
     if (s.sent.empty()) continue;
-    Ranges ranges(s);
-    const Bounds all{0, static_cast<std::int64_t>(s.sent.size()) - 1};
-
+    const Ranges ranges(s);
     auto judge = [&](BotId rid) {
-      const Bot& r = bots_[rid];
-      const Stream* st = find_stream(r, sid);
-      Bounds possible{0, -1}, certain{0, -1};
-      if (rid == sid) {  // the echoes of one's own private messages: all of them
-        possible = all;
-        if (!s.vanished) certain = all;
-      } else {
-        if (r.join_requested != kNever)
-          possible = intersect(all, {ranges.last_witnessed_before(r.join_requested) + 1,
-                                     ranges.last_queued_before(r.departure_seen)});
-        if (r.welcomed != kNever && !r.vanished) {
-          std::int64_t hi = ranges.certain_limit;
-          if (r.leave != kForever) hi = std::min(hi, ranges.last_witnessed_before(r.leave));
-          certain = intersect(possible, {ranges.first_queued_after(r.welcomed), hi});
-        }
-      }
-      if (!st && certain.empty()) {
-        t.not_required += possible.size();
-        return;
-      }
-      Inside got = st ? inside(st->got, possible) : Inside{};
-      std::uint64_t stray = st ? st->got.size() - got.count : 0;
-      // Owed: what was surely owed, plus everything between deliveries the server did make
-      // (one sender's lines are processed in order, and membership is one interval).
-      Bounds owed = certain;
-      if (got.count) {
-        owed.lo = certain.empty() ? got.first : std::min(owed.lo, got.first);
-        owed.hi = certain.empty() ? got.last : std::max(owed.hi, got.last);
-      }
-      std::uint64_t lost = owed.size() - got.count;
-      t.expected += owed.size();
-      t.delivered += got.count;
-      t.lost += lost;
-      t.unexpected += stray;
-      t.not_required += possible.size() - owed.size();
-      std::uint64_t dups = st ? st->duplicates : 0, late = st ? st->reordered : 0;
-      t.duplicates += dups;
-      t.reordered += late;
-      if (lost || stray || dups || late) {
-        ++t.problem_streams;
-        if (t.problems.size() < problem_limit) {
-          StreamProblem p{rid, sid, owed.size(), lost, dups, late, stray, {}};
-          if (lost && owed.lo >= 0) {
-            SeqSet none;
-            p.missing = (st ? st->got : none)
-                            .missing_in(static_cast<Seq>(owed.lo), static_cast<Seq>(owed.hi), 3);
-          }
-          t.problems.push_back(std::move(p));
-        }
-      }
+      const Stream* st = find_stream(bots_[rid], sid);
+      judge_stream(t, problem_limit, rid, sid, ranges.window(bots_[rid], rid == sid), st ? &st->got : nullptr,
+                   st ? st->duplicates : 0, st ? st->reordered : 0);
     };
 
     switch (s.audience) {

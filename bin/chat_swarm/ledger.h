@@ -82,7 +82,7 @@ class Ledger {
   void departure_seen(BotId bot, Tick t);
   // The bot's connection ended without being asked to: nothing beyond what it received can
   // be owed to it, and of what it sent only what someone received surely reached the server.
-  void vanished(BotId bot);
+  void vanished(BotId id);
   bool has_vanished(BotId bot) const { return bots_[bot].vanished; }
 
   // Records a message queued by `sender`; returns its sequence number (0, 1, ...).
@@ -127,10 +127,10 @@ class Ledger {
   };
   struct Ranges;
 
-  bool may_receive(const Bot& sender, BotId sender_id, BotId receiver, Channel channel) const;
+  static bool may_receive(const Bot& sender, BotId sender_id, BotId receiver, Channel channel);
   bool owes_last(BotId receiver, BotId sender) const;
-  Stream& stream(Bot& receiver, BotId sender);
-  const Stream* find_stream(const Bot& receiver, BotId sender) const;
+  static Stream& stream(Bot& receiver, BotId sender);
+  static const Stream* find_stream(const Bot& receiver, BotId sender);
 
   std::vector<Bot> bots_;
   std::uint64_t unexpected_ = 0;  // receipts rejected at once (never sent, wrong channel)

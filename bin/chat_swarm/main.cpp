@@ -16,22 +16,22 @@ int main(int argc, char** argv) {
   std::string message;
   std::vector<std::string> args(argv + 1, argv + argc);
   switch (swarm::parse_options(args, std::getenv("CHAT_PASSWORD"), options, message)) {
-    case swarm::ParseStatus::ExitOk: std::fputs(message.c_str(), stdout); return 0;
-    case swarm::ParseStatus::ExitUsage: std::fputs(message.c_str(), stderr); return 2;
+    case swarm::ParseStatus::ExitOk: (void)std::fputs(message.c_str(), stdout); return 0;
+    case swarm::ParseStatus::ExitUsage: (void)std::fputs(message.c_str(), stderr); return 2;
     case swarm::ParseStatus::Run: break;
   }
 
   swarm::Address server;
   std::string error;
   if (!swarm::resolve(options.host, options.port, server, error)) {
-    std::fprintf(stderr, "chat-swarm: %s\n", error.c_str());
+    (void)std::fprintf(stderr, "chat-swarm: %s\n", error.c_str());
     return 2;
   }
   std::vector<swarm::Address> sources;
   for (const std::string& ip : options.source_ips) {
     swarm::Address a;
     if (!swarm::resolve_source(ip, a, error)) {
-      std::fprintf(stderr, "chat-swarm: --source-ips: %s\n", error.c_str());
+      (void)std::fprintf(stderr, "chat-swarm: --source-ips: %s\n", error.c_str());
       return 2;
     }
     sources.push_back(a);
@@ -40,30 +40,30 @@ int main(int argc, char** argv) {
   // One descriptor per client, plus a few for the loop, signals and files.
   std::uint64_t limit = reactor::raise_descriptor_limit();
   if (options.clients + swarm::Swarm::kReservedDescriptors + 8 > limit)
-    std::fprintf(stderr,
-                 "chat-swarm: warning: %u clients need more descriptors than the limit of %llu; "
-                 "connections beyond it will fail with EMFILE (and be counted)\n",
-                 options.clients, static_cast<unsigned long long>(limit));
+    (void)std::fprintf(stderr,
+                       "chat-swarm: warning: %u clients need more descriptors than the limit of %llu; "
+                       "connections beyond it will fail with EMFILE (and be counted)\n",
+                       options.clients, static_cast<unsigned long long>(limit));
 
   swarm::Plan plan = swarm::make_plan(options);
   swarm::Swarm swarm(options, plan, server, sources, limit);
   swarm::Report report;
   if (!swarm.run(report, error)) {
-    std::fprintf(stderr, "chat-swarm: %s\n", error.c_str());
+    (void)std::fprintf(stderr, "chat-swarm: %s\n", error.c_str());
     return 1;
   }
   std::string table = swarm::format_table(report);
-  std::fputs(("\n" + table).c_str(), stdout);
-  std::fflush(stdout);
+  (void)std::fputs(("\n" + table).c_str(), stdout);
+  (void)std::fflush(stdout);
   if (!options.json_path.empty()) {
     std::string json = swarm::format_json(report);
     if (options.json_path == "-") {
-      std::fputs(json.c_str(), stdout);
+      (void)std::fputs(json.c_str(), stdout);
     } else {
       std::ofstream out(options.json_path, std::ios::binary | std::ios::trunc);
       out << json;
       if (!out) {
-        std::fprintf(stderr, "chat-swarm: cannot write %s\n", options.json_path.c_str());
+        (void)std::fprintf(stderr, "chat-swarm: cannot write %s\n", options.json_path.c_str());
         return 1;
       }
     }

@@ -37,10 +37,10 @@ void close_with_reset(int fd) {
 std::string errno_text(int err) {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
   const char* name = strerrorname_np(err);
-#else
-  const char* name = nullptr;
-#endif
   std::string text = name ? name : "errno " + std::to_string(err);
+#else
+  std::string text = "errno " + std::to_string(err);
+#endif
   return text + " (" + std::strerror(err) + ")";
 }
 

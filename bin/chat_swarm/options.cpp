@@ -23,14 +23,21 @@ constexpr const char* kUsage =
     "  --host H             server address (default 127.0.0.1)\n"
     "  --port N             server port (default 5000)\n"
     "  --password PW        password (default: $CHAT_PASSWORD, else 123456)\n"
+    "  --proto chat|redis   the server's protocol (default chat); redis: listeners SUBSCRIBE\n"
+    "                       to one channel and senders PUBLISH to it (--scenario pubsub only)\n"
+    "  --channel NAME       redis: the channel (default: the name prefix + \"room\")\n"
     "Load:\n"
-    "  --scenario NAME      fanout | chatter | private | churn | login-storm (default fanout)\n"
-    "  --clients N          simultaneous clients (default 1000)\n"
+    "  --scenario NAME      fanout | chatter | private | churn | login-storm | pubsub\n"
+    "                       (default fanout)\n"
+    "  --clients N          simultaneous clients (default 1000); pubsub: listeners\n"
     "  --senders S          how many of them send (default: fanout 10, chatter all,\n"
-    "                       private all paired, churn 10 steady senders plus every churner)\n"
+    "                       private all paired, churn 10 steady senders plus every churner);\n"
+    "                       pubsub: S more connections that only send (default 1)\n"
     "  --rate R             messages per second IN TOTAL over all senders (default 100);\n"
     "                       each sender sends R/S per second, open loop (chat-server paces\n"
     "                       each client to 20 lines/s by default: run it with --rate 0)\n"
+    "  --closed-loop        instead of --rate: each sender sends its next message as soon as\n"
+    "                       every listener has its previous one (fanout, pubsub)\n"
     "  --duration SECONDS   how long to send (default 10)\n"
     "  --messages N         send N messages in total instead of sending for --duration\n"
     "  --logins N           login-storm: stop after N logins instead of after --duration\n"
@@ -44,6 +51,9 @@ constexpr const char* kUsage =
     "Limits:\n"
     "  --ready-timeout S    seconds for every client to log in (default 30)\n"
     "  --drain-timeout S    seconds to wait for lines still owed after sending stops (default 10)\n"
+    "  --hold S             stay connected and idle S seconds once all are in (before sending)\n"
+    "                       and once drained (before closing), saying so on stderr, so a\n"
+    "                       script can read the server's memory and CPU time (default 0)\n"
     "Output:\n"
     "  --json FILE          also write a machine-readable report to FILE ('-' for stdout)\n"
     "  --quiet              no progress line on stderr every second\n"
@@ -65,7 +75,8 @@ std::optional<std::uint64_t> to_count(const std::string& text, double min, doubl
 }
 
 std::optional<Scenario> to_scenario(std::string_view name) {
-  for (Scenario s : {Scenario::Fanout, Scenario::Chatter, Scenario::Private, Scenario::Churn, Scenario::LoginStorm})
+  for (Scenario s : {Scenario::Fanout, Scenario::Chatter, Scenario::Private, Scenario::Churn, Scenario::LoginStorm,
+                     Scenario::PubSub})
     if (to_string(s) == name) return s;
   return std::nullopt;
 }
@@ -86,9 +97,12 @@ std::string_view to_string(Scenario s) {
     case Scenario::Private: return "private";
     case Scenario::Churn: return "churn";
     case Scenario::LoginStorm: return "login-storm";
+    case Scenario::PubSub: return "pubsub";
   }
   return "?";
 }
+
+std::string_view to_string(Proto p) { return p == Proto::Redis ? "redis" : "chat"; }
 
 bool parse_source_ips(std::string_view text, std::vector<std::string>& out, std::string& error) {
   out.clear();
@@ -133,11 +147,21 @@ bool parse_source_ips(std::string_view text, std::vector<std::string>& out, std:
   return true;
 }
 
-ParseStatus parse_options(const std::vector<std::string>& args, const char* env_password, Options& o,
-                          std::string& message) {
-  if (env_password) o.password = env_password;
-  bool duration_set = false;
-  using Setter = std::function<bool(const std::string&)>;
+namespace {
+
+// What the options seen so far leave for the checks and defaults after the loop.
+struct Seen {
+  bool duration = false;
+  bool rate = false;
+  std::uint64_t senders = 0, messages = 0, logins = 0;
+  bool senders_set = false, messages_set = false, logins_set = false;
+};
+
+using Setter = std::function<bool(const std::string&)>;
+
+// The options that take a value, each with what parses and stores it. A setter returns
+// false on a bad value, and may leave a precise error in `message`.
+std::map<std::string, Setter> make_setters(Options& o, Seen& seen, std::string& message) {
   auto count_into = [](auto& field, double min, double max) {
     return [&field, min, max](const std::string& v) {
       auto n = to_count(v, min, max);
@@ -152,35 +176,45 @@ ParseStatus parse_options(const std::vector<std::string>& args, const char* env_
       return n && *n >= min;
     };
   };
-  std::uint64_t senders = 0, messages = 0, logins = 0;
-  bool senders_set = false, messages_set = false, logins_set = false;
-  const std::map<std::string, Setter> setters = {
+  return {
       {"--host", [&](const std::string& v) { return !(o.host = v).empty(); }},
       {"--port", count_into(o.port, 1, 65535)},
       {"--password", [&](const std::string& v) { return !(o.password = v).empty(); }},
-      {"--scenario", [&](const std::string& v) {
+      {"--scenario",
+       [&](const std::string& v) {
          auto s = to_scenario(v);
          if (s) o.scenario = *s;
          return s.has_value();
        }},
       {"--clients", count_into(o.clients, 1, 1000000)},
-      {"--senders", [&](const std::string& v) { return senders_set = count_into(senders, 1, 1000000)(v); }},
-      {"--rate", [&](const std::string& v) {
+      {"--senders", [&](const std::string& v) { return seen.senders_set = count_into(seen.senders, 1, 1000000)(v); }},
+      {"--proto",
+       [&](const std::string& v) {
+         if (v != "chat" && v != "redis") return false;
+         o.proto = v == "redis" ? Proto::Redis : Proto::Chat;
+         return true;
+       }},
+      {"--channel", [&](const std::string& v) { return !(o.channel = v).empty() && v.size() <= 200; }},
+      {"--rate",
+       [&](const std::string& v) {
+         seen.rate = true;
          auto n = to_number(v);
          if (n && *n > 0 && *n <= 1e8) o.rate = *n;
          return n && *n > 0 && *n <= 1e8;
        }},
-      {"--duration", [&](const std::string& v) {
-         duration_set = true;
+      {"--duration",
+       [&](const std::string& v) {
+         seen.duration = true;
          auto n = to_number(v);
          if (n && *n > 0 && *n <= 86400) o.duration_s = *n;
          return n && *n > 0 && *n <= 86400;
        }},
-      {"--messages", [&](const std::string& v) { return messages_set = count_into(messages, 1, 4e9)(v); }},
-      {"--logins", [&](const std::string& v) { return logins_set = count_into(logins, 1, 1e12)(v); }},
+      {"--messages", [&](const std::string& v) { return seen.messages_set = count_into(seen.messages, 1, 4e9)(v); }},
+      {"--logins", [&](const std::string& v) { return seen.logins_set = count_into(seen.logins, 1, 1e12)(v); }},
       {"--size", count_into(o.size, 1, kMaxSize)},
       {"--connect-rate", seconds_into(o.connect_rate, 0)},
-      {"--source-ips", [&](const std::string& v) {
+      {"--source-ips",
+       [&](const std::string& v) {
          std::string error;
          if (parse_source_ips(v, o.source_ips, error)) return true;
          message = "chat-swarm: --source-ips: " + error + "\n";
@@ -189,12 +223,49 @@ ParseStatus parse_options(const std::vector<std::string>& args, const char* env_
       {"--json", [&](const std::string& v) { return !(o.json_path = v).empty(); }},
       {"--ready-timeout", seconds_into(o.ready_timeout_s, 0.001)},
       {"--drain-timeout", seconds_into(o.drain_timeout_s, 0)},
+      {"--hold", seconds_into(o.hold_s, 0)},
       {"--seed", count_into(o.seed, 0, 9007199254740992.0)},
-      {"--name-prefix", [&](const std::string& v) {
+      {"--name-prefix",
+       [&](const std::string& v) {
          o.name_prefix = v;
          return !v.empty() && valid_name_prefix(v);
        }},
   };
+}
+
+// Combinations of options that cannot work together: an error text, or empty.
+std::string conflicts(const Options& o, const Seen& seen) {
+  if (o.messages && seen.duration) return "--messages and --duration exclude each other";
+  if (o.logins && o.scenario != Scenario::LoginStorm) return "--logins applies to --scenario login-storm only";
+  if (o.scenario == Scenario::LoginStorm && (o.messages || o.senders))
+    return "login-storm sends no messages: use --logins or --duration";
+  if (o.scenario == Scenario::Churn && o.messages) return "churn runs for --duration, not --messages";
+  if (o.proto == Proto::Redis && o.scenario != Scenario::PubSub)
+    return "--proto redis needs --scenario pubsub (a subscribed Redis connection cannot publish)";
+  if (o.closed_loop && o.scenario != Scenario::Fanout && o.scenario != Scenario::PubSub)
+    return "--closed-loop applies to --scenario fanout and pubsub";
+  if (o.closed_loop && seen.rate) return "--closed-loop and --rate exclude each other";
+  if ((o.scenario == Scenario::Private || o.scenario == Scenario::Churn) && o.clients < 2)
+    return std::string(to_string(o.scenario)) + " needs --clients 2 or more";
+  if (o.senders) {
+    std::uint32_t most = o.clients;
+    if (o.scenario == Scenario::Private) most = o.clients / 2 * 2;
+    if (o.scenario == Scenario::Churn) most = o.clients - o.clients / 2;
+    if (o.scenario == Scenario::PubSub) most = 100000;
+    if (*o.senders > most)
+      return "--senders " + std::to_string(*o.senders) + " is more than the " + std::to_string(most) +
+             " clients that can send in " + std::string(to_string(o.scenario));
+  }
+  return {};
+}
+
+}  // namespace
+
+ParseStatus parse_options(const std::vector<std::string>& args, const char* env_password, Options& o,
+                          std::string& message) {
+  if (env_password) o.password = env_password;
+  Seen seen;
+  const std::map<std::string, Setter> setters = make_setters(o, seen, message);
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string arg = args[i];
     if (arg == "--help" || arg == "-h") {
@@ -213,6 +284,10 @@ ParseStatus parse_options(const std::vector<std::string>& args, const char* env_
       o.pipeline = true;
       continue;
     }
+    if (arg == "--closed-loop") {
+      o.closed_loop = true;
+      continue;
+    }
     if (arg == "--quiet") {
       o.progress = false;
       continue;
@@ -221,7 +296,7 @@ ParseStatus parse_options(const std::vector<std::string>& args, const char* env_
     bool has_value = false;
     if (auto eq = arg.find('='); eq != std::string::npos && arg.rfind("--", 0) == 0) {
       value = arg.substr(eq + 1);
-      arg = arg.substr(0, eq);
+      arg.resize(eq);
       has_value = true;
     }
     auto it = setters.find(arg);
@@ -238,32 +313,22 @@ ParseStatus parse_options(const std::vector<std::string>& args, const char* env_
     }
     message.clear();
     if (!it->second(value)) {
-      if (message.empty()) message = "chat-swarm: invalid value '" + value + "' for " + arg + " (try --help)\n";
+      if (message.empty())
+        message = std::string("chat-swarm: invalid value '")
+                      .append(value)
+                      .append("' for ")
+                      .append(arg)
+                      .append(" (try --help)\n");
       return ParseStatus::ExitUsage;
     }
   }
-  if (senders_set) o.senders = static_cast<std::uint32_t>(senders);
-  if (messages_set) o.messages = messages;
-  if (logins_set) o.logins = logins;
+  if (seen.senders_set) o.senders = static_cast<std::uint32_t>(seen.senders);
+  if (seen.messages_set) o.messages = seen.messages;
+  if (seen.logins_set) o.logins = seen.logins;
 
-  auto fail = [&](const std::string& why) {
+  if (std::string why = conflicts(o, seen); !why.empty()) {
     message = "chat-swarm: " + why + "\n";
     return ParseStatus::ExitUsage;
-  };
-  if (o.messages && duration_set) return fail("--messages and --duration exclude each other");
-  if (o.logins && o.scenario != Scenario::LoginStorm) return fail("--logins applies to --scenario login-storm only");
-  if (o.scenario == Scenario::LoginStorm && (o.messages || o.senders))
-    return fail("login-storm sends no messages: use --logins or --duration");
-  if (o.scenario == Scenario::Churn && o.messages) return fail("churn runs for --duration, not --messages");
-  if ((o.scenario == Scenario::Private || o.scenario == Scenario::Churn) && o.clients < 2)
-    return fail(std::string(to_string(o.scenario)) + " needs --clients 2 or more");
-  if (o.senders) {
-    std::uint32_t most = o.clients;
-    if (o.scenario == Scenario::Private) most = o.clients / 2 * 2;
-    if (o.scenario == Scenario::Churn) most = o.clients - o.clients / 2;
-    if (*o.senders > most)
-      return fail("--senders " + std::to_string(*o.senders) + " is more than the " + std::to_string(most) +
-                  " clients that can send in " + std::string(to_string(o.scenario)));
   }
   return ParseStatus::Run;
 }

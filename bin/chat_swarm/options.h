@@ -9,29 +9,38 @@
 
 namespace swarm {
 
-enum class Scenario { Fanout, Chatter, Private, Churn, LoginStorm };
+enum class Scenario { Fanout, Chatter, Private, Churn, LoginStorm, PubSub };
 std::string_view to_string(Scenario s);
+
+// What the server speaks: chat-server's line protocol, or Redis pub/sub (RESP), so the same
+// tool and workload can measure both.
+enum class Proto { Chat, Redis };
+std::string_view to_string(Proto p);
 
 struct Options {
   std::string host = "127.0.0.1";
   std::uint16_t port = 5000;
   std::string password = "123456";
   Scenario scenario = Scenario::Fanout;
+  Proto proto = Proto::Chat;
+  std::string channel;  // redis: the pub/sub channel (empty: the name prefix + "room")
   std::uint32_t clients = 1000;
-  std::optional<std::uint32_t> senders;  // unset: the scenario's default
-  double rate = 100;                     // messages per second, in total over all senders
-  double duration_s = 10;                // how long senders send (unless `messages` is set)
-  std::optional<std::uint64_t> messages; // total messages over all senders
-  std::optional<std::uint64_t> logins;   // login-storm: total logins
-  std::uint32_t size = 64;               // bytes of message text
-  double connect_rate = 0;               // new connections per second; 0: no pacing
-  std::vector<std::string> source_ips;   // local addresses to connect from, in turn
-  bool pipeline = false;                 // password and name in one write
-  std::string json_path;                 // "-" for stdout
+  std::optional<std::uint32_t> senders;   // unset: the scenario's default
+  double rate = 100;                      // messages per second, in total over all senders
+  bool closed_loop = false;               // each sender sends its next message once every listener has the last
+  double duration_s = 10;                 // how long senders send (unless `messages` is set)
+  std::optional<std::uint64_t> messages;  // total messages over all senders
+  std::optional<std::uint64_t> logins;    // login-storm: total logins
+  std::uint32_t size = 64;                // bytes of message text
+  double connect_rate = 0;                // new connections per second; 0: no pacing
+  std::vector<std::string> source_ips;    // local addresses to connect from, in turn
+  bool pipeline = false;                  // password and name in one write
+  std::string json_path;                  // "-" for stdout
   double ready_timeout_s = 30;
   double drain_timeout_s = 10;
+  double hold_s = 0;  // idle, connected, before sending and after draining
   std::uint64_t seed = 1;
-  std::string name_prefix;               // empty: "sw<pid>_"
+  std::string name_prefix;  // empty: "sw<pid>_"
   bool progress = true;
 };
 

@@ -9,7 +9,7 @@ namespace {
 
 std::string fixed(double v, int decimals) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  (void)std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
 }
 
@@ -70,6 +70,15 @@ class Json {
     field("p99", h.p99);
     field("p99_9", h.p999);
     field("max", h.max);
+    key("curve");  // [[percent, ns], ...]
+    open('[');
+    for (const auto& [percent, v] : h.curve) {
+      open('[');
+      value(percent);
+      value(v);
+      close(']');
+    }
+    close(']');
     close('}');
   }
   std::string take() { return std::move(out_) + "\n"; }
@@ -87,7 +96,7 @@ class Json {
         out_ += static_cast<char>(c);
       } else if (c < 0x20) {
         char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        (void)std::snprintf(buf, sizeof buf, "\\u%04x", c);
         out_ += buf;
       } else {
         out_ += static_cast<char>(c);
@@ -145,7 +154,7 @@ std::string describe_problem(const StreamProblem& p, std::string_view receiver, 
 void judge(Report& r) {
   r.failures.clear();
   const Tally& t = r.tally;
-  if (r.interrupted) r.failures.push_back("interrupted before the end");
+  if (r.interrupted) r.failures.emplace_back("interrupted before the end");
   if (t.lost)
     r.failures.push_back("lost " + num(t.lost) + " of " + num(t.expected) + " expected deliveries" +
                          (r.drain_timed_out ? " (still missing when the drain timed out)" : ""));
@@ -168,11 +177,11 @@ void judge(Report& r) {
   if (r.scenario != "login-storm" && r.ready < r.clients)
     r.failures.push_back("only " + num(r.ready) + " of " + num(r.clients) + " clients were logged in together");
   if (sends_messages(r) && !r.interrupted && r.senders > 0 && t.sent == 0)
-    r.failures.push_back("no message was sent");
-  if (r.scenario == "login-storm" && r.logins == 0) r.failures.push_back("no login completed");
+    r.failures.emplace_back("no message was sent");
+  if (r.scenario == "login-storm" && r.logins == 0) r.failures.emplace_back("no login completed");
 
   if (sends_messages(r) && t.sent > 0 && t.expected == 0)
-    r.warnings.push_back("no delivery was expected (one client, or nobody to receive)");
+    r.warnings.emplace_back("no delivery was expected (one client, or nobody to receive)");
   if (r.send_lag.count && r.send_lag.p99 > 10'000'000)
     r.warnings.push_back("the swarm fell behind its own schedule (send lag p99 " +
                          format_ns(static_cast<double>(r.send_lag.p99)) +
@@ -180,19 +189,31 @@ void judge(Report& r) {
   if (r.elapsed_s > 1 && r.cpu_s > 0.9 * r.elapsed_s)
     r.warnings.push_back("the swarm used " + fixed(100 * r.cpu_s / r.elapsed_s, 0) +
                          "% of a CPU: it may be the bottleneck, and latencies include its own queueing");
-  if (sends_messages(r) && r.rate_per_sender > 20)
+  if (sends_messages(r) && r.proto == "chat" && r.rate_per_sender > 20)
     r.warnings.push_back("each sender sends " + fixed(r.rate_per_sender, 1) +
                          " lines/s, above chat-server's default flood limit of 20/s: unless the server runs with "
                          "--rate 0, its pacing shows up as latency");
   if (r.foreign) r.warnings.push_back(num(r.foreign) + " lines from users outside this run were ignored");
 }
 
-std::string format_table(const Report& r) {
+namespace {
+
+// The table's first line: what was run, against what, and how hard.
+std::string table_title(const Report& r) {
   std::string s;
-  s += "chat-swarm " + r.scenario + " against " + r.target + ": " + num(r.clients) + " clients";
+  s += "chat-swarm " + r.scenario + " against " + r.target;
+  if (r.proto != "chat") s += " (" + r.proto + ")";
+  s += ": " + num(r.clients) + " clients";
+  if (r.scenario == "pubsub") s += " (" + num(r.listeners) + " listeners)";
   if (sends_messages(r)) {
-    s += ", " + num(r.senders) + " senders, " + fixed(r.rate_total, r.rate_total < 10 ? 2 : 0) +
-         " msg/s in total (" + fixed(r.rate_per_sender, 2) + " per sender), " + num(r.size) + "-byte messages";
+    s += ", " + num(r.senders) + " senders, ";
+    if (r.closed_loop) {
+      s += "closed loop";
+    } else {
+      s += fixed(r.rate_total, r.rate_total < 10 ? 2 : 0) + " msg/s in total (" + fixed(r.rate_per_sender, 2) +
+           " per sender)";
+    }
+    s += ", " + num(r.size) + "-byte messages";
     s += r.messages_target ? ", " + num(r.messages_target) + " messages" : ", " + fixed(r.duration_s, 1) + " s";
   } else {
     s += r.logins_target ? ", " + num(r.logins_target) + " logins" : ", " + fixed(r.duration_s, 1) + " s";
@@ -200,6 +221,13 @@ std::string format_table(const Report& r) {
   if (r.pipeline) s += ", pipelined login";
   if (r.connect_rate > 0) s += ", connecting " + fixed(r.connect_rate, 0) + "/s";
   if (r.source_ips > 1) s += ", from " + num(r.source_ips) + " source addresses";
+  return s;
+}
+
+}  // namespace
+
+std::string format_table(const Report& r) {
+  std::string s = table_title(r);
   s += "\n\n";
 
   s += "clients\n";
@@ -252,7 +280,8 @@ std::string format_table(const Report& r) {
   s += "\nswarm               " + fixed(r.elapsed_s, 2) + " s, " + fixed(r.cpu_s, 2) + " s CPU (" +
        fixed(r.elapsed_s > 0 ? 100 * r.cpu_s / r.elapsed_s : 0, 0) + "% of one core)\n";
   s += "\nerrors";
-  if (r.errors.empty()) s += "            none\n";
+  if (r.errors.empty())
+    s += "            none\n";
   else {
     s += "\n";
     for (const auto& [kind, count] : r.errors) s += "  " + pad(num(count), 8) + kind + "\n";
@@ -288,9 +317,12 @@ std::string format_json(const Report& r) {
   j.key("config");
   j.open('{');
   j.field("scenario", r.scenario);
+  j.field("proto", r.proto);
   j.field("target", r.target);
   j.field("clients", r.clients);
   j.field("senders", r.senders);
+  j.field("listeners", r.listeners);
+  j.field("closed_loop", r.closed_loop);
   j.field("rate_total", r.rate_total);
   j.field("rate_per_sender", r.rate_per_sender);
   j.field("duration_s", r.duration_s);
@@ -364,13 +396,13 @@ std::string format_json(const Report& r) {
 
 std::string format_progress(const ProgressSample& p) {
   char buf[256];
-  std::snprintf(buf, sizeof buf,
-                "[%6.1fs] %-10s connected %-7llu ready %-7llu sent %-9llu (%.0f/s)  delivered %-11llu (%.0f/s)  "
-                "logins/s %.0f  errors %llu",
-                p.elapsed_s, p.phase, static_cast<unsigned long long>(p.connected),
-                static_cast<unsigned long long>(p.ready), static_cast<unsigned long long>(p.sent), p.send_rate,
-                static_cast<unsigned long long>(p.delivered), p.deliver_rate, p.login_rate,
-                static_cast<unsigned long long>(p.errors));
+  (void)std::snprintf(buf, sizeof buf,
+                      "[%6.1fs] %-10s connected %-7llu ready %-7llu sent %-9llu (%.0f/s)  delivered %-11llu (%.0f/s)  "
+                      "logins/s %.0f  errors %llu",
+                      p.elapsed_s, p.phase, static_cast<unsigned long long>(p.connected),
+                      static_cast<unsigned long long>(p.ready), static_cast<unsigned long long>(p.sent), p.send_rate,
+                      static_cast<unsigned long long>(p.delivered), p.deliver_rate, p.login_rate,
+                      static_cast<unsigned long long>(p.errors));
   return buf;
 }
 

@@ -16,12 +16,15 @@ namespace swarm {
 struct Report {
   // What was asked.
   std::string scenario;
-  std::string target;  // host:port
+  std::string proto = "chat";  // chat | redis
+  bool closed_loop = false;
+  std::uint32_t listeners = 0;  // clients owed each public message (pubsub: all but the senders)
+  std::string target;           // host:port
   std::uint32_t clients = 0;
   std::uint32_t senders = 0;
   double rate_total = 0;
   double rate_per_sender = 0;
-  double duration_s = 0;          // 0 when by message count
+  double duration_s = 0;  // 0 when by message count
   std::uint64_t messages_target = 0;
   std::uint64_t logins_target = 0;
   std::uint32_t size = 0;
@@ -31,12 +34,12 @@ struct Report {
 
   // Clients.
   std::uint64_t connect_attempts = 0;
-  std::uint64_t connected = 0;  // TCP handshakes completed
-  std::uint64_t logins = 0;     // welcomed
-  std::uint64_t failed = 0;     // connections that ended in an error before or after login
-  std::uint64_t ready = 0;      // of the initial clients, how many were in the room together
-  double ready_s = 0;           // from the first connect to the last initial client welcomed
-  double login_rate = 0;        // logins per second over ready_s (login-storm: over the run)
+  std::uint64_t connected = 0;     // TCP handshakes completed
+  std::uint64_t logins = 0;        // welcomed
+  std::uint64_t failed = 0;        // connections that ended in an error before or after login
+  std::uint64_t ready = 0;         // of the initial clients, how many were in the room together
+  double ready_s = 0;              // from the first connect to the last initial client welcomed
+  double login_rate = 0;           // logins per second over ready_s (login-storm: over the run)
   HistogramSummary login_latency;  // connect() to welcome, ns
 
   // Churn.
@@ -47,11 +50,11 @@ struct Report {
   double send_s = 0;  // how long senders sent
   Tally tally;
   std::uint64_t corrupted = 0;
-  std::uint64_t foreign = 0;  // lines from users that are not bots of this run
+  std::uint64_t foreign = 0;          // lines from users that are not bots of this run
   std::vector<std::string> problems;  // the tally's problems, with names
-  HistogramSummary latency;        // intended send time -> receipt, ns
-  HistogramSummary latency_write;  // actual queueing -> receipt, ns
-  HistogramSummary send_lag;       // intended send time -> actual queueing, ns
+  HistogramSummary latency;           // intended send time -> receipt, ns
+  HistogramSummary latency_write;     // actual queueing -> receipt, ns
+  HistogramSummary send_lag;          // intended send time -> actual queueing, ns
 
   // Errors by kind, each counted.
   std::map<std::string, std::uint64_t> errors;
@@ -83,11 +86,11 @@ struct ProgressSample {
   std::uint64_t sent = 0;
   std::uint64_t delivered = 0;
   std::uint64_t errors = 0;
-  double send_rate = 0;      // in the last second
-  double deliver_rate = 0;   // in the last second
-  double login_rate = 0;     // in the last second
+  double send_rate = 0;     // in the last second
+  double deliver_rate = 0;  // in the last second
+  double login_rate = 0;    // in the last second
 };
-std::string format_progress(const ProgressSample& s);
+std::string format_progress(const ProgressSample& p);
 
 // "1.23ms", "456us", "12.3s": latencies for people.
 std::string format_ns(double ns);

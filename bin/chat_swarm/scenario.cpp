@@ -55,10 +55,25 @@ Plan make_plan(const Options& o) {
       break;
     }
     case Scenario::LoginStorm: plan.cycles_logins = true; break;
+    case Scenario::PubSub: {
+      // Senders first, on connections of their own (a subscribed Redis connection cannot
+      // publish); the same shape in chat mode, where their copies of each other's lines
+      // are read but owed to nobody.
+      std::uint32_t senders = o.senders.value_or(1);
+      plan.slots.resize(n + senders);
+      for (std::uint32_t i = 0; i < senders; ++i) {
+        send_room(i);
+        plan.slots[i].listens = false;
+      }
+      break;
+    }
   }
+  for (const SlotRole& r : plan.slots)
+    if (r.listens) ++plan.listeners;
+  plan.closed_loop = o.closed_loop;
   for (SlotRole& r : plan.slots)
     if (r.sends) r.sender_rank = plan.sending_slots++;
-  if (plan.sending_slots > 0) {
+  if (plan.sending_slots > 0 && !plan.closed_loop) {
     plan.per_sender_rate = o.rate / plan.sending_slots;
     plan.interval_ns = static_cast<std::int64_t>(std::llround(1e9 / plan.per_sender_rate));
     if (plan.interval_ns < 1) plan.interval_ns = 1;

@@ -15,10 +15,11 @@ namespace swarm {
 struct SlotRole {
   bool sends = false;
   Audience audience = Audience::None;
-  std::uint32_t peer = 0;      // Audience::Peer: the partner's slot
-  bool churns = false;         // joins, talks, leaves and comes back as a new bot
+  std::uint32_t peer = 0;         // Audience::Peer: the partner's slot
+  bool churns = false;            // joins, talks, leaves and comes back as a new bot
+  bool listens = true;            // false: a dedicated sender (pubsub), owed nothing
   std::uint32_t sender_rank = 0;  // place among the sending slots: spreads their send times
-  std::uint64_t quota = 0;     // --messages: how many this slot sends (0 when by duration)
+  std::uint64_t quota = 0;        // --messages: how many this slot sends (0 when by duration)
 };
 
 struct Plan {
@@ -27,8 +28,10 @@ struct Plan {
   std::uint32_t sending_slots = 0;
   double per_sender_rate = 0;  // messages per second per sending slot
   std::int64_t interval_ns = 0;
-  bool by_count = false;       // senders stop after their quota, not after the duration
-  bool cycles_logins = false;  // login-storm
+  bool by_count = false;        // senders stop after their quota, not after the duration
+  bool cycles_logins = false;   // login-storm
+  bool closed_loop = false;     // the next message waits for every listener to have the last
+  std::uint32_t listeners = 0;  // slots that listen
 
   // When a sender's k-th message is meant to go out, relative to when it starts sending.
   std::int64_t intended_offset_ns(const SlotRole& role, std::uint64_t k) const {

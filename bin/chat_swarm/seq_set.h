@@ -28,9 +28,8 @@ class SeqSet {
       return true;
     }
     // The first range that contains q or ends right before it.
-    auto it = std::lower_bound(ranges_.begin(), ranges_.end(), q, [](const SeqRange& r, std::uint32_t v) {
-      return std::uint64_t{r.hi} + 1 < v;
-    });
+    auto it = std::lower_bound(ranges_.begin(), ranges_.end(), q,
+                               [](const SeqRange& r, std::uint32_t v) { return std::uint64_t{r.hi} + 1 < v; });
     if (it->lo <= q && q <= it->hi) return false;
     if (q == std::uint64_t{it->hi} + 1) {
       it->hi = q;

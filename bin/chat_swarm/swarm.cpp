@@ -1,12 +1,12 @@
-// Swarm phases: ramp-up, open-loop sending, churn, draining, and the report.
+// Swarm phases: ramp-up, open-loop or closed-loop sending, churn, draining, and the report.
 #include "bin/chat_swarm/swarm.h"
 
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <csignal>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 
@@ -30,13 +30,14 @@ Swarm::Swarm(const Options& options, Plan plan, Address server, std::vector<Addr
       server_(std::move(server)),
       sources_(std::move(sources)),
       max_socket_fd_(static_cast<int>(std::min<std::uint64_t>(descriptor_limit, INT32_MAX)) - kReservedDescriptors),
+      prefix_(options.name_prefix.empty() ? std::string("sw") + std::to_string(getpid() % 100000) + "_"
+                                          : options.name_prefix),
+      channel_(options.channel.empty() ? prefix_ + "room" : options.channel),
       connect_bucket_(options.connect_rate, std::max(1.0, options.connect_rate / 100)),
-      dice_(options.seed) {
-  prefix_ = options.name_prefix.empty() ? "sw" + std::to_string(getpid() % 100000) + "_" : options.name_prefix;
-}
+      dice_(options.seed) {}
 
 Swarm::~Swarm() {
-  for (auto& bot : bots_)
+  for (const auto& bot : bots_)
     if (bot->fd >= 0) ::close(bot->fd);
 }
 
@@ -66,20 +67,19 @@ bool Swarm::run(Report& report, std::string& error) {
     return false;
   }
   loop_->set_before_sleep([this] { flush_all(); });
-  read_buffer_.resize(64 * 1024);
+  read_buffer_.resize(std::size_t{64} * 1024);
   epoch_ = reactor::Clock::now();
-  pacer_ = std::make_unique<Pacer>(*loop_, epoch_, [this](std::uint32_t id, std::uint32_t generation) {
-    send_due(id, generation);
-  });
+  pacer_ = std::make_unique<Pacer>(*loop_, epoch_,
+                                   [this](std::uint32_t id, std::uint32_t generation) { send_due(id, generation); });
 
   if (plan_.cycles_logins) {
     phase_ = Phase::Sending;  // a login storm has no ramp-up: logging in is the load
     send_start_ns_ = 0;
-    if (!options_.logins) end_timer_ = loop_->add_timer(ns(static_cast<std::int64_t>(options_.duration_s * 1e9)),
-                                                        [this] {
-                                                          end_timer_ = {};
-                                                          stop_sending();
-                                                        });
+    if (!options_.logins)
+      end_timer_ = loop_->add_timer(ns(static_cast<std::int64_t>(options_.duration_s * 1e9)), [this] {
+        end_timer_ = {};
+        stop_sending();
+      });
   } else {
     ready_timer_ = loop_->add_timer(ns(static_cast<std::int64_t>(options_.ready_timeout_s * 1e9)), [this] {
       ready_timer_ = {};
@@ -133,8 +133,8 @@ void Swarm::spawn_tick() {
     ++started;
   }
   if (connect_queue_.empty() || spawn_timer_) return;  // a failed connect may have re-armed it
-  auto wait = started == kSpawnBatch ? reactor::Clock::duration::zero()
-                                     : connect_bucket_.wait_for_token(reactor::Clock::now());
+  auto wait =
+      started == kSpawnBatch ? reactor::Clock::duration::zero() : connect_bucket_.wait_for_token(reactor::Clock::now());
   spawn_timer_ = loop_->add_timer(wait, [this] { spawn_tick(); });
 }
 
@@ -165,7 +165,13 @@ void Swarm::ready_deadline() {
 // ---- sending ---------------------------------------------------------------------------
 
 void Swarm::start_sending() {
+  if (phase_ != Phase::Connecting) return;
   loop_->cancel_timer(ready_timer_);
+  if (options_.hold_s > 0 && !held_before_) {
+    held_before_ = true;
+    hold("in the room", [this] { start_sending(); });
+    return;
+  }
   phase_ = Phase::Sending;
   send_start_ns_ = now_ns();
   end_ns_ = send_start_ns_ + static_cast<std::int64_t>(options_.duration_s * 1e9);
@@ -173,7 +179,7 @@ void Swarm::start_sending() {
     stop_sending();
     return;
   }
-  for (auto& b : bots_)
+  for (const auto& b : bots_)
     if (b->state == BotState::Chatting) start_bot(*b);
   if (!plan_.by_count) {
     end_timer_ = loop_->add_timer(ns(end_ns_ - now_ns()), [this] {
@@ -192,7 +198,11 @@ void Swarm::start_bot(Bot& bot) {
     ++senders_active_;
     // Everyone present at the start shares one clock; a replacement starts when it arrives.
     bot.send_start_ns = bot.id < plan_.slots.size() ? send_start_ns_ : now_ns();
-    schedule_send(bot);
+    if (plan_.closed_loop) {
+      closed_loop_next(bot);
+    } else {
+      schedule_send(bot);
+    }
   }
   if (role.churns) {
     bot.departure = dice_.departure();
@@ -201,7 +211,7 @@ void Swarm::start_bot(Bot& bot) {
   }
 }
 
-void Swarm::schedule_send(Bot& bot) {
+void Swarm::schedule_send(const Bot& bot) {
   std::int64_t intended = bot.send_start_ns + plan_.intended_offset_ns(*bot.role, bot.sent);
   pacer_->schedule(bot.id, bot.send_generation, intended);
 }
@@ -232,13 +242,67 @@ void Swarm::send_message(Bot& bot, std::int64_t intended_ns) {
   std::int64_t now = now_ns();
   Seq seq = ledger_.record_send(bot.id, tick(), now);
   scratch_.clear();
-  if (bot.role->audience == Audience::Peer) scratch_ += "@privado:" + bot.peer_name + " ";
-  append_message(scratch_, MessageHeader{bot.id, seq, intended_ns}, options_.size);
-  scratch_ += '\n';
-  queue_line(bot, scratch_);
+  if (options_.proto == Proto::Redis) {
+    append_message(scratch_, MessageHeader{bot.id, seq, intended_ns}, options_.size);
+    queue_publish(bot, scratch_);
+  } else {
+    if (bot.role->audience == Audience::Peer) scratch_ += "@privado:" + bot.peer_name + " ";
+    append_message(scratch_, MessageHeader{bot.id, seq, intended_ns}, options_.size);
+    scratch_ += '\n';
+    queue_line(bot, scratch_);
+  }
   ++bot.sent;
   ++sent_;
   send_lag_.record(static_cast<std::uint64_t>(std::max<std::int64_t>(0, now - intended_ns)));
+}
+
+// ---- closed loop -----------------------------------------------------------------------
+// A sender has one message out at a time: the next goes as soon as every listener in the
+// room has read the last, so the rate is whatever the server (and the swarm) can carry.
+
+std::uint64_t Swarm::listeners_owed(const Bot& sender) const {
+  std::uint64_t self = sender.role->listens && in_room(sender.state) ? 1 : 0;
+  return listeners_in_room_ - self;
+}
+
+void Swarm::closed_loop_next(Bot& bot) {
+  if (phase_ != Phase::Sending || !bot.sending || bot.state != BotState::Chatting) return;
+  if (plan_.by_count && bot.sent >= bot.role->quota) {
+    bot.sending = false;
+    sender_finished();
+    return;
+  }
+  std::int64_t now = now_ns();
+  if (!plan_.by_count && now >= end_ns_) {
+    bot.sending = false;  // the end timer stops the phase
+    return;
+  }
+  bot.acks = 0;
+  send_message(bot, now);
+}
+
+void Swarm::closed_loop_ack(BotId sender, Seq seq) {
+  Bot& s = *bots_[sender];
+  if (!s.sending || seq + 1 != s.sent) return;
+  if (++s.acks >= listeners_owed(s)) closed_loop_next(s);
+}
+
+// A listener left unasked: nobody waits for it any more.
+void Swarm::closed_loop_recheck() {
+  if (!plan_.closed_loop || phase_ != Phase::Sending) return;
+  for (const auto& b : bots_)
+    if (b->sending && b->sent > 0 && b->acks >= listeners_owed(*b)) closed_loop_next(*b);
+}
+
+// --hold: idle with every connection open, saying so on stderr, so that a script can read
+// the server's memory and CPU time at known points.
+void Swarm::hold(const char* what, std::function<void()> then) {
+  (void)std::fprintf(stderr, "chat-swarm: holding (%s) for %.1f s\n", what, options_.hold_s);
+  (void)std::fflush(stderr);
+  hold_timer_ = loop_->add_timer(ns(static_cast<std::int64_t>(options_.hold_s * 1e9)), [this, then = std::move(then)] {
+    hold_timer_ = {};
+    then();
+  });
 }
 
 void Swarm::sender_finished() {
@@ -269,10 +333,11 @@ void Swarm::stop_sending() {
   loop_->cancel_timer(ready_timer_);
   loop_->cancel_timer(spawn_timer_);
   connect_queue_.clear();
-  for (auto& b : bots_) {
+  for (const auto& b : bots_) {
     Bot& bot = *b;
     // Duration mode: what was meant for before the end still goes out (unless interrupted).
-    if (was_sending && bot.sending && !interrupted_ && !plan_.by_count && bot.state == BotState::Chatting) {
+    if (was_sending && bot.sending && !interrupted_ && !plan_.by_count && !plan_.closed_loop &&
+        bot.state == BotState::Chatting) {
       for (;;) {
         std::int64_t intended = bot.send_start_ns + plan_.intended_offset_ns(*bot.role, bot.sent);
         if (intended >= end_ns_ || intended > send_end_ns_) break;
@@ -310,6 +375,12 @@ void Swarm::check_drained() {
   bool done = ledger_.drain_pending() == 0 && departing_ == 0;
   if (plan_.cycles_logins) done = open_ == 0;
   if (done) {
+    if (options_.hold_s > 0 && !held_after_ && !interrupted_) {
+      held_after_ = true;
+      loop_->cancel_timer(drain_deadline_);
+      hold("drained", [this] { finish(); });
+      return;
+    }
     finish();
     return;
   }
@@ -320,7 +391,8 @@ void Swarm::finish() {
   if (phase_ == Phase::Done) return;
   if (phase_ != Phase::Draining) send_end_ns_ = now_ns();
   phase_ = Phase::Done;
-  for (reactor::TimerId* t : {&spawn_timer_, &ready_timer_, &end_timer_, &drain_timer_, &drain_deadline_, &progress_timer_})
+  for (reactor::TimerId* t :
+       {&spawn_timer_, &ready_timer_, &end_timer_, &drain_timer_, &drain_deadline_, &progress_timer_, &hold_timer_})
     loop_->cancel_timer(*t);
   for (auto& b : bots_) {
     ++b->send_generation;
@@ -334,7 +406,7 @@ void Swarm::finish() {
   loop_->stop();
 }
 
-void Swarm::on_signal(int) {
+void Swarm::on_signal(int /*signo*/) {
   if (interrupted_ || phase_ == Phase::Draining) {
     interrupted_ = true;
     finish();
@@ -366,17 +438,20 @@ void Swarm::progress_tick() {
   last_progress_ = {sent_, delivered_, logins_, now};
   if (options_.progress) {
     std::string line = format_progress(s) + "\n";
-    std::fputs(line.c_str(), stderr);
+    (void)std::fputs(line.c_str(), stderr);
   }
   if (phase_ != Phase::Done) progress_timer_ = loop_->add_timer(std::chrono::seconds(1), [this] { progress_tick(); });
 }
 
 void Swarm::build_report(Report& r) {
   r.scenario = std::string(to_string(options_.scenario));
+  r.proto = std::string(to_string(options_.proto));
+  r.closed_loop = plan_.closed_loop;
+  r.listeners = plan_.listeners;
   r.target = server_.text;
   r.clients = static_cast<std::uint32_t>(plan_.slots.size());
   r.senders = plan_.sending_slots;
-  r.rate_total = plan_.sending_slots ? options_.rate : 0;
+  r.rate_total = plan_.sending_slots && !plan_.closed_loop ? options_.rate : 0;
   r.rate_per_sender = plan_.per_sender_rate;
   r.duration_s = options_.messages || options_.logins ? 0 : options_.duration_s;
   r.messages_target = options_.messages.value_or(0);

@@ -1,10 +1,12 @@
 // Swarm: one event loop driving every bot through the run's phases:
-//   Connecting (ramp-up until every client is in the room) -> Sending (open-loop schedules,
-//   churn) -> Draining (until every owed line arrived, or --drain-timeout) -> Done.
-// swarm.cpp holds the phases and the report; swarm_io.cpp one bot's socket and lines.
+//   Connecting (ramp-up until every client is in the room) -> Sending (open-loop schedules or
+//   closed loop, churn) -> Draining (until every owed line arrived, or --drain-timeout) -> Done.
+// swarm.cpp holds the phases and the report; swarm_io.cpp one bot's socket and lines;
+// swarm_redis.cpp the same bot speaking Redis pub/sub (--proto redis).
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -50,9 +52,14 @@ class Swarm final : public reactor::IoHandler {
   void ready_deadline();
   void start_sending();
   void start_bot(Bot& bot);
-  void schedule_send(Bot& bot);
+  void schedule_send(const Bot& bot);
   void send_due(BotId id, std::uint32_t generation);
   void send_message(Bot& bot, std::int64_t intended_ns);
+  void closed_loop_next(Bot& bot);
+  void closed_loop_ack(BotId sender, Seq seq);
+  void closed_loop_recheck();
+  std::uint64_t listeners_owed(const Bot& sender) const;
+  void hold(const char* what, std::function<void()> then);
   void sender_finished();
   void life_over(BotId id);
   void storm_check_done();
@@ -73,6 +80,7 @@ class Swarm final : public reactor::IoHandler {
   void became_ready(Bot& bot, Tick t);
   void chat_line(Bot& bot, const ServerLine& line, std::string_view raw, Tick t);
   void receive_message(Bot& bot, const ServerLine& line, Channel channel, Tick t);
+  void accept_message(Bot& bot, std::string_view text, BotId from, Channel channel, Tick t);
   void leave(Bot& bot, Departure how);
   void vanish_on_purpose(Bot& bot);
   void departed(Bot& bot);
@@ -83,6 +91,11 @@ class Swarm final : public reactor::IoHandler {
   void queue_line(Bot& bot, std::string_view line);
   void flush_all();
   BotId bot_named(std::string_view name) const;
+
+  // swarm_redis.cpp: the same bot over RESP.
+  void redis_connected(Bot& bot);
+  void redis_reply(Bot& bot, const RespReply& reply);
+  void queue_publish(Bot& bot, std::string_view payload);
   void count_error(const std::string& kind);
 
   Tick tick() { return ++tick_; }
@@ -95,6 +108,7 @@ class Swarm final : public reactor::IoHandler {
   std::size_t next_source_ = 0;
   int max_socket_fd_;
   std::string prefix_;
+  std::string channel_;  // redis
 
   std::unique_ptr<reactor::EventLoop> loop_;
   std::unique_ptr<Pacer> pacer_;  // after loop_: destroyed first
@@ -126,6 +140,7 @@ class Swarm final : public reactor::IoHandler {
   std::uint64_t in_room_ = 0;
   std::uint64_t departing_ = 0;
   std::uint64_t steady_open_ = 0;  // open bots of slots that neither churn nor cycle
+  std::uint64_t listeners_in_room_ = 0;
 
   // Counts for the report and the progress line.
   std::uint64_t connect_attempts_ = 0;
@@ -149,9 +164,12 @@ class Swarm final : public reactor::IoHandler {
   std::int64_t send_start_ns_ = 0;
   std::int64_t send_end_ns_ = 0;
   std::int64_t end_ns_ = 0;  // duration mode: messages are meant for [send_start, end)
-  double run_s_ = 0;  // wall time and CPU time of the run itself, before the verdict is computed
+  double run_s_ = 0;         // wall time and CPU time of the run itself, before the verdict is computed
   double run_cpu_s_ = 0;
   bool interrupted_ = false;
+  bool held_before_ = false;
+  bool held_after_ = false;
+  reactor::TimerId hold_timer_;
   bool drain_timed_out_ = false;
 
   struct Snapshot {

@@ -48,6 +48,7 @@ void Swarm::count_state(const Bot& bot, BotState s, bool add) {
   if (s == BotState::Connecting) count(connecting_);
   if (is_open(s)) count(open_);
   if (in_room(s)) count(in_room_);
+  if (in_room(s) && bot.role->listens) count(listeners_in_room_);
   if (s == BotState::Syncing || s == BotState::Leaving) count(departing_);
   if (is_open(s) && !bot.role->churns && !plan_.cycles_logins) count(steady_open_);
 }
@@ -114,11 +115,15 @@ void Swarm::on_io(int fd, std::uint8_t events) {
 
 void Swarm::connected(Bot& bot) {
   ++connected_;
+  if (options_.proto == Proto::Redis) {
+    redis_connected(bot);
+    return;
+  }
   set_state(bot, BotState::AwaitPassword);
   loop_->set_interest(bot.fd, reactor::kReadable);
   if (options_.pipeline) {
     queue_line(bot, options_.password + "\n" + bot.name + "\n");
-    ledger_.join_requested(bot.id, tick());
+    if (bot.role->listens) ledger_.join_requested(bot.id, tick());
   }
 }
 
@@ -135,6 +140,15 @@ void Swarm::read_ready(Bot& bot) {
     return;
   }
   read_ns_ = now_ns();
+  if (options_.proto == Proto::Redis) {
+    bool ok = bot.resp.feed(std::string_view(read_buffer_.data(), static_cast<std::size_t>(n)),
+                            [this, &bot](const RespReply& reply) {
+                              if (bot.fd >= 0) redis_reply(bot, reply);
+                            });
+    if (!ok && bot.fd >= 0) fail(bot, "not RESP: " + bot.resp.error());
+    if (bot.fd < 0) bot.resp = RespParser(kMaxServerLine);
+    return;
+  }
   bot.framer.feed(std::string_view(read_buffer_.data(), static_cast<std::size_t>(n)),
                   [this, &bot](reactor::Frame frame, std::string_view line) {
                     if (bot.fd < 0) return false;
@@ -177,7 +191,7 @@ void Swarm::handle_line(Bot& bot, std::string_view raw) {
     case LoginAction::SendPassword: queue_line(bot, options_.password + "\n"); break;
     case LoginAction::SendName:
       queue_line(bot, bot.name + "\n");
-      ledger_.join_requested(bot.id, tick());
+      if (bot.role->listens) ledger_.join_requested(bot.id, tick());
       break;
     case LoginAction::Ready:
       bot.state = BotState::AwaitWelcome;  // login_step moved it; set_state keeps the counts
@@ -192,7 +206,7 @@ void Swarm::handle_line(Bot& bot, std::string_view raw) {
 }
 
 void Swarm::became_ready(Bot& bot, Tick t) {
-  ledger_.welcomed(bot.id, t);
+  if (bot.role->listens) ledger_.welcomed(bot.id, t);  // a dedicated sender is owed nothing
   ++logins_;
   login_latency_.record(static_cast<std::uint64_t>(std::max<std::int64_t>(0, read_ns_ - bot.connect_started_ns)));
   if (plan_.cycles_logins) {
@@ -212,7 +226,13 @@ void Swarm::became_ready(Bot& bot, Tick t) {
 
 void Swarm::chat_line(Bot& bot, const ServerLine& line, std::string_view raw, Tick t) {
   switch (line.kind) {
-    case LineKind::Public: receive_message(bot, line, Channel::Public, t); return;
+    case LineKind::Public:
+      // pubsub in chat mode: the server also copies each sender's lines to the other
+      // senders; they are read (the server must be able to write them) but owed to nobody,
+      // so that deliveries mean the same with --proto redis.
+      if (!bot.role->listens) return;
+      receive_message(bot, line, Channel::Public, t);
+      return;
     case LineKind::Private:
     case LineKind::Echo:
       if (line.text == kBarrierText && line.from == bot.name) {
@@ -265,17 +285,30 @@ void Swarm::receive_message(Bot& bot, const ServerLine& line, Channel channel, T
     ++foreign_;
     return;
   }
+  if (channel == Channel::Echo && line.to != bots_[from]->peer_name) {
+    ++corrupted_;
+    return;
+  }
+  accept_message(bot, line.text, from, channel, t);
+}
+
+// `from` is the author the server named, or kNoBot where the protocol names none (Redis
+// pub/sub): then the message's own sender field is all there is.
+void Swarm::accept_message(Bot& bot, std::string_view text, BotId from, Channel channel, Tick t) {
   MessageHeader h;
-  MessageCheck check = parse_message(line.text, options_.size, h);
-  bool bad = check != MessageCheck::Ok || h.sender != from ||
-             (channel == Channel::Echo && line.to != bots_[from]->peer_name);
-  if (bad) {
+  MessageCheck check = parse_message(text, options_.size, h);
+  if (check == MessageCheck::NotSwarm && from == kNoBot) {
+    ++foreign_;
+    return;
+  }
+  if (check != MessageCheck::Ok || (from != kNoBot && h.sender != from)) {
     ++corrupted_;
     return;
   }
   Receipt r = ledger_.record_receipt(bot.id, h.sender, h.seq, channel, t);
   if (r != Receipt::Fresh && r != Receipt::Late) return;
   ++delivered_;
+  if (plan_.closed_loop && channel == Channel::Public) closed_loop_ack(h.sender, h.seq);
   if (channel == Channel::Echo) return;  // latency is measured where the message is meant to go
   latency_.record(static_cast<std::uint64_t>(std::max<std::int64_t>(0, read_ns_ - h.intended_ns)));
   latency_write_.record(
@@ -321,6 +354,7 @@ void Swarm::departed(Bot& bot) {
 void Swarm::fail(Bot& bot, const std::string& reason) {
   count_error(reason);
   ++failed_;
+  bool was_listening = in_room(bot.state) && bot.role->listens;
   if (in_room(bot.state)) ledger_.vanished(bot.id);
   if (bot.sending) {
     bot.sending = false;
@@ -335,6 +369,7 @@ void Swarm::fail(Bot& bot, const std::string& reason) {
   storm_check_done();
   // Every steady bot is gone (the server died?): nothing is left to measure.
   if (phase_ == Phase::Sending && !plan_.cycles_logins && steady_open_ == 0) stop_sending();
+  if (was_listening) closed_loop_recheck();
 }
 
 void Swarm::close_socket(Bot& bot, bool reset) {
@@ -363,15 +398,14 @@ void Swarm::queue_line(Bot& bot, std::string_view line) {
 
 // Once per loop pass: each bot with output writes it all in one writev().
 void Swarm::flush_all() {
-  for (std::size_t i = 0; i < flush_list_.size(); ++i) {
+  // By index: a failed flush ends a bot, which can queue lines for others (and so grow the list).
+  for (std::size_t i = 0; i < flush_list_.size(); ++i) {  // NOLINT(modernize-loop-convert)
     Bot& bot = *bots_[flush_list_[i]];
     bot.flush_queued = false;
     if (bot.fd < 0 || bot.state == BotState::Connecting) continue;
     switch (bot.out.flush_to(bot.fd)) {
       case reactor::FlushResult::Drained: loop_->set_interest(bot.fd, reactor::kReadable); break;
-      case reactor::FlushResult::Pending:
-        loop_->set_interest(bot.fd, reactor::kReadable | reactor::kWritable);
-        break;
+      case reactor::FlushResult::Pending: loop_->set_interest(bot.fd, reactor::kReadable | reactor::kWritable); break;
       case reactor::FlushResult::Failed: ended(bot, errno); break;
     }
   }

@@ -79,7 +79,7 @@ TEST(Histogram, PercentilesOfLargeValuesWithinBucketPrecision) {
 
 TEST(Histogram, OneOutlierShowsOnlyAtTheTail) {
   Histogram h;
-  h.record(100'000, 9990);    // 100 us, 9990 times
+  h.record(100'000, 9990);      // 100 us, 9990 times
   h.record(2'000'000'000, 10);  // a 2 s stall, 10 times (0.1 %)
   EXPECT_LE(h.percentile(99), 100'000u + 100'000u / 128);
   EXPECT_LE(h.percentile(99.9), 100'000u + 100'000u / 128);

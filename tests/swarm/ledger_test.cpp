@@ -123,9 +123,9 @@ TEST_F(Room3, ReorderingIsCountedOnceAndIsNotLoss) {
 
 TEST_F(Room3, OwnPublicLinesAndUnsentMessagesAreUnexpected) {
   send(a);
-  EXPECT_EQ(get(a, a, 0), Receipt::Unexpected);        // the sender never gets its own line
-  EXPECT_EQ(get(b, a, 7), Receipt::Unexpected);        // never sent
-  EXPECT_EQ(get(b, c, 0), Receipt::Unexpected);        // c sends nothing
+  EXPECT_EQ(get(a, a, 0), Receipt::Unexpected);                    // the sender never gets its own line
+  EXPECT_EQ(get(b, a, 7), Receipt::Unexpected);                    // never sent
+  EXPECT_EQ(get(b, c, 0), Receipt::Unexpected);                    // c sends nothing
   EXPECT_EQ(get(b, a, 0, Channel::Private), Receipt::Unexpected);  // a's lines are public
   get(b, a, 0);
   get(c, a, 0);
@@ -140,12 +140,12 @@ struct LateJoiner : Room3 {
   BotId d = l.add_bot();
   void SetUp() override {
     Room3::SetUp();
-    send(a);            // q0
-    get(b, a, 0);       // witnessed: processed before d asks to join
+    send(a);       // q0
+    get(b, a, 0);  // witnessed: processed before d asks to join
     l.join_requested(d, ++now);
-    send(a);            // q1: queued after d's request, before its welcome
+    send(a);  // q1: queued after d's request, before its welcome
     l.welcomed(d, ++now);
-    send(a);            // q2: queued after d's welcome
+    send(a);  // q2: queued after d's welcome
     get(b, a, 1);
     get(b, a, 2);
     for (Seq q = 0; q < 3; ++q) get(c, a, q);
@@ -321,7 +321,6 @@ TEST(LedgerDrain, LeaversAndLateJoinersAreNotWaitedFor) {
 }
 
 TEST_F(Room3, ProblemListIsCappedButEveryStreamIsCounted) {
-  std::vector<BotId> more;
   for (int i = 0; i < 20; ++i) {
     BotId x = l.add_bot();
     l.join_requested(x, 50);

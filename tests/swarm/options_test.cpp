@@ -8,7 +8,7 @@
 using namespace swarm;
 
 namespace {
-ParseStatus parse(std::vector<std::string> args, Options& o, std::string& msg, const char* env = nullptr) {
+ParseStatus parse(const std::vector<std::string>& args, Options& o, std::string& msg, const char* env = nullptr) {
   return parse_options(args, env, o, msg);
 }
 }  // namespace
@@ -30,10 +30,38 @@ TEST(Options, Defaults) {
 TEST(Options, EveryFlagBothSpellings) {
   Options o;
   std::string msg;
-  ASSERT_EQ(parse({"--host", "localhost", "--port=6000", "--password", "pw", "--clients", "300", "--senders=5",
-                   "--rate", "250.5", "--messages", "1000", "--size", "128", "--connect-rate", "500", "--source-ips",
-                   "127.0.0.1-127.0.0.3,127.0.0.9", "--pipeline", "--json", "out.json", "--scenario", "chatter",
-                   "--ready-timeout", "5", "--drain-timeout", "2", "--seed", "9", "--name-prefix", "lt_", "--quiet"},
+  ASSERT_EQ(parse({"--host",
+                   "localhost",
+                   "--port=6000",
+                   "--password",
+                   "pw",
+                   "--clients",
+                   "300",
+                   "--senders=5",
+                   "--rate",
+                   "250.5",
+                   "--messages",
+                   "1000",
+                   "--size",
+                   "128",
+                   "--connect-rate",
+                   "500",
+                   "--source-ips",
+                   "127.0.0.1-127.0.0.3,127.0.0.9",
+                   "--pipeline",
+                   "--json",
+                   "out.json",
+                   "--scenario",
+                   "chatter",
+                   "--ready-timeout",
+                   "5",
+                   "--drain-timeout",
+                   "2",
+                   "--seed",
+                   "9",
+                   "--name-prefix",
+                   "lt_",
+                   "--quiet"},
                   o, msg),
             ParseStatus::Run)
       << msg;
@@ -81,13 +109,28 @@ TEST(Options, HelpAndVersion) {
 
 TEST(Options, BadValuesAreRefusedNamingTheFlag) {
   const std::vector<std::vector<std::string>> bad = {
-      {"--port", "0"},          {"--port", "70000"},        {"--clients", "0"},        {"--clients", "1.5"},
-      {"--rate", "0"},          {"--rate", "-3"},           {"--duration", "0"},       {"--size", "0"},
-      {"--size", "5000"},       {"--scenario", "storm"},    {"--source-ips", "nope"},  {"--source-ips", "127.0.0.9-127.0.0.1"},
-      {"--connect-rate", "-1"}, {"--name-prefix", "a b"},   {"--bogus", "1"},          {"--messages"},
-      {"--messages", "5", "--duration", "3"},               {"--logins", "5"},
-      {"--scenario", "churn", "--messages", "5"},           {"--scenario", "private", "--clients", "1"},
-      {"--clients", "10", "--senders", "11"},               {"--scenario", "login-storm", "--senders", "2"},
+      {"--port", "0"},
+      {"--port", "70000"},
+      {"--clients", "0"},
+      {"--clients", "1.5"},
+      {"--rate", "0"},
+      {"--rate", "-3"},
+      {"--duration", "0"},
+      {"--size", "0"},
+      {"--size", "5000"},
+      {"--scenario", "storm"},
+      {"--source-ips", "nope"},
+      {"--source-ips", "127.0.0.9-127.0.0.1"},
+      {"--connect-rate", "-1"},
+      {"--name-prefix", "a b"},
+      {"--bogus", "1"},
+      {"--messages"},
+      {"--messages", "5", "--duration", "3"},
+      {"--logins", "5"},
+      {"--scenario", "churn", "--messages", "5"},
+      {"--scenario", "private", "--clients", "1"},
+      {"--clients", "10", "--senders", "11"},
+      {"--scenario", "login-storm", "--senders", "2"},
       {"--scenario", "private", "--clients", "5", "--senders", "5"},
   };
   for (const auto& args : bad) {
@@ -152,4 +195,56 @@ TEST(Plan, PrivatePairsAndChurnHalves) {
   EXPECT_TRUE(q.slots[5].churns);
   EXPECT_TRUE(q.slots[8].sends);
   EXPECT_FALSE(q.slots[2].sends);
+}
+
+TEST(Options, ProtoClosedLoopAndHold) {
+  Options o;
+  std::string msg;
+  ASSERT_EQ(
+      parse({"--proto", "redis", "--scenario", "pubsub", "--closed-loop", "--hold", "1.5", "--channel", "c1"}, o, msg),
+      ParseStatus::Run)
+      << msg;
+  EXPECT_EQ(o.proto, Proto::Redis);
+  EXPECT_TRUE(o.closed_loop);
+  EXPECT_EQ(o.hold_s, 1.5);
+  EXPECT_EQ(o.channel, "c1");
+  Options d;
+  ASSERT_EQ(parse({}, d, msg), ParseStatus::Run);
+  EXPECT_EQ(d.proto, Proto::Chat);
+  EXPECT_FALSE(d.closed_loop);
+}
+
+TEST(Options, ProtoAndClosedLoopRefusals) {
+  for (std::vector<std::string> bad : std::vector<std::vector<std::string>>{
+           {"--proto", "memcached"},
+           {"--proto", "redis"},  // fanout: a subscribed Redis connection cannot publish
+           {"--proto", "redis", "--scenario", "churn"},
+           {"--closed-loop", "--scenario", "chatter"},
+           {"--closed-loop", "--rate", "100"},
+           {"--hold", "-1"}}) {
+    Options o;
+    std::string msg;
+    EXPECT_EQ(parse(bad, o, msg), ParseStatus::ExitUsage) << bad[0] << " " << bad[1];
+    EXPECT_FALSE(msg.empty());
+  }
+}
+
+TEST(Plan, PubSubAddsDedicatedSendersToTheListeners) {
+  Options o;
+  std::string msg;
+  ASSERT_EQ(parse({"--scenario", "pubsub", "--clients", "100", "--senders", "10", "--rate", "50"}, o, msg),
+            ParseStatus::Run);
+  Plan p = make_plan(o);
+  ASSERT_EQ(p.slots.size(), 110u);
+  EXPECT_EQ(p.listeners, 100u);
+  EXPECT_EQ(p.sending_slots, 10u);
+  for (std::size_t i = 0; i < 10; ++i) EXPECT_TRUE(p.slots[i].sends && !p.slots[i].listens);
+  for (std::size_t i = 10; i < 110; ++i) EXPECT_TRUE(!p.slots[i].sends && p.slots[i].listens);
+  EXPECT_DOUBLE_EQ(p.per_sender_rate, 5);
+  Options one;
+  ASSERT_EQ(parse({"--scenario", "pubsub", "--clients", "5", "--closed-loop"}, one, msg), ParseStatus::Run);
+  Plan q = make_plan(one);
+  EXPECT_EQ(q.sending_slots, 1u);  // one sender unless told
+  EXPECT_TRUE(q.closed_loop);
+  EXPECT_EQ(q.interval_ns, 0);
 }

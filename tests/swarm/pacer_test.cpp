@@ -19,8 +19,8 @@ TEST(Pacer, FiresInOrderAndNeverEarly) {
   };
   std::vector<Fired> fired;
   swarm::Pacer pacer(loop, epoch, [&](std::uint32_t key, std::uint32_t generation) {
-    fired.push_back({key, generation,
-                     std::chrono::duration_cast<std::chrono::nanoseconds>(reactor::Clock::now() - epoch).count()});
+    fired.push_back(
+        {key, generation, std::chrono::duration_cast<std::chrono::nanoseconds>(reactor::Clock::now() - epoch).count()});
   });
   pacer.schedule(2, 7, 3'000'000);
   pacer.schedule(1, 8, 1'000'000);

@@ -1,0 +1,189 @@
+// chat-swarm --proto redis against a real redis-server (skipped, saying why, when none is on
+// PATH), and the same pubsub workload against chat-server: one tool, one definition of a
+// delivery, identical counts on both sides. Deadlines are generous limits, never speed checks.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "harness.h"
+
+#ifdef CHAT_SWARM_PATH
+
+using namespace harness;
+
+namespace {
+
+// The first executable `name` on PATH, or "".
+std::string on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= dirs.size()) {
+    std::size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    std::string candidate = dirs.substr(start, end - start) + "/" + name;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return "";
+}
+
+// redis-server on a free loopback port with persistence off, stopped by its PID.
+class RedisServer {
+ public:
+  explicit RedisServer(const std::string& binary) {
+    port_ = unused_port();
+    pid_ = fork();
+    if (pid_ == 0) {
+      int log = open(log_.path.c_str(), O_WRONLY | O_TRUNC);
+      dup2(log, STDOUT_FILENO);
+      dup2(log, STDERR_FILENO);
+      exec_child({binary, "--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                  "--daemonize", "no", "--maxclients", "2000"},
+                 {});
+    }
+    auto until = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < until) {
+      int fd = connect_to(port_);
+      if (fd >= 0) {
+        ::close(fd);
+        return;
+      }
+      std::this_thread::sleep_for(20ms);
+    }
+    ADD_FAILURE() << "redis-server did not listen on " << port_ << ":\n" << read_file(log_.path);
+  }
+  ~RedisServer() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  RedisServer(const RedisServer&) = delete;
+  RedisServer& operator=(const RedisServer&) = delete;
+  std::uint16_t port() const { return port_; }
+
+ private:
+  TempFile log_;
+  std::uint16_t port_ = 0;
+  pid_t pid_ = -1;
+};
+
+struct SwarmRun {
+  Process process;
+  std::string json;
+  long long number(const std::string& key) const {
+    std::string needle = "\"" + key + "\": ";
+    auto at = json.find(needle);
+    if (at == std::string::npos) {
+      ADD_FAILURE() << "no " << key << " in the report:\n" << json;
+      return -1;
+    }
+    return std::atoll(json.c_str() + at + needle.size());
+  }
+  std::string explain() const { return "stdout:\n" + process.out + "\nstderr:\n" + process.err.substr(0, 3000); }
+};
+
+SwarmRun swarm(std::uint16_t port, std::vector<std::string> args) {
+  TempFile json;
+  std::vector<std::string> argv = {CHAT_SWARM_PATH, "--port",  std::to_string(port), "--password", kPassword, "--json",
+                                   json.path,       "--quiet", "--scenario",         "pubsub"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  SwarmRun run;
+  run.process = run_process(argv, {}, 60s);
+  run.json = read_file(json.path);
+  return run;
+}
+
+#define REQUIRE_REDIS(binary)                   \
+  std::string binary = on_path("redis-server"); \
+  if (binary.empty()) GTEST_SKIP() << "redis-server is not on PATH (apt-get install redis-server)"
+
+void expect_exact(const SwarmRun& r, long long listeners, long long messages) {
+  ASSERT_EQ(r.process.status, 0) << r.explain();
+  EXPECT_EQ(r.number("listeners"), listeners);
+  EXPECT_EQ(r.number("sent"), messages);
+  EXPECT_EQ(r.number("expected"), listeners * messages);
+  EXPECT_EQ(r.number("delivered"), listeners * messages);
+  EXPECT_EQ(r.number("lost"), 0);
+  EXPECT_EQ(r.number("duplicates"), 0);
+  EXPECT_EQ(r.number("reordered"), 0);
+  EXPECT_EQ(r.number("unexpected"), 0);
+  EXPECT_EQ(r.number("corrupted"), 0);
+  EXPECT_EQ(r.number("error_total"), 0);
+}
+
+}  // namespace
+
+TEST(SwarmRedis, PubSubDeliversEveryMessageToEveryListener) {
+  REQUIRE_REDIS(binary);
+  raise_own_descriptor_limit();
+  RedisServer redis(binary);
+  SwarmRun r = swarm(redis.port(),
+                     {"--proto", "redis", "--clients", "200", "--senders", "4", "--messages", "200", "--rate", "400"});
+  expect_exact(r, 200, 200);
+  EXPECT_EQ(r.number("clients"), 204);  // the senders publish on connections of their own
+  EXPECT_NE(r.json.find("\"proto\": \"redis\""), std::string::npos);
+}
+
+TEST(SwarmRedis, ClosedLoopWaitsForEveryListenerAndLosesNothing) {
+  REQUIRE_REDIS(binary);
+  RedisServer redis(binary);
+  SwarmRun r = swarm(redis.port(),
+                     {"--proto", "redis", "--clients", "50", "--senders", "3", "--closed-loop", "--messages", "600"});
+  expect_exact(r, 50, 600);
+  EXPECT_NE(r.json.find("\"closed_loop\": true"), std::string::npos);
+}
+
+TEST(SwarmRedis, HoldSaysWhenAllAreInAndWhenDrained) {
+  REQUIRE_REDIS(binary);
+  RedisServer redis(binary);
+  SwarmRun r = swarm(redis.port(),
+                     {"--proto", "redis", "--clients", "10", "--messages", "10", "--rate", "100", "--hold", "0.2"});
+  expect_exact(r, 10, 10);
+  EXPECT_NE(r.process.err.find("chat-swarm: holding (in the room)"), std::string::npos) << r.process.err;
+  EXPECT_NE(r.process.err.find("chat-swarm: holding (drained)"), std::string::npos) << r.process.err;
+}
+
+// The other half of the side by side: the same workload against chat-server counts the same
+// deliveries, although there the senders also receive each other's lines.
+TEST(SwarmRedis, SameWorkloadAgainstChatServerCountsTheSame) {
+  raise_own_descriptor_limit();
+  Server server(with_args({"--rate", "0"}));
+  SwarmRun open = swarm(server.port(), {"--clients", "200", "--senders", "4", "--messages", "200", "--rate", "400"});
+  expect_exact(open, 200, 200);
+  EXPECT_EQ(open.number("clients"), 204);
+  SwarmRun closed = swarm(server.port(), {"--clients", "50", "--senders", "3", "--closed-loop", "--messages", "600"});
+  expect_exact(closed, 50, 600);
+}
+
+// Closed loop in plain fanout, where the senders are listeners too: each waits for everyone
+// else, not for itself.
+TEST(SwarmRedis, ClosedLoopFanoutWaitsForEveryoneElse) {
+  Server server(with_args({"--rate", "0"}));
+  TempFile json;
+  Process p = run_process(
+      {CHAT_SWARM_PATH, "--port", std::to_string(server.port()), "--password", kPassword, "--json", json.path,
+       "--quiet", "--scenario", "fanout", "--clients", "60", "--senders", "4", "--closed-loop", "--messages", "400"},
+      {}, 60s);
+  SwarmRun r{p, read_file(json.path)};
+  ASSERT_EQ(r.process.status, 0) << r.explain();
+  EXPECT_EQ(r.number("expected"), 400 * 59);
+  EXPECT_EQ(r.number("delivered"), 400 * 59);
+  EXPECT_EQ(r.number("lost"), 0);
+}
+
+TEST(SwarmRedis, RedisModeAgainstAChatServerFailsSayingWhy) {
+  Server server(with_args({"--rate", "0"}));
+  SwarmRun r = swarm(server.port(), {"--proto", "redis", "--clients", "3", "--messages", "3", "--ready-timeout", "5"});
+  EXPECT_EQ(r.process.status, 1) << r.explain();
+  EXPECT_NE(r.process.out.find("not RESP"), std::string::npos) << r.explain();
+}
+
+#endif  // CHAT_SWARM_PATH
