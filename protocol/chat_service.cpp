@@ -31,6 +31,11 @@ std::string_view help_text() {
          "@usuarios (@users) who is online; @ajuda (@help) this help; @sair (@quit) leave";
 }
 
+void ChatService::set_motd(const std::vector<std::string>& lines) {
+  motd_.clear();
+  for (const std::string& line : lines) motd_.push_back(sanitized(line));
+}
+
 void ChatService::on_connect(ClientId id, Session& s) {
   s.state = State::AwaitPassword;
   reply_plain(id, "Password:");
@@ -85,6 +90,7 @@ Outcome ChatService::on_name(ClientId id, Session& s, std::string_view line) {
   s.name = std::string(name);
   reply_notice(id, "Welcome, " + s.name + "! " + online_list(kWelcomeNames));
   reply_notice(id, help_text());
+  for (const std::string& motd_line : motd_) reply_notice(id, motd_line);
   room_.broadcast(notice_line(stamp_.view(), s.name + " joined the chat"), id);
   return Outcome::NameAccepted;
 }
@@ -162,7 +168,7 @@ void ChatService::on_disconnect(ClientId id, Session& s, Departure why) {
   room_.broadcast(notice_line(stamp_.view(), text), std::nullopt);
 }
 
-void ChatService::on_shutdown(ClientId id, Session& s) {
+void ChatService::on_shutdown(ClientId id, const Session& s) {
   if (s.state == State::Chatting) {
     reply_notice(id, "Server is shutting down");
   } else if (s.state != State::Gone) {

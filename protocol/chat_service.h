@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "protocol/format.h"
 #include "protocol/room.h"
@@ -41,6 +42,13 @@ class ChatService {
       : password_(std::move(password)), max_line_(max_line), room_(room) {}
 
   void set_stamp(const Timestamp& stamp) { stamp_ = stamp; }
+  // Settings the server may change while running (SIGHUP): they apply from the next
+  // password attempt, over-long line report and login on.
+  void set_password(std::string password) { password_ = std::move(password); }
+  void set_max_line(std::size_t max_line) { max_line_ = max_line; }
+  // The message of the day: each line is shown as a notice after the welcome and the
+  // command summary. Lines are sanitized like chat text; none: no MOTD.
+  void set_motd(const std::vector<std::string>& lines);
   std::string_view stamp() const { return stamp_.view(); }
 
   void on_connect(ClientId id, Session& s);
@@ -50,7 +58,7 @@ class ChatService {
   void on_auth_timeout(ClientId id, Session& s);
   void on_disconnect(ClientId id, Session& s, Departure why);
   // The server is going down: tell this client (the caller closes after flushing).
-  void on_shutdown(ClientId id, Session& s);
+  void on_shutdown(ClientId id, const Session& s);
 
  private:
   Outcome on_password(ClientId id, Session& s, std::string_view line);
@@ -66,7 +74,8 @@ class ChatService {
   std::size_t max_line_;
   Room& room_;
   Timestamp stamp_;
-  std::string scratch_;  // sanitizer output, reused
+  std::string scratch_;            // sanitizer output, reused
+  std::vector<std::string> motd_;  // sanitized
 };
 
 // The command summary sent on login and for @ajuda.

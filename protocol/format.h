@@ -15,8 +15,7 @@ PayloadRef public_line(std::string_view stamp, std::string_view from, std::strin
 // "[t] [private] <from> text"
 PayloadRef private_line(std::string_view stamp, std::string_view from, std::string_view text);
 // "[t] [private to <to>] <from> text"
-PayloadRef private_echo_line(std::string_view stamp, std::string_view to, std::string_view from,
-                             std::string_view text);
+PayloadRef private_echo_line(std::string_view stamp, std::string_view to, std::string_view from, std::string_view text);
 // "[t] * text"
 PayloadRef notice_line(std::string_view stamp, std::string_view text);
 // "[t] ! text"

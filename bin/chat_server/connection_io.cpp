@@ -23,8 +23,13 @@ void Server::read_ready(Connection& c) {
     input_ended(c, n == 0 ? "EOF" : "reset");
     return;
   }
+  stats_.bytes_in += static_cast<std::size_t>(n);
   c.framer.feed(std::string_view(read_buffer_.data(), static_cast<std::size_t>(n)),
                 [this, &c](reactor::Frame f, std::string_view line) { return take_frame(c, f, line); });
+  if (c.framer.blocked() && !c.resume_timer && c.phase == Phase::Open) {
+    ++stats_.flood_pauses;
+    log_client(LogLevel::Debug, "flood_pause", "flood control pauses", c.session.name, c.peer);
+  }
   if (c.framer.blocked()) arm_resume(c);
   update_interest(c);
 }
@@ -33,11 +38,18 @@ bool Server::take_frame(Connection& c, reactor::Frame frame, std::string_view li
   if (c.phase != Phase::Open) return false;  // closing: what follows is never read
   auto id = static_cast<chat::ClientId>(c.fd);
   if (frame == reactor::Frame::Overlong) {
+    ++stats_.lines_in;
     handle_outcome(c, service_.on_overlong(id, c.session));
     return c.phase == Phase::Open;
   }
   // Flood control: without a token the line waits in the framer and reading pauses.
   if (!c.bucket.try_take(reactor::Clock::now())) return false;
+  ++stats_.lines_in;
+  if (log_enabled(LogLevel::Debug)) {  // the size only: lines may be private
+    std::string peer = c.peer.to_string();
+    log_event(LogLevel::Debug, "line", "line from " + who(c) + " (" + std::to_string(line.size()) + " bytes)",
+              {{"name", c.session.name}, {"peer", peer}, {"bytes", line.size()}});
+  }
   handle_outcome(c, service_.on_line(id, c.session, line));
   return c.phase == Phase::Open;
 }
@@ -45,10 +57,12 @@ bool Server::take_frame(Connection& c, reactor::Frame frame, std::string_view li
 void Server::arm_resume(Connection& c) {
   if (c.resume_timer || c.phase != Phase::Open) return;
   int fd = c.fd;
-  c.resume_timer = loop_->add_timer(c.bucket.wait_for_token(reactor::Clock::now()), [this, fd] {
+  reactor::Clock::time_point paused_at = reactor::Clock::now();
+  c.resume_timer = loop_->add_timer(c.bucket.wait_for_token(paused_at), [this, fd, paused_at] {
     Connection* c = find(fd);
     if (!c) return;
     c->resume_timer = {};
+    stats_.flood_paused_seconds += std::chrono::duration<double>(reactor::Clock::now() - paused_at).count();
     refresh_stamp();
     bool drained = c->framer.resume(
         [this, c](reactor::Frame f, std::string_view line) { return take_frame(*c, f, line); });
@@ -64,18 +78,25 @@ void Server::arm_resume(Connection& c) {
 void Server::handle_outcome(Connection& c, chat::Outcome outcome) {
   switch (outcome) {
     case chat::Outcome::None: return;
-    case chat::Outcome::PasswordAccepted: log_line("auth ok " + who(c)); return;
+    case chat::Outcome::PasswordAccepted:
+      log_client(LogLevel::Info, "auth_ok", "auth ok", c.session.name, c.peer);
+      return;
     case chat::Outcome::PasswordRejected:
-      log_line("auth failed " + who(c));
+      ++stats_.failed_logins;
+      log_client(LogLevel::Warn, "auth_failed", "auth failed", c.session.name, c.peer);
       if (throttle_.record_failure(c.peer.ip, reactor::Clock::now()))
-        log_line("locking out " + c.peer.ip + " after repeated wrong passwords");
+        log_event(LogLevel::Warn, "lockout", "locking out " + c.peer.ip + " after repeated wrong passwords",
+                  {{"ip", c.peer.ip}});
       close_after_flush(c, "wrong password");
       return;
     case chat::Outcome::NameAccepted:
       loop_->cancel_timer(c.auth_timer);
-      log_line("name " + who(c));
+      ++stats_.logins;
+      log_client(LogLevel::Info, "login", "name", c.session.name, c.peer);
       return;
-    case chat::Outcome::NameRefused: log_line("name refused " + who(c)); return;
+    case chat::Outcome::NameRefused:
+      log_client(LogLevel::Info, "name_refused", "name refused", c.session.name, c.peer);
+      return;
     case chat::Outcome::Quit: close_after_flush(c, "quit"); return;
     case chat::Outcome::TooLongBeforeChat: close_after_flush(c, "line too long"); return;
   }
@@ -120,11 +141,13 @@ void Server::deliver(chat::ClientId to, const reactor::PayloadRef& line) {
   Connection* c = find(static_cast<int>(to));
   if (!c || c->phase != Phase::Open || c->output_broken) return;
   c->out.push(line);
+  ++stats_.deliveries_out;
   if (c->out.bytes() > options_.max_queue) {
     // The limit is on what the kernel has not accepted: offer it the queue before judging.
     flush(*c);
     if (c->phase != Phase::Open) return;
     if (c->out.bytes() > options_.max_queue) {
+      ++stats_.dropped_slow;
       kill(*c, "too slow", chat::Departure::TooSlow);
       return;
     }
@@ -143,7 +166,10 @@ void Server::flush(Connection& c) {
     if (c.phase != Phase::Open) kill(c, c.close_reason, chat::Departure::Silent);
     return;
   }
-  switch (c.out.flush_to(c.fd)) {
+  std::size_t queued = c.out.bytes();
+  reactor::FlushResult result = c.out.flush_to(c.fd);
+  stats_.bytes_out += queued - c.out.bytes();
+  switch (result) {
     case reactor::FlushResult::Drained:
       c.write_blocked = false;
       if (c.phase == Phase::Closing) {
@@ -156,9 +182,11 @@ void Server::flush(Connection& c) {
       c.out.clear();
       c.output_broken = true;
       c.write_blocked = false;
-      if (c.phase == Phase::Open && c.framer.blocked()) break;  // its paced lines still count
-      kill(c, c.phase == Phase::Open ? "reset" : c.close_reason,
-           c.phase == Phase::Open ? chat::Departure::Lost : chat::Departure::Silent);
+      // While Open, every line the peer sent still counts: those paced in the framer, and
+      // those still in the kernel (Linux keeps a reset connection's received bytes readable,
+      // then reports the error). Reading on ends the input, which reports the departure.
+      if (c.phase == Phase::Open) break;
+      kill(c, c.close_reason, chat::Departure::Silent);
       return;
   }
   if (!c.watched && c.write_blocked) {
@@ -207,6 +235,7 @@ void Server::linger_read(Connection& c) {
   do {
     n = read(c.fd, read_buffer_.data(), read_buffer_.size());
   } while (n < 0 && errno == EINTR);
+  if (n > 0) stats_.bytes_in += static_cast<std::size_t>(n);
   if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))) return;
   kill(c, c.close_reason, chat::Departure::Silent);
 }

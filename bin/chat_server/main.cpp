@@ -1,18 +1,33 @@
-// chat-server: parses flags and runs the Server.
+// chat-server: reads its settings (flags, environment, --config file) and runs the Server.
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "bin/chat_server/options.h"
 #include "bin/chat_server/server.h"
 
 int main(int argc, char** argv) {
-  chat_server::Options options;
+  using namespace chat_server;
+  OptionSources sources;
   std::string message;
-  switch (chat_server::parse_options(argc, argv, options, message)) {
-    case chat_server::ParseStatus::ExitOk: std::fputs(message.c_str(), stdout); return 0;
-    case chat_server::ParseStatus::ExitUsage: std::fputs(message.c_str(), stderr); return 2;
-    case chat_server::ParseStatus::Run: break;
+  switch (parse_command_line(std::vector<std::string>(argv + 1, argv + argc), process_environment, sources, message)) {
+    case ParseStatus::ExitOk: std::fputs(message.c_str(), stdout); return 0;
+    case ParseStatus::ExitUsage: std::fputs(message.c_str(), stderr); return 2;
+    case ParseStatus::Run: break;
   }
-  chat_server::Server server(options);
+  Options options;
+  std::string error;
+  bool loaded = load_options(sources, options, error);
+  if (!loaded) std::fputs(("chat-server: " + error + "\n").c_str(), stderr);
+  if (sources.check_config) {
+    if (loaded) std::fputs("configuration OK\n", stdout);
+    return loaded ? 0 : 2;
+  }
+  if (!loaded) return 2;
+
+  Server server(options);
+  // SIGHUP: the same layering again, over a freshly read file.
+  server.set_reload(
+      [&sources](Options& reloaded, std::string& reason) { return load_options(sources, reloaded, reason); });
   return server.run();
 }

@@ -1,11 +1,20 @@
-// Command-line options of chat-server (PROTOCOL.md lists every flag).
+// chat-server's settings (PROTOCOL.md and docs/OPERATIONS.md list them). Each one can come
+// from a default, the --config file, a CHAT_* environment variable or a flag, in rising
+// precedence; one table in options.cpp drives all four.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace chat_server {
+
+enum class LogLevel { Error, Warn, Info, Debug };
+enum class LogFormat { Text, Json };
 
 struct Options {
   std::string bind = "0.0.0.0";
@@ -19,12 +28,63 @@ struct Options {
   double burst = 50;
   std::size_t max_clients = 0;  // 0: as many as the descriptor limit allows
   std::string backend;          // empty: the platform's default
+  std::size_t max_per_ip = 64;  // open connections from one address; 0: no limit
+  int keepalive_seconds = 30;   // TCP keepalive idle time before the first probe
+  LogLevel log_level = LogLevel::Info;
+  LogFormat log_format = LogFormat::Text;
+  double stats_interval_seconds = 0;  // 0: no periodic statistics line
+
+  std::string config_path;        // --config: the file re-read on SIGHUP; empty for none
+  bool check_config = false;      // --check-config: validate, report, exit
+  std::string password_file;      // where `password` was read from, if a file
+  std::string motd_path;          // --motd: empty for none
+  std::vector<std::string> motd;  // that file's lines, as read (protocol/ sanitizes them)
+};
+
+// One "name = value" as given by a flag, an environment variable or a config file line.
+struct Setting {
+  std::string name;  // the flag's name without "--": "max-per-ip"
+  std::string value;
+};
+
+// The flags and CHAT_* variables a process was started with: kept so that a reload can
+// apply them again over a freshly read config file (they still win over it).
+struct OptionSources {
+  std::vector<Setting> environment;
+  std::vector<Setting> flags;
+  bool check_config = false;
 };
 
 enum class ParseStatus { Run, ExitOk, ExitUsage };
 
-// Reads flags and CHAT_PASSWORD. On ExitOk/ExitUsage, `message` is what to print
-// (to stdout for ExitOk, to stderr for ExitUsage).
+// Looks up an environment variable; nullopt when unset or empty.
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+std::optional<std::string> process_environment(const std::string& name);
+
+// Reads the flags (args excludes the program name) and the CHAT_* variables. Syntax errors
+// and bad values are found here; the config file is not read yet. On ExitOk/ExitUsage,
+// `message` is what to print (to stdout for ExitOk, to stderr for ExitUsage).
+ParseStatus parse_command_line(const std::vector<std::string>& args, const EnvLookup& env, OptionSources& sources,
+                               std::string& message);
+
+// Defaults, then the config file (the --config flag's, else CHAT_CONFIG's), then the
+// environment, then the flags; then reads the password file and the MOTD. False with
+// `error` (one line, no trailing newline, never containing a password) on any problem.
+bool load_options(const OptionSources& sources, Options& options, std::string& error);
+
+// Both steps, for main() and embedders: flags and environment of this process.
 ParseStatus parse_options(int argc, char** argv, Options& options, std::string& message);
+
+// The settings' names, in --help order, for tests and documentation checks.
+struct OptionName {
+  std::string name;
+  bool flag;         // accepted as "--NAME"
+  bool file_key;     // accepted as "NAME = value" in a config file
+  bool environment;  // read from CHAT_NAME (upper case, '-' as '_')
+};
+std::vector<OptionName> option_names();
+
+// "max-per-ip" -> "CHAT_MAX_PER_IP".
+std::string environment_name(const std::string& option);
 
 }  // namespace chat_server

@@ -5,12 +5,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <ctime>
 
+#include "bin/chat_server/heap_trim.h"
 #include "bin/chat_server/log.h"
+#include "bin/chat_server/systemd_notify.h"
 #include "reactor/socket.h"
 
 namespace chat_server {
@@ -20,14 +23,16 @@ constexpr int kListenBacklog = 4096;
 constexpr auto kAcceptRetry = std::chrono::milliseconds(100);
 constexpr auto kShutdownFlush = std::chrono::seconds(2);
 constexpr std::size_t kReadChunk = 64 * 1024;
-constexpr std::size_t kReservedDescriptors = 32;  // listener, poller, signal pipe, reserve, stdio...
+constexpr auto kLogRetry = std::chrono::milliseconds(100);
 }  // namespace
 
 Server::Server(const Options& options)
     : options_(options),
       room_(*this),
       service_(options.password, options.max_line, room_),
-      read_buffer_(kReadChunk) {}
+      read_buffer_(kReadChunk) {
+  service_.set_motd(options.motd);
+}
 
 Server::~Server() {
   for (auto& c : connections_)
@@ -42,48 +47,81 @@ Connection* Server::find(int fd) const {
 
 int Server::run() {
   if (int status = open()) return status;
-  if (!loop_->handle_signals({SIGINT, SIGTERM}, [this](int signo) { begin_shutdown(signo); })) {
-    log_line(std::string("chat-server: cannot set up the event loop: ") + std::strerror(errno));
+  if (!loop_->handle_signals({SIGINT, SIGTERM, SIGHUP, SIGUSR1}, [this](int signo) { on_signal(signo); })) {
+    log_event(LogLevel::Error, "setup_failed",
+              std::string("chat-server: cannot set up the event loop: ") + std::strerror(errno));
     return 1;
   }
+  // Only now: systemd may send SIGHUP as soon as it hears we are ready.
+  systemd_notify::ready("listening on port " + std::to_string(port()));
   if (!loop_->run()) {
-    log_line(std::string("chat-server: event loop failed: ") + std::strerror(errno));
+    log_event(LogLevel::Error, "loop_failed", std::string("chat-server: event loop failed: ") + std::strerror(errno));
     return 1;
   }
-  log_line("stopped");
+  log_stats();
+  log_event(LogLevel::Info, "stopped", "stopped");
+  log_drain(1000);
   return 0;
 }
 
+// One place for every signal: the loop has a single handler set.
+void Server::on_signal(int signo) {
+  if (signo == SIGHUP) {
+    // systemd holds `systemctl reload` until READY=1 follows RELOADING=1, whatever the outcome.
+    if (!shutting_down_) systemd_notify::reloading();
+    reload();
+    if (!shutting_down_) systemd_notify::ready("listening on port " + std::to_string(port()));
+    return;
+  }
+  if (signo == SIGUSR1) {
+    log_stats();
+    return;
+  }
+  begin_shutdown(signo);
+}
+
 int Server::open() {
+  configure_log(options_.log_level, options_.log_format);
   auto poller = reactor::make_poller(options_.backend);
   if (!poller) {
-    log_line("chat-server: cannot create the " + options_.backend + " backend: " + std::strerror(errno));
+    log_event(LogLevel::Error, "setup_failed",
+              "chat-server: cannot create the " + options_.backend + " backend: " + std::strerror(errno));
     return 1;
   }
   loop_ = std::make_unique<reactor::EventLoop>(std::move(poller));
 
   std::uint64_t limit = reactor::raise_descriptor_limit();
-  max_clients_ = options_.max_clients;
-  if (max_clients_ == 0) max_clients_ = limit > 2 * kReservedDescriptors ? limit - kReservedDescriptors : limit / 2;
+  descriptor_limit_ = limit;
+  max_clients_ = effective_max_clients(options_.max_clients);
 
   std::string error;
   listen_fd_ = reactor::listen_tcp(options_.bind, options_.port, kListenBacklog, error);
   if (listen_fd_ < 0) {
-    log_line("chat-server: " + error);
+    log_event(LogLevel::Error, "listen_failed", "chat-server: " + error);
     return 2;
   }
   if (loop_->watch(listen_fd_, reactor::kReadable, this) != 0) {
-    log_line(std::string("chat-server: cannot set up the event loop: ") + std::strerror(errno));
+    log_event(LogLevel::Error, "setup_failed",
+              std::string("chat-server: cannot set up the event loop: ") + std::strerror(errno));
     return 1;
   }
   loop_->set_before_sleep([this] { before_sleep(); });
   refresh_stamp();
 
   if (options_.default_password)
-    log_line("warning: using the built-in default password (see README); set CHAT_PASSWORD or --password-file");
+    log_event(LogLevel::Warn, "default_password",
+              "warning: using the built-in default password (see README); set CHAT_PASSWORD or --password-file");
   std::string host = options_.bind.find(':') != std::string::npos ? "[" + options_.bind + "]" : options_.bind;
-  log_line("listening on " + host + ":" + std::to_string(port()) + " (backend " + std::string(loop_->backend()) +
-           ", max clients " + std::to_string(max_clients_) + ", descriptor limit " + std::to_string(limit) + ")");
+  log_event(LogLevel::Info, "listening",
+            "listening on " + host + ":" + std::to_string(port()) + " (backend " + std::string(loop_->backend()) +
+                ", max clients " + std::to_string(max_clients_) + ", descriptor limit " + std::to_string(limit) + ")",
+            {{"address", options_.bind},
+             {"port", port()},
+             {"backend", loop_->backend()},
+             {"max_clients", max_clients_},
+             {"descriptor_limit", limit}});
+  arm_stats_timer();
+  arm_heap_trim_timer();
   return 0;
 }
 
@@ -122,20 +160,30 @@ void Server::accept_ready() {
         reactor::DescriptorReserve& reserve = reserve_;
         reserve.release();
         int spare = reactor::accept_connection(listen_fd_, peer);
-        if (spare >= 0) refuse(spare, peer, "! Server full. Bye.", "out of descriptors");
+        if (spare >= 0) {
+          ++stats_.refused_full;
+          refuse(spare, peer, "! Server full. Bye.", "out of descriptors");
+        }
         if (!reserve.restore() || spare < 0) {
           pause_accepting();
           return;
         }
         continue;
       }
-      log_line(std::string("accept failed: ") + std::strerror(errno));
+      log_event(LogLevel::Error, "accept_failed", std::string("accept failed: ") + std::strerror(errno));
       pause_accepting();
       return;
     }
     if (open_count_ >= max_clients_) {
+      ++stats_.refused_full;
       refuse(fd, peer, "! Server full. Bye.", "server full");
+    } else if (options_.max_per_ip != 0 && connections_from(peer.ip) >= options_.max_per_ip) {
+      ++stats_.refused_per_ip;
+      std::string limit = std::to_string(options_.max_per_ip);
+      refuse(fd, peer, "! Too many connections from your address (limit " + limit + "); try again later.",
+             "too many connections from " + peer.ip + " (limit " + limit + ")");
     } else if (throttle_.is_locked(peer.ip, reactor::Clock::now())) {
+      ++stats_.refused_locked;
       refuse(fd, peer, "! Too many failed attempts; try again later.", "locked out after failed passwords");
     } else {
       open_connection(fd, std::move(peer));
@@ -152,7 +200,7 @@ void Server::refuse(int fd, const reactor::PeerAddress& peer, std::string_view l
   while (read(fd, sink, sizeof sink) > 0) {
   }
   close(fd);
-  log_line("refused " + peer.to_string() + ": " + std::string(why));
+  log_client(LogLevel::Warn, "refused", "refused", {}, peer, why);
 }
 
 void Server::pause_accepting() {
@@ -167,9 +215,14 @@ void Server::pause_accepting() {
 }
 
 void Server::open_connection(int fd, reactor::PeerAddress peer) {
-  reactor::tune_connection(fd, reactor::KeepaliveSettings{});
+  reactor::KeepaliveSettings keepalive;
+  keepalive.idle_seconds = options_.keepalive_seconds;
+  // Probe more often when the idle time is short, so a small --keepalive notices a vanished
+  // peer in about twice that time rather than 30 s later.
+  keepalive.interval_seconds = std::max(1, std::min(keepalive.interval_seconds, options_.keepalive_seconds / 3));
+  reactor::tune_connection(fd, keepalive);
   if (int err = loop_->watch(fd, reactor::kReadable, this)) {
-    log_line("cannot watch " + peer.to_string() + ": " + std::strerror(err));
+    log_client(LogLevel::Error, "watch_failed", "cannot watch", {}, peer, std::strerror(err));
     close(fd);
     return;
   }
@@ -177,7 +230,9 @@ void Server::open_connection(int fd, reactor::PeerAddress peer) {
   connections_[fd] = std::make_unique<Connection>(fd, std::move(peer), options_.max_line, options_.rate, options_.burst);
   Connection& c = *connections_[fd];
   ++open_count_;
-  log_line("connect " + c.peer.to_string());
+  ++per_ip_[c.peer.ip];
+  ++stats_.connections_total;
+  log_client(LogLevel::Info, "connect", "connect", {}, c.peer);
   service_.on_connect(static_cast<chat::ClientId>(fd), c.session);
   auto timeout = std::chrono::duration_cast<reactor::Clock::duration>(
       std::chrono::duration<double>(options_.auth_timeout_seconds));
@@ -187,7 +242,8 @@ void Server::open_connection(int fd, reactor::PeerAddress peer) {
     c->auth_timer = {};
     refresh_stamp();
     service_.on_auth_timeout(static_cast<chat::ClientId>(fd), c->session);
-    log_line("auth timeout " + who(*c));
+    ++stats_.auth_timeouts;
+    log_client(LogLevel::Warn, "auth_timeout", "auth timeout", c->session.name, c->peer);
     close_after_flush(*c, "timeout");
   });
 }
@@ -202,6 +258,12 @@ void Server::before_sleep() {
     flush_list_.clear();
     cull();  // telling the others about departures may queue more output
   } while (!flush_list_.empty());
+  if (log_backlog_pending()) {
+    log_retry_backlog();
+    // An idle server has no next iteration: a timer makes one, until the reader catches up.
+    if (log_backlog_pending() && !log_retry_timer_)
+      log_retry_timer_ = loop_->add_timer(kLogRetry, [this] { log_retry_timer_ = {}; });
+  }
   if (shutting_down_ && open_count_ == 0) loop_->stop();
 }
 
@@ -214,13 +276,15 @@ void Server::cull() {
   }
   // ...then free them, now that nothing refers to them.
   for (auto [c, departure] : dead_list_) {
-    log_line("disconnect " + who(*c) + ": " + c->close_reason);
+    log_client(departure == chat::Departure::TooSlow ? LogLevel::Warn : LogLevel::Info, "disconnect", "disconnect",
+               c->session.name, c->peer, c->close_reason);
     loop_->cancel_timer(c->auth_timer);
     loop_->cancel_timer(c->resume_timer);
     loop_->cancel_timer(c->close_timer);
     if (c->flush_scheduled) std::erase(flush_list_, c);
     if (c->watched) loop_->unwatch(c->fd);
     int fd = c->fd;
+    forget_address(c->peer.ip);
     connections_[fd].reset();
     close(fd);
     --open_count_;
@@ -230,12 +294,14 @@ void Server::cull() {
 
 void Server::begin_shutdown(int signo) {
   if (shutting_down_) {
-    log_line("second signal: stopping now");
+    log_event(LogLevel::Warn, "stopping_now", "second signal: stopping now");
     loop_->stop();
     return;
   }
   shutting_down_ = true;
-  log_line(std::string("shutting down (") + (signo == SIGINT ? "SIGINT" : "SIGTERM") + ")");
+  systemd_notify::stopping();
+  const char* name = signo == SIGINT ? "SIGINT" : "SIGTERM";
+  log_event(LogLevel::Info, "shutdown", std::string("shutting down (") + name + ")", {{"signal", name}});
   loop_->cancel_timer(accept_retry_timer_);
   loop_->unwatch(listen_fd_);
   close(listen_fd_);
@@ -247,6 +313,33 @@ void Server::begin_shutdown(int signo) {
     close_after_flush(*c, "shutdown");
   }
   loop_->add_timer(kShutdownFlush, [this] { loop_->stop(); });
+}
+
+void Server::log_stats() const {
+  std::chrono::duration<double> uptime = reactor::Clock::now() - started_;
+  chat_server::log_stats(stats_, open_count_, uptime.count());
+}
+
+// --stats-interval: a timer that re-arms itself; the loop sleeps exactly until it is due.
+void Server::arm_stats_timer() {
+  if (options_.stats_interval_seconds <= 0) return;
+  auto every = std::chrono::duration_cast<reactor::Clock::duration>(
+      std::chrono::duration<double>(options_.stats_interval_seconds));
+  loop_->add_timer(every, [this] {
+    log_stats();
+    arm_stats_timer();
+  });
+}
+
+// After a burst (a login storm queues ~N²/2 join notices) the allocator keeps the freed
+// memory; giving it back within a second keeps an idle server's RSS near its live heap.
+void Server::arm_heap_trim_timer() {
+  constexpr auto kEvery = std::chrono::seconds(1);
+  constexpr std::size_t kWorthTrimming = 4 << 20;
+  loop_->add_timer(kEvery, [this] {
+    trim_if_worthwhile(kWorthTrimming);
+    arm_heap_trim_timer();
+  });
 }
 
 void Server::refresh_stamp() {

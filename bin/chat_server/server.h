@@ -1,11 +1,15 @@
 // Server: wires the reactor (sockets, readiness, timers) to the protocol (ChatService, Room).
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "bin/chat_server/connection.h"
 #include "bin/chat_server/options.h"
+#include "bin/chat_server/stats.h"
 #include "protocol/auth_throttle.h"
 #include "protocol/chat_service.h"
 #include "reactor/descriptor_reserve.h"
@@ -27,6 +31,13 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   int open();
   std::uint16_t port() const;
   reactor::EventLoop& loop() { return *loop_; }
+  // What the server has counted so far (the "stats" log line).
+  const Stats& stats() const { return stats_; }
+
+  // How SIGHUP gets fresh settings (main() re-reads the config file); without one, SIGHUP
+  // only logs that there is nothing to reload. False with a reason keeps the old settings.
+  using Reload = std::function<bool(Options&, std::string& error)>;
+  void set_reload(Reload reload) { reload_ = std::move(reload); }
 
   // chat::Transport
   void deliver(chat::ClientId to, const reactor::PayloadRef& line) override;
@@ -56,7 +67,17 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   void update_interest(Connection& c);
   void before_sleep();
   void cull();
+  void on_signal(int signo);
   void begin_shutdown(int signo);
+  void log_stats() const;
+  void arm_stats_timer();
+  void arm_heap_trim_timer();
+  // SIGHUP and the limits it may change (server_settings.cpp): nobody is dropped.
+  void reload();
+  void apply_reloaded(const Options& fresh);
+  std::size_t effective_max_clients(std::size_t configured) const;
+  std::size_t connections_from(const std::string& ip) const;
+  void forget_address(const std::string& ip);
   void refresh_stamp();
   std::string who(const Connection& c) const;
 
@@ -72,10 +93,16 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   std::vector<char> read_buffer_;
   std::size_t open_count_ = 0;
   std::size_t max_clients_ = 0;
+  std::uint64_t descriptor_limit_ = 0;
+  std::unordered_map<std::string, std::size_t> per_ip_;  // open connections by peer address
   int listen_fd_ = -1;
   std::int64_t stamp_second_ = -1;
   bool shutting_down_ = false;
   reactor::TimerId accept_retry_timer_;
+  Stats stats_;
+  reactor::Clock::time_point started_ = reactor::Clock::now();
+  reactor::TimerId log_retry_timer_;  // wakes an idle loop to retry a stalled log
+  Reload reload_;
 };
 
 }  // namespace chat_server

@@ -86,6 +86,15 @@ Server::Server(ServerConfig config) {
     args.push_back("--backend");
     args.push_back(backend);
   }
+  // Tests open many connections from 127.0.0.1: no per-address limit unless the test sets
+  // one (by flag, environment or a config file, which a flag here would override).
+  bool sets_per_ip = config.env.count("CHAT_MAX_PER_IP") > 0;
+  for (const std::string& arg : config.args)
+    sets_per_ip |= arg.rfind("--max-per-ip", 0) == 0 || arg.rfind("--config", 0) == 0;
+  if (!sets_per_ip) {
+    args.push_back("--max-per-ip");
+    args.push_back("0");
+  }
   args.insert(args.end(), config.args.begin(), config.args.end());
   pid_ = fork();
   if (pid_ == 0) {

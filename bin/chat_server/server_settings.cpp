@@ -1,0 +1,110 @@
+// Settings that change while the server runs: the SIGHUP reload, and the admission limits it
+// may change (max-clients, max-per-ip). A reload never drops anyone: new values apply to
+// what happens next (accepts, connections, login attempts, welcomes); see docs/OPERATIONS.md.
+#include <string>
+#include <vector>
+
+#include "bin/chat_server/log.h"
+#include "bin/chat_server/server.h"
+
+namespace chat_server {
+namespace {
+
+constexpr std::size_t kReservedDescriptors = 32;  // listener, poller, signal pipe, reserve, stdio...
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) {
+    if (!out.empty()) out += ", ";
+    out += n;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::size_t Server::effective_max_clients(std::size_t configured) const {
+  if (configured != 0) return configured;
+  std::uint64_t limit = descriptor_limit_;
+  return limit > 2 * kReservedDescriptors ? limit - kReservedDescriptors : limit / 2;
+}
+
+std::size_t Server::connections_from(const std::string& ip) const {
+  auto it = per_ip_.find(ip);
+  return it == per_ip_.end() ? 0 : it->second;
+}
+
+void Server::forget_address(const std::string& ip) {
+  auto it = per_ip_.find(ip);
+  if (it != per_ip_.end() && --it->second == 0) per_ip_.erase(it);
+}
+
+void Server::reload() {
+  if (!reload_ || options_.config_path.empty()) {
+    log_event(LogLevel::Warn, "reload_skipped", "SIGHUP: no --config file, nothing to reload");
+    return;
+  }
+  Options fresh;
+  std::string error;
+  if (!reload_(fresh, error)) {
+    log_event(LogLevel::Error, "reload_failed", "reload failed, keeping the current settings: " + error,
+              {{"error", error}});
+    return;
+  }
+  apply_reloaded(fresh);
+}
+
+void Server::apply_reloaded(const Options& fresh) {
+  std::vector<std::string> changed, need_restart;
+  auto compare = [](bool differs, const char* name, std::vector<std::string>& list) {
+    if (differs) list.emplace_back(name);
+  };
+  // What the running process cannot change: the listening socket, the poller, and what
+  // the log and statistics were set up with.
+  compare(fresh.bind != options_.bind, "bind", need_restart);
+  compare(fresh.port != options_.port, "port", need_restart);
+  compare(fresh.backend != options_.backend, "backend", need_restart);
+  compare(fresh.log_format != options_.log_format, "log-format", need_restart);
+  compare(fresh.stats_interval_seconds != options_.stats_interval_seconds, "stats-interval", need_restart);
+  compare(fresh.config_path != options_.config_path, "config", need_restart);
+
+  compare(fresh.password != options_.password, "password", changed);
+  compare(fresh.max_line != options_.max_line, "max-line", changed);
+  compare(fresh.auth_timeout_seconds != options_.auth_timeout_seconds, "auth-timeout", changed);
+  compare(fresh.max_queue != options_.max_queue, "max-queue", changed);
+  compare(fresh.rate != options_.rate, "rate", changed);
+  compare(fresh.burst != options_.burst, "burst", changed);
+  compare(fresh.max_clients != options_.max_clients, "max-clients", changed);
+  compare(fresh.max_per_ip != options_.max_per_ip, "max-per-ip", changed);
+  compare(fresh.keepalive_seconds != options_.keepalive_seconds, "keepalive", changed);
+  compare(fresh.motd != options_.motd || fresh.motd_path != options_.motd_path, "motd", changed);
+  compare(fresh.log_level != options_.log_level, "log-level", changed);
+
+  Options next = fresh;
+  next.bind = options_.bind;
+  next.port = options_.port;
+  next.backend = options_.backend;
+  next.log_format = options_.log_format;
+  next.stats_interval_seconds = options_.stats_interval_seconds;
+  next.config_path = options_.config_path;
+  options_ = std::move(next);
+
+  service_.set_password(options_.password);
+  service_.set_max_line(options_.max_line);
+  service_.set_motd(options_.motd);
+  max_clients_ = effective_max_clients(options_.max_clients);
+  set_log_level(options_.log_level);  // first, so the lines below follow the new level
+
+  std::string what = changed.empty() ? std::string("no changes") : "changed " + joined(changed);
+  log_event(LogLevel::Info, "reloaded", "reloaded " + options_.config_path + ": " + what,
+            {{"file", options_.config_path}, {"changed", joined(changed)}});
+  if (!need_restart.empty())
+    log_event(LogLevel::Warn, "restart_needed",
+              "reload: " + joined(need_restart) + " changed in the configuration; a restart is needed to apply",
+              {{"settings", joined(need_restart)}});
+  if (options_.default_password && !changed.empty() && changed.front() == "password")
+    log_event(LogLevel::Warn, "default_password",
+              "warning: using the built-in default password (see README); set CHAT_PASSWORD or --password-file");
+}
+
+}  // namespace chat_server

@@ -1,0 +1,270 @@
+// chat-server's settings: one table for flags, file keys and CHAT_* variables; precedence
+// defaults < file < environment < flags; errors name their source; MOTD and password files.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "bin/chat_server/options.h"
+
+using namespace chat_server;
+
+namespace {
+
+class ServerOptions : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    for (const std::string& p : files_) unlink(p.c_str());
+  }
+
+  std::string file_with(const std::string& contents) {
+    std::string path = "/tmp/server-options-test-" + std::to_string(getpid()) + "-" + std::to_string(files_.size());
+    std::ofstream(path, std::ios::binary) << contents;
+    files_.push_back(path);
+    return path;
+  }
+
+  // Parses flags and `env_` (only); on success loads the options too.
+  ParseStatus parse(const std::vector<std::string>& args) {
+    message_.clear();
+    EnvLookup env = [this](const std::string& name) -> std::optional<std::string> {
+      auto it = env_.find(name);
+      if (it == env_.end() || it->second.empty()) return std::nullopt;
+      return it->second;
+    };
+    ParseStatus status = parse_command_line(args, env, sources_, message_);
+    if (status != ParseStatus::Run) return status;
+    std::string error;
+    if (!load_options(sources_, options_, error)) {
+      message_ = error;
+      return ParseStatus::ExitUsage;
+    }
+    return status;
+  }
+
+  std::map<std::string, std::string> env_;
+  OptionSources sources_;
+  Options options_;
+  std::string message_;
+  std::vector<std::string> files_;
+};
+
+}  // namespace
+
+TEST_F(ServerOptions, Defaults) {
+  ASSERT_EQ(parse({}), ParseStatus::Run) << message_;
+  EXPECT_EQ(options_.port, 5000);
+  EXPECT_EQ(options_.bind, "0.0.0.0");
+  EXPECT_EQ(options_.password, "123456");
+  EXPECT_TRUE(options_.default_password);
+  EXPECT_EQ(options_.max_per_ip, 64u);
+  EXPECT_EQ(options_.keepalive_seconds, 30);
+  EXPECT_EQ(options_.log_level, LogLevel::Info);
+  EXPECT_EQ(options_.log_format, LogFormat::Text);
+  EXPECT_EQ(options_.stats_interval_seconds, 0);
+  EXPECT_FALSE(options_.check_config);
+  EXPECT_TRUE(options_.config_path.empty());
+  EXPECT_TRUE(options_.motd.empty());
+  EXPECT_FALSE(options_.backend.empty());
+}
+
+TEST_F(ServerOptions, NewFlagsAreParsed) {
+  ASSERT_EQ(parse({"--max-per-ip", "3", "--keepalive=2", "--log-level", "debug", "--log-format", "json",
+                   "--stats-interval", "0.5", "--check-config"}),
+            ParseStatus::Run)
+      << message_;
+  EXPECT_EQ(options_.max_per_ip, 3u);
+  EXPECT_EQ(options_.keepalive_seconds, 2);
+  EXPECT_EQ(options_.log_level, LogLevel::Debug);
+  EXPECT_EQ(options_.log_format, LogFormat::Json);
+  EXPECT_EQ(options_.stats_interval_seconds, 0.5);
+  EXPECT_TRUE(options_.check_config);
+  ASSERT_EQ(parse({"--max-per-ip", "0", "--log-level", "error"}), ParseStatus::Run) << message_;
+  EXPECT_EQ(options_.max_per_ip, 0u);
+  EXPECT_EQ(options_.log_level, LogLevel::Error);
+}
+
+TEST_F(ServerOptions, BadFlagValuesNameTheFlagAndTheExpectation) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"--max-per-ip", "-1"},  {"--keepalive", "0"},       {"--keepalive", "1.5"},       {"--log-level", "verbose"},
+      {"--log-format", "xml"}, {"--stats-interval", "-2"}, {"--stats-interval", "0.01"}, {"--config", ""},
+      {"--motd", ""},          {"--check-config=yes"},     {"--port", "65536"},          {"--password", "x"},
+  };
+  for (const auto& args : cases) {
+    EXPECT_EQ(parse(args), ParseStatus::ExitUsage) << args[0];
+    std::string flag = args[0].substr(0, args[0].find('='));
+    EXPECT_NE(message_.find(flag), std::string::npos) << message_;
+  }
+  parse({"--log-level", "verbose"});
+  EXPECT_NE(message_.find("expected error, warn, info or debug"), std::string::npos) << message_;
+}
+
+TEST_F(ServerOptions, EveryFlagHasTheSameKeyAndVariable) {
+  for (const OptionName& n : option_names()) {
+    if (n.name == "config" || n.name == "check-config") {
+      EXPECT_FALSE(n.file_key) << n.name;
+      continue;
+    }
+    EXPECT_TRUE(n.file_key) << n.name;
+    EXPECT_TRUE(n.environment) << n.name;
+  }
+  EXPECT_EQ(environment_name("max-per-ip"), "CHAT_MAX_PER_IP");
+  EXPECT_EQ(environment_name("port"), "CHAT_PORT");
+}
+
+TEST_F(ServerOptions, PrecedenceDefaultsFileEnvironmentFlags) {
+  std::string conf = file_with("max-line = 100\nrate = 7\nburst = 8\nmax-per-ip = 9\n");
+  env_ = {{"CHAT_RATE", "70"}, {"CHAT_MAX_PER_IP", "90"}};
+  ASSERT_EQ(parse({"--config", conf, "--max-per-ip", "900"}), ParseStatus::Run) << message_;
+  EXPECT_EQ(options_.max_line, 100u);       // file over default
+  EXPECT_EQ(options_.burst, 8);             // file over default
+  EXPECT_EQ(options_.rate, 70);             // environment over file
+  EXPECT_EQ(options_.max_per_ip, 900u);     // flag over environment
+  EXPECT_EQ(options_.max_queue, 1u << 20);  // default
+  EXPECT_EQ(options_.config_path, conf);
+}
+
+TEST_F(ServerOptions, ConfigFileFromTheEnvironment) {
+  std::string conf = file_with("port = 6001\n");
+  env_ = {{"CHAT_CONFIG", conf}};
+  ASSERT_EQ(parse({}), ParseStatus::Run) << message_;
+  EXPECT_EQ(options_.port, 6001);
+  std::string other = file_with("port = 6002\n");
+  ASSERT_EQ(parse({"--config", other}), ParseStatus::Run) << message_;  // the flag wins
+  EXPECT_EQ(options_.port, 6002);
+}
+
+TEST_F(ServerOptions, EmptyVariablesAreUnset) {
+  env_ = {{"CHAT_PORT", ""}};
+  ASSERT_EQ(parse({}), ParseStatus::Run) << message_;
+  EXPECT_EQ(options_.port, 5000);
+}
+
+TEST_F(ServerOptions, BadVariableNamesIt) {
+  env_ = {{"CHAT_MAX_LINE", "huge"}};
+  EXPECT_EQ(parse({}), ParseStatus::ExitUsage);
+  EXPECT_NE(message_.find("CHAT_MAX_LINE"), std::string::npos) << message_;
+  EXPECT_NE(message_.find("expected an integer from 16 to 16777216"), std::string::npos) << message_;
+}
+
+TEST_F(ServerOptions, FileErrorsNameFileLineAndKey) {
+  std::string conf = file_with("# settings\nport = 6000\nmax-lines = 5\n");
+  EXPECT_EQ(parse({"--config", conf}), ParseStatus::ExitUsage);
+  EXPECT_EQ(message_, conf + ":3: unknown key 'max-lines'");
+
+  conf = file_with("\nmax-line = 5\n");
+  EXPECT_EQ(parse({"--config", conf}), ParseStatus::ExitUsage);
+  EXPECT_EQ(message_, conf + ":2: max-line: expected an integer from 16 to 16777216, not '5'");
+
+  conf = file_with("--port = 5\n");
+  EXPECT_EQ(parse({"--config", conf}), ParseStatus::ExitUsage);
+  EXPECT_EQ(message_, conf + ":1: unknown key '--port'");
+
+  conf = file_with("config = /etc/other.conf\n");
+  EXPECT_EQ(parse({"--config", conf}), ParseStatus::ExitUsage);
+  EXPECT_NE(message_.find(conf + ":1: 'config' can only be given on the command line"), std::string::npos);
+
+  conf = file_with("Port = 5\n");  // keys are spelled exactly as the flags
+  EXPECT_EQ(parse({"--config", conf}), ParseStatus::ExitUsage);
+
+  EXPECT_EQ(parse({"--config", "/nonexistent/chat.conf"}), ParseStatus::ExitUsage);
+  EXPECT_NE(message_.find("/nonexistent/chat.conf"), std::string::npos) << message_;
+}
+
+TEST_F(ServerOptions, ABadFileValueIsReportedEvenWhenAFlagOverridesIt) {
+  // The file must be valid on its own: a reload without the flag would otherwise break.
+  std::string conf = file_with("rate = fast\n");
+  EXPECT_EQ(parse({"--config", conf, "--rate", "5"}), ParseStatus::ExitUsage);
+  EXPECT_EQ(message_, conf + ":1: rate: expected 0 or a number from 0.001 to 1e9, not 'fast'");
+}
+
+TEST_F(ServerOptions, PasswordInTheFileIsNeverEchoed) {
+  std::string conf = file_with("password = hunter2\n");
+  ASSERT_EQ(parse({"--config", conf}), ParseStatus::Run) << message_;
+  EXPECT_EQ(options_.password, "hunter2");
+  EXPECT_FALSE(options_.default_password);
+
+  conf = file_with("password =\n");
+  EXPECT_EQ(parse({"--config", conf}), ParseStatus::ExitUsage);
+  EXPECT_EQ(message_, conf + ":1: password: expected a non-empty password, not a value");
+}
+
+TEST_F(ServerOptions, PasswordPrecedence) {
+  std::string pw_file = file_with("from-file\n");
+  std::string conf = file_with("password = from-conf\n");
+  ASSERT_EQ(parse({"--config", conf}), ParseStatus::Run) << message_;
+  EXPECT_EQ(options_.password, "from-conf");
+
+  env_ = {{"CHAT_PASSWORD", "from-env"}};
+  ASSERT_EQ(parse({"--config", conf}), ParseStatus::Run) << message_;
+  EXPECT_EQ(options_.password, "from-env");  // environment over file
+
+  ASSERT_EQ(parse({"--config", conf, "--password-file", pw_file}), ParseStatus::Run) << message_;
+  EXPECT_EQ(options_.password, "from-file");  // flag over environment
+  EXPECT_EQ(options_.password_file, pw_file);
+
+  env_ = {{"CHAT_PASSWORD_FILE", pw_file}};
+  ASSERT_EQ(parse({"--config", conf}), ParseStatus::Run) << message_;
+  EXPECT_EQ(options_.password, "from-file");  // a password file in the environment over the file's password
+
+  std::string pw_conf = file_with("password-file = " + pw_file + "\n");
+  env_ = {{"CHAT_PASSWORD", "from-env"}};
+  ASSERT_EQ(parse({"--config", pw_conf}), ParseStatus::Run) << message_;
+  EXPECT_EQ(options_.password, "from-env");  // CHAT_PASSWORD over the file's password-file
+}
+
+TEST_F(ServerOptions, PasswordAndPasswordFileInOneSourceConflict) {
+  std::string pw_file = file_with("x\n");
+  std::string conf = file_with("password = a\npassword-file = " + pw_file + "\n");
+  EXPECT_EQ(parse({"--config", conf}), ParseStatus::ExitUsage);
+  EXPECT_EQ(message_, conf + ":2: both password and password-file are set; keep one");
+
+  env_ = {{"CHAT_PASSWORD", "a"}, {"CHAT_PASSWORD_FILE", pw_file}};
+  EXPECT_EQ(parse({}), ParseStatus::ExitUsage);
+  EXPECT_NE(message_.find("CHAT_PASSWORD_FILE"), std::string::npos) << message_;
+}
+
+TEST_F(ServerOptions, UnreadablePasswordFileNamesIt) {
+  std::string conf = file_with("password-file = /nonexistent/pw\n");
+  EXPECT_EQ(parse({"--config", conf}), ParseStatus::ExitUsage);
+  EXPECT_NE(message_.find("/nonexistent/pw"), std::string::npos) << message_;
+}
+
+TEST_F(ServerOptions, MotdIsRead) {
+  std::string motd = file_with("Welcome to the lab\r\n\nRules: be kind\n");
+  ASSERT_EQ(parse({"--motd", motd}), ParseStatus::Run) << message_;
+  EXPECT_EQ(options_.motd, (std::vector<std::string>{"Welcome to the lab", "", "Rules: be kind"}));
+
+  std::string empty = file_with("");
+  ASSERT_EQ(parse({"--motd", empty}), ParseStatus::Run) << message_;
+  EXPECT_TRUE(options_.motd.empty());
+}
+
+TEST_F(ServerOptions, MotdProblemsAreErrors) {
+  EXPECT_EQ(parse({"--motd", "/nonexistent/motd"}), ParseStatus::ExitUsage);
+  EXPECT_NE(message_.find("/nonexistent/motd"), std::string::npos) << message_;
+
+  std::string lines;
+  for (int i = 0; i < 101; ++i) lines += "line\n";
+  EXPECT_EQ(parse({"--motd", file_with(lines)}), ParseStatus::ExitUsage);
+  EXPECT_NE(message_.find("more than 100 lines"), std::string::npos) << message_;
+
+  EXPECT_EQ(parse({"--motd", file_with(std::string(16 * 1024 + 1, 'x'))}), ParseStatus::ExitUsage);
+  EXPECT_NE(message_.find("longer than 16384 bytes"), std::string::npos) << message_;
+
+  lines.resize(100 * 5);  // exactly 100 lines is fine
+  EXPECT_EQ(parse({"--motd", file_with(lines)}), ParseStatus::Run) << message_;
+  EXPECT_EQ(options_.motd.size(), 100u);
+}
+
+TEST_F(ServerOptions, HelpListsEveryFlagOfTheTable) {
+  ASSERT_EQ(parse({"--help"}), ParseStatus::ExitOk);
+  for (const OptionName& n : option_names()) {
+    if (n.flag) {
+      EXPECT_NE(message_.find("--" + n.name + " "), std::string::npos) << n.name;
+    }
+  }
+}
