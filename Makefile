@@ -24,6 +24,14 @@ run: deps build
 test: deps build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# Installs the Release build (docs/OPERATIONS.md): chat-server in PREFIX/sbin, the client and
+# the swarm in PREFIX/bin, man pages, the example config and the systemd unit. Packagers:
+# make install PREFIX=/usr DESTDIR=/tmp/pkg (a /usr prefix puts the config in /etc).
+PREFIX ?= /usr/local
+.PHONY: install
+install: build
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
+
 $(ASAN_BUILD)/CMakeCache.txt:
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCHAT_SANITIZE=ON
 
@@ -45,6 +53,26 @@ bench: deps
 	@mkdir -p $(BENCH_OUT)
 	$(BUILD)/bench/chat_bench $(BENCH_ARGS) --benchmark_out=$(BENCH_OUT)/chat_bench.json --benchmark_out_format=json
 	python3 bench/compare.py $(BENCH_OUT)/chat_bench.json | tee $(BENCH_OUT)/summary.txt
+
+# Fuzzing (tests/fuzz/): clang builds the libFuzzer targets under ASan+UBSan in build/fuzz and
+# runs each for FUZZ_SECONDS from a copy of its seed corpus (build/fuzz/corpus/; the
+# repository's corpus is never written). Crashing inputs: build/fuzz/artifacts/.
+# Example: make fuzz FUZZ_SECONDS=600
+FUZZ_BUILD := build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := fuzz_line_framer fuzz_command fuzz_sanitize fuzz_chat_service
+.PHONY: fuzz
+fuzz:
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAT_FUZZ=ON \
+	  -DCHAT_TESTS=OFF -DCHAT_BENCH=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(FUZZ_TARGETS)
+	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(JOBS)
+
+# Static analysis: clang-tidy (.clang-tidy) and cppcheck over the project's sources, and a
+# clang-format check; fails on any finding. See .ci/lint.
+.PHONY: lint
+lint:
+	./.ci/lint
 
 clean:
 	rm -rf build

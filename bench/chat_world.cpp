@@ -39,7 +39,7 @@ constexpr std::size_t kTextBytes = kLineBytes - 11 - (kSenderName.size() + 3) - 
 class QuietStderr {
  public:
   QuietStderr() : saved_(dup(STDERR_FILENO)) {
-    std::fflush(stderr);
+    (void)std::fflush(stderr);
     int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
     if (null >= 0) {
       dup2(null, STDERR_FILENO);
@@ -65,7 +65,7 @@ double heap_in_use() { return static_cast<double>(mallinfo2().uordblks); }
 // Wakes the loop when the receivers reply; the reply itself is read by await().
 class Wakeup final : public reactor::IoHandler {
  public:
-  void on_io(int, std::uint8_t) override {}
+  void on_io(int /*fd*/, std::uint8_t /*events*/) override {}
 };
 
 class ChatWorld final : public FanoutWorld {
@@ -80,7 +80,7 @@ class ChatWorld final : public FanoutWorld {
 
   bool build() {
     auto started = SteadyClock::now();
-    std::signal(SIGPIPE, SIG_IGN);  // as the server's own signal handling would
+    (void)std::signal(SIGPIPE, SIG_IGN);  // as the server's own signal handling would
     // Besides the clients: the sender's two ends, listener, poller, reserve descriptor,
     // stdio, the report file, two pipes, spare.
     if (!check_descriptors(24)) return false;
@@ -96,7 +96,8 @@ class ChatWorld final : public FanoutWorld {
     options.port = 0;
     options.password = std::string(kPassword);
     options.default_password = false;
-    options.rate = 0;  // no flood control: the sender is the benchmark
+    options.rate = 0;        // no flood control: the sender is the benchmark
+    options.max_per_ip = 0;  // every simulated client comes from 127.0.0.1
     options.backend = std::string(reactor::available_backends().front());  // as parse_options defaults
     QuietStderr quiet;
     server_ = std::make_unique<chat_server::Server>(options);

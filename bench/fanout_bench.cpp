@@ -60,6 +60,7 @@ void perf_control(const char* command) {
   if (fd < 0) return;
   char reply[8];
   ignored = read(fd, reply, sizeof reply);
+  (void)ignored;
   close(fd);
 }
 
@@ -80,7 +81,7 @@ void run_fanout(benchmark::State& state, WorldKind kind, std::size_t clients, st
   if (!world->expect(burst)) return skip(state, world->error());
   std::uint64_t rounds = 0, sending_ns = 0, wall_ns = 0;
   CpuSplit cpu_before = thread_cpu();
-  for (auto _ : state) {
+  for ([[maybe_unused]] auto _ : state) {
     RoundTime t;
     if (!world->round(burst, t)) return skip(state, world->error());
     if (timing == Timing::Sending) state.SetIterationTime(static_cast<double>(t.sending_ns) / 1e9);
@@ -139,13 +140,15 @@ void register_fanout_benchmarks(const std::vector<std::size_t>& counts, bool flo
   const std::string burst = std::to_string(kBurst);
   for (std::size_t n : counts) {
     const std::string size = std::to_string(n);
+    std::string size_burst = size;
+    size_burst.append("/").append(burst);
     add("BM_WriteFloor/" + size, WorldKind::Floor, n, 1, Timing::Wall);
-    add("BM_WriteFloorBurst/" + size + "/" + burst, WorldKind::Floor, n, kBurst, Timing::Wall);
+    add("BM_WriteFloorBurst/" + size_burst, WorldKind::Floor, n, kBurst, Timing::Wall);
     if (floor_only) continue;
     add("BM_Broadcast/" + size, WorldKind::Chat, n, 1, Timing::Wall);
-    add("BM_BroadcastBurst/" + size + "/" + burst, WorldKind::Chat, n, kBurst, Timing::Wall);
+    add("BM_BroadcastBurst/" + size_burst, WorldKind::Chat, n, kBurst, Timing::Wall);
     add("BM_ServerFanout/" + size, WorldKind::Chat, n, 1, Timing::Sending);
-    add("BM_ServerFanoutBurst/" + size + "/" + burst, WorldKind::Chat, n, kBurst, Timing::Sending);
+    add("BM_ServerFanoutBurst/" + size_burst, WorldKind::Chat, n, kBurst, Timing::Sending);
   }
 }
 
@@ -160,7 +163,7 @@ int run_profile(const std::string& spec) {
   std::vector<std::size_t> numbers;
   if ((kind_text != "chat" && kind_text != "floor") ||
       !parse_client_counts(clients_text + "," + rounds_text + "," + burst_text, numbers)) {
-    std::fprintf(stderr, "--profile wants chat|floor,CLIENTS,ROUNDS[,BURST], e.g. --profile=chat,1000,200\n");
+    (void)std::fprintf(stderr, "--profile wants chat|floor,CLIENTS,ROUNDS[,BURST], e.g. --profile=chat,1000,200\n");
     return 2;
   }
   std::size_t clients = numbers[0], rounds = numbers[1], burst = numbers[2];
@@ -179,7 +182,7 @@ int run_profile(const std::string& spec) {
   CpuSplit cpu_after = thread_cpu();
   ok = ok && world->tally(tally);
   if (!ok) {
-    std::fprintf(stderr, "profile failed: %s\n", world ? world->error().c_str() : error.c_str());
+    (void)std::fprintf(stderr, "profile failed: %s\n", world ? world->error().c_str() : error.c_str());
     release_world();
     return 1;
   }
@@ -206,7 +209,7 @@ int bench_main(int argc, char** argv, bool floor_only) {
     std::string arg = argv[i];
     if (arg.rfind("--clients=", 0) == 0) {
       if (!parse_client_counts(arg.substr(10), counts)) {
-        std::fprintf(stderr, "--clients wants a list of counts, e.g. --clients=1000,5000\n");
+        (void)std::fprintf(stderr, "--clients wants a list of counts, e.g. --clients=1000,5000\n");
         return 2;
       }
     } else if (arg.rfind("--profile=", 0) == 0) {

@@ -35,10 +35,10 @@ std::string repeat_to(std::string_view unit, std::size_t bytes) {
 void BM_LineFramer(benchmark::State& state) {
   const auto chunk = static_cast<std::size_t>(state.range(0));
   std::string input;
-  while (input.size() + 64 <= 64 * 1024) input += repeat_to("chat line for the framer ", 63) + "\n";
+  while (input.size() + 64 <= std::size_t{64} * 1024) input += repeat_to("chat line for the framer ", 63) + "\n";
   reactor::LineFramer framer(4096);
   std::int64_t lines = 0;
-  for (auto _ : state) {
+  for ([[maybe_unused]] auto _ : state) {
     for (std::size_t at = 0; at < input.size(); at += chunk) {
       framer.feed(std::string_view(input).substr(at, chunk), [&](reactor::Frame, std::string_view line) {
         benchmark::DoNotOptimize(line.data());
@@ -59,7 +59,7 @@ BENCHMARK(BM_LineFramer)->ArgName("read_bytes")->Arg(65536)->Arg(1500)->Arg(100)
 
 void run_sanitize(benchmark::State& state, const std::string& text) {
   std::string scratch;
-  for (auto _ : state) {
+  for ([[maybe_unused]] auto _ : state) {
     std::string_view clean = chat::sanitize(text, scratch);
     benchmark::DoNotOptimize(clean.data());
     benchmark::DoNotOptimize(clean.size());
@@ -93,7 +93,7 @@ BENCHMARK(BM_SanitizeHostile)->ArgName("bytes")->Arg(64)->Arg(4096);
 
 void BM_FormatPublicLine(benchmark::State& state) {
   std::string text = repeat_to("hello everyone, how is it going today? ", state.range(0));
-  for (auto _ : state) {
+  for ([[maybe_unused]] auto _ : state) {
     reactor::PayloadRef line = chat::public_line(kStamp, "alice", text);
     benchmark::DoNotOptimize(line.data());
   }
@@ -106,7 +106,7 @@ BENCHMARK(BM_FormatPublicLine)->ArgName("text_bytes")->Arg(43)->Arg(4000);
 
 class CountingTransport final : public chat::Transport {
  public:
-  void deliver(chat::ClientId, const reactor::PayloadRef& line) override {
+  void deliver(chat::ClientId /*id*/, const reactor::PayloadRef& line) override {
     ++deliveries;
     benchmark::DoNotOptimize(line.data());
   }
@@ -123,7 +123,7 @@ struct Lobby {
       service.on_connect(id, sessions[i]);
       service.on_line(id, sessions[i], "pw");
       char name[24];
-      std::snprintf(name, sizeof name, "m%zu", i);
+      (void)std::snprintf(name, sizeof name, "m%zu", i);
       service.on_line(id, sessions[i], name);
     }
   }
@@ -139,7 +139,7 @@ void BM_LoginLeave(benchmark::State& state) {
   CountingTransport transport;
   Lobby lobby(transport, static_cast<std::size_t>(state.range(0)));
   auto id = static_cast<chat::ClientId>(state.range(0));
-  for (auto _ : state) {
+  for ([[maybe_unused]] auto _ : state) {
     chat::Session s;
     lobby.service.on_connect(id, s);
     lobby.service.on_line(id, s, "pw");
@@ -161,7 +161,7 @@ void BM_ProtocolBroadcast(benchmark::State& state) {
   Lobby lobby(transport, static_cast<std::size_t>(state.range(0)));
   transport.deliveries = 0;
   const std::string line = repeat_to("hello everyone, how is it going today? ", 43);
-  for (auto _ : state) lobby.service.on_line(0, lobby.sessions[0], line);
+  for ([[maybe_unused]] auto _ : state) lobby.service.on_line(0, lobby.sessions[0], line);
   state.SetItemsProcessed(static_cast<std::int64_t>(transport.deliveries));
 }
 BENCHMARK(BM_ProtocolBroadcast)->ArgName("members")->Arg(1000)->Arg(10000);
@@ -186,7 +186,7 @@ void BM_EnqueueBroadcast(benchmark::State& state) {
   for (auto& q : transport.queues) q.clear();
   transport.deliveries = 0;
   const std::string line = repeat_to("hello everyone, how is it going today? ", 43);
-  for (auto _ : state) {
+  for ([[maybe_unused]] auto _ : state) {
     lobby.service.on_line(0, lobby.sessions[0], line);
     for (auto& q : transport.queues) q.clear();
   }

@@ -54,7 +54,7 @@ class Child {
     // Reset rather than close: the server side then keeps no TIME_WAIT either, and the
     // next benchmark's connections find every port free.
     linger reset{1, 0};
-    for (Conn& c : conns_) {
+    for (const Conn& c : conns_) {
       setsockopt(c.fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
       close(c.fd);
     }
@@ -258,7 +258,7 @@ class Child {
   std::uint64_t total_ = 0;
   std::uint64_t next_report_ = 0;
   std::uint64_t cpu_at_expect_ = 0;
-  char buffer_[64 * 1024];
+  char buffer_[64 * 1024]{};
 };
 
 }  // namespace

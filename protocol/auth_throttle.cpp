@@ -15,8 +15,8 @@ std::string AuthThrottle::source_of(std::string_view address) {
   static constexpr unsigned char kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
   if (std::equal(bytes, bytes + 12, kMappedPrefix)) return text;
   char prefix[48];
-  std::snprintf(prefix, sizeof prefix, "%x:%x:%x:%x::/64", bytes[0] << 8 | bytes[1],
-                bytes[2] << 8 | bytes[3], bytes[4] << 8 | bytes[5], bytes[6] << 8 | bytes[7]);
+  (void)std::snprintf(prefix, sizeof prefix, "%x:%x:%x:%x::/64", bytes[0] << 8 | bytes[1], bytes[2] << 8 | bytes[3],
+                      bytes[4] << 8 | bytes[5], bytes[6] << 8 | bytes[7]);
   return prefix;
 }
 
@@ -50,8 +50,7 @@ void AuthThrottle::forget_stale(Clock::time_point now, bool force) {
   // table is full; even then at most one per second, so a flood cannot make every failure
   // a full sweep.
   auto since = now - last_sweep_;
-  if (since < (force ? std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(1)) : window_))
-    return;
+  if (since < (force ? std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(1)) : window_)) return;
   last_sweep_ = now;
   std::erase_if(by_address_, [&](const auto& entry) {
     const Record& r = entry.second;

@@ -18,8 +18,8 @@ class AuthThrottle {
  public:
   using Clock = std::chrono::steady_clock;
 
-  AuthThrottle(std::size_t max_failures = 5, Clock::duration window = std::chrono::seconds(60),
-               Clock::duration lockout = std::chrono::seconds(60), std::size_t max_sources = 65536)
+  explicit AuthThrottle(std::size_t max_failures = 5, Clock::duration window = std::chrono::seconds(60),
+                        Clock::duration lockout = std::chrono::seconds(60), std::size_t max_sources = 65536)
       : max_failures_(max_failures), window_(window), lockout_(lockout), max_sources_(max_sources) {}
 
   bool is_locked(std::string_view address, Clock::time_point now) const;

@@ -21,7 +21,7 @@ class Room {
   // False when the name is taken (ignoring case). The name must already be valid.
   bool join(ClientId id, std::string_view name);
   void leave(ClientId id);
-  bool contains(ClientId id) const { return slot_of_.count(id) != 0; }
+  bool contains(ClientId id) const { return slot_of_.contains(id); }
 
   // The member's name as they chose it, or nullopt.
   std::optional<ClientId> find(std::string_view name) const;
@@ -41,9 +41,9 @@ class Room {
     ClientId id;
     std::string name;
   };
-  std::vector<Member> members_;                       // dense, for the broadcast loop
+  std::vector<Member> members_;                        // dense, for the broadcast loop
   std::unordered_map<ClientId, std::size_t> slot_of_;  // id -> index in members_
-  std::map<std::string, ClientId> by_key_;            // lower-cased name -> id, sorted
+  std::map<std::string, ClientId> by_key_;             // lower-cased name -> id, sorted
   Transport& transport_;
 };
 

@@ -139,6 +139,7 @@ EditResult LineEditor::feed_utf8(unsigned char c) {
 
 EditResult LineEditor::insert(std::string_view text) {
   if (buffer_.size() + text.size() > max_bytes_) return EditResult::Bell;
+  // cppcheck-suppress danglingLifetime ; std::string::insert copies the characters, keeps no view
   buffer_.insert(cursor_, text);
   cursor_ += text.size();
   return EditResult::Changed;

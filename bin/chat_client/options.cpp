@@ -34,6 +34,18 @@ bool parse_port(const std::string& text, std::uint16_t& port) {
   return true;
 }
 
+// Host and port from the positional arguments: an error text, or empty.
+std::string take_positional(const std::vector<std::string>& positional, Options& o) {
+  if (positional.size() > 2) return std::string("unexpected argument '") + positional[2] + "'";
+  if (!positional.empty()) {
+    if (positional[0].empty()) return "the host is empty";
+    o.host = positional[0];
+  }
+  if (positional.size() == 2 && !parse_port(positional[1], o.port))
+    return std::string("invalid port '") + positional[1] + "'";
+  return {};
+}
+
 }  // namespace
 
 ParseStatus parse_options(int argc, char** argv, Options& o, std::string& message) {
@@ -87,13 +99,7 @@ ParseStatus parse_options(int argc, char** argv, Options& o, std::string& messag
     }
   }
 
-  if (positional.size() > 2) return usage_error("unexpected argument '" + positional[2] + "'");
-  if (!positional.empty()) {
-    if (positional[0].empty()) return usage_error("the host is empty");
-    o.host = positional[0];
-  }
-  if (positional.size() == 2 && !parse_port(positional[1], o.port))
-    return usage_error("invalid port '" + positional[1] + "'");
+  if (std::string error = take_positional(positional, o); !error.empty()) return usage_error(error);
 
   chat::PasswordLookup found = chat::find_password(password_file);
   if (!found.error.empty()) {

@@ -20,11 +20,11 @@
 namespace chat_client {
 namespace {
 
-constexpr std::size_t kReadChunk = 64 * 1024;
-constexpr std::size_t kMaxServerLine = 64 * 1024;  // far above what the server sends
-constexpr std::size_t kMaxTypedLine = 4096;        // the server's default --max-line
-constexpr std::size_t kMaxPipedLine = 64 * 1024;   // longer lines are left to the server to refuse
-constexpr std::size_t kPauseStdinAt = 256 * 1024;  // unsent bytes at which stdin stops being read
+constexpr std::size_t kReadChunk = std::size_t{64} * 1024;
+constexpr std::size_t kMaxServerLine = std::size_t{64} * 1024;  // far above what the server sends
+constexpr std::size_t kMaxTypedLine = 4096;                     // the server's default --max-line
+constexpr std::size_t kMaxPipedLine = std::size_t{64} * 1024;   // longer lines are left to the server to refuse
+constexpr std::size_t kPauseStdinAt = std::size_t{256} * 1024;  // unsent bytes at which stdin stops being read
 constexpr auto kConnectTimeout = std::chrono::seconds(10);
 constexpr auto kGoodbyeTimeout = std::chrono::seconds(5);
 constexpr const char* kNoPassword =
@@ -46,7 +46,7 @@ std::string local_stamp() {
   std::tm tm{};
   localtime_r(&now, &tm);
   char text[16];
-  std::snprintf(text, sizeof text, "[%02d:%02d:%02d]", tm.tm_hour, tm.tm_min, tm.tm_sec);
+  (void)std::snprintf(text, sizeof text, "[%02d:%02d:%02d]", tm.tm_hour, tm.tm_min, tm.tm_sec);
   return text;
 }
 
@@ -94,7 +94,7 @@ int Session::run() {
   socket_ = connect_to_server(options_.host, options_.port, kConnectTimeout, error);
   if (socket_ < 0) {
     terminal::restore();
-    std::fprintf(stderr, "chat-client: %s\n", error.c_str());
+    (void)std::fprintf(stderr, "chat-client: %s\n", error.c_str());
     return kExitConnection;
   }
   // poll, not epoll: a handful of descriptors, and stdin may be a regular file or /dev/null,
@@ -102,7 +102,7 @@ int Session::run() {
   loop_ = std::make_unique<reactor::EventLoop>(reactor::make_poller("poll"));
   if (loop_->watch(socket_, reactor::kReadable, this) != 0 ||
       !loop_->handle_signals({SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGCONT}, [this](int signo) { on_signal(signo); })) {
-    std::fprintf(stderr, "chat-client: cannot set up the event loop: %s\n", std::strerror(errno));
+    (void)std::fprintf(stderr, "chat-client: cannot set up the event loop: %s\n", std::strerror(errno));
     return kExitConnection;
   }
   loop_->set_before_sleep([this] { before_sleep(); });
@@ -117,7 +117,7 @@ int Session::run() {
   console_.hide_input();
   console_.flush();
   terminal::restore();
-  if (!exit_message_.empty()) std::fprintf(stderr, "chat-client: %s\n", exit_message_.c_str());
+  if (!exit_message_.empty()) (void)std::fprintf(stderr, "chat-client: %s\n", exit_message_.c_str());
   return exit_status_;
 }
 
@@ -174,7 +174,7 @@ void Session::show_prompt(std::string_view text, bool secret, bool record_histor
       if (output_is_terminal_) {
         console_.print_raw(text);
       } else {
-        std::fputs(std::string(text).c_str(), stderr);
+        (void)std::fputs(std::string(text).c_str(), stderr);
       }
       break;
     case InputMode::Pipe: break;
@@ -422,7 +422,7 @@ void Session::take_user_line(const std::string& line) {
 
 bool Session::stdin_frame(reactor::Frame frame, std::string_view line) {
   if (frame == reactor::Frame::Overlong) {
-    std::fprintf(stderr, "chat-client: an input line longer than %zu bytes was not sent\n", kMaxPipedLine);
+    (void)std::fprintf(stderr, "chat-client: an input line longer than %zu bytes was not sent\n", kMaxPipedLine);
     return true;
   }
   if (state_ == State::Done || !wants_line()) return false;  // keep it until a line is wanted

@@ -18,12 +18,12 @@ std::size_t utf8_sequence_length(unsigned char lead);
 // sequence yields U+FFFD with `length` 1, so a caller always makes progress.
 char32_t decode_utf8(std::string_view text, std::size_t pos, std::size_t& length);
 
-void append_utf8(std::string& out, char32_t code_point);
+void append_utf8(std::string& out, char32_t cp);
 
 // Columns a code point occupies on a terminal: 0 for combining marks and other zero-width
 // characters, 2 for East Asian wide characters and most emoji, 1 otherwise. A small fixed
 // table, so the result does not depend on the locale.
-int column_width(char32_t code_point);
+int column_width(char32_t cp);
 
 // Columns of a UTF-8 text on screen; ANSI escape sequences (ESC [ ... final) take none.
 int text_columns(std::string_view text);

@@ -108,7 +108,7 @@ TEST(Display, ErrorsAreRedPrivateIsMagentaNoticesCyan) {
 TEST(Display, NamesKeepTheirColour) {
   auto style_of = [](const char* line) {
     std::string s = styled(classify(line), true);
-    std::size_t at = s.find("<") - 1;
+    std::size_t at = s.find('<') - 1;
     return s.substr(s.rfind('\x1b', at));
   };
   EXPECT_EQ(style_of("[10:00:01] <carol> a").substr(0, 8), style_of("[11:00:01] <Carol> b").substr(0, 8));

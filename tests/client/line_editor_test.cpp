@@ -58,14 +58,14 @@ TEST(LineEditor, LeftRightStopAtTheEnds) {
 }
 
 TEST(LineEditor, HomeAndEndInEveryEncoding) {
-  for (std::string home :
+  for (const std::string& home :
        {ctrl('A'), std::string("\x1b[H"), std::string("\x1bOH"), std::string("\x1b[1~"), std::string("\x1b[7~")}) {
     LineEditor e;
     type(e, "hello");
     type(e, home);
     EXPECT_EQ(e.cursor(), 0u) << "home key " << home.substr(1);
   }
-  for (std::string end :
+  for (const std::string& end :
        {ctrl('E'), std::string("\x1b[F"), std::string("\x1bOF"), std::string("\x1b[4~"), std::string("\x1b[8~")}) {
     LineEditor e;
     type(e, "hello");

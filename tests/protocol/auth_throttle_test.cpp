@@ -194,8 +194,7 @@ TEST(AuthThrottle, Ipv6SourcesAreTheirSlash64) {
 TEST(AuthThrottle, RotatingAddressesWithinOneSlash64AreLockedTogether) {
   AuthThrottle t;
   int starts = 0;
-  for (int i = 0; i < 5; ++i)
-    starts += t.record_failure("2001:db8:1:2::" + std::to_string(i + 1), T0 + i * 1s) ? 1 : 0;
+  for (int i = 0; i < 5; ++i) starts += t.record_failure("2001:db8:1:2::" + std::to_string(i + 1), T0 + i * 1s) ? 1 : 0;
   EXPECT_EQ(starts, 1);
   EXPECT_TRUE(t.is_locked("2001:db8:1:2:ffff::9", T0 + 5s));
   EXPECT_FALSE(t.is_locked("2001:db8:1:3::1", T0 + 5s));  // the neighbouring /64 is not

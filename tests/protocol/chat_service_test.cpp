@@ -25,7 +25,9 @@ using ByClient = std::map<ClientId, std::vector<std::string>>;
 
 struct FakeTransport : chat::Transport {
   SentList sent;
-  void deliver(ClientId to, const reactor::PayloadRef& line) override { sent.emplace_back(to, std::string(line.view())); }
+  void deliver(ClientId to, const reactor::PayloadRef& line) override {
+    sent.emplace_back(to, std::string(line.view()));
+  }
 };
 
 constexpr const char* kPassword = "s3cret";
@@ -144,8 +146,8 @@ TEST_F(ChatServiceTest, InvalidNameIsRefusedAndAskedAgain) {
   Session& s = connect(1);
   service.on_line(1, s, kPassword);
   take();
-  for (const std::string& bad : std::vector<std::string>{"", "   ", "bob smith", "b!b", std::string(25, 'a'),
-                                                          "jos\xC3\xA9", "<alice>"}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"", "   ", "bob smith", "b!b", std::string(25, 'a'), "jos\xC3\xA9", "<alice>"}) {
     Outcome o = service.on_line(1, s, bad);
     EXPECT_EQ(o, Outcome::NameRefused) << testing::PrintToString(bad);
     EXPECT_FALSE(chat::closes_connection(o));
@@ -219,10 +221,10 @@ TEST_F(ChatServiceTest, JoinIsAnnouncedToOthersAndWelcomeListsEveryoneSorted) {
   service.on_line(3, s, kPassword);
   take();
   ASSERT_EQ(service.on_line(3, s, "Alice"), Outcome::NameAccepted);
-  EXPECT_EQ(take_by_client(), (ByClient{{1, {kT + "* Alice joined the chat\n"}},
-                                        {2, {kT + "* Alice joined the chat\n"}},
-                                        {3, {kT + "* Welcome, Alice! Online (3): Alice, bob, carol\n",
-                                             kT + "* " + kHelp + "\n"}}}));
+  EXPECT_EQ(take_by_client(),
+            (ByClient{{1, {kT + "* Alice joined the chat\n"}},
+                      {2, {kT + "* Alice joined the chat\n"}},
+                      {3, {kT + "* Welcome, Alice! Online (3): Alice, bob, carol\n", kT + "* " + kHelp + "\n"}}}));
 }
 
 TEST_F(ChatServiceTest, WelcomeListIsCappedButCountsEveryone) {
@@ -250,12 +252,12 @@ TEST_F(ChatServiceTest, WelcomeListIsCappedButCountsEveryone) {
 
 TEST_F(ChatServiceTest, ClientsNotYetChattingReceiveNoChatTraffic) {
   login(1, "alice");
-  Session& pw = connect(2);    // still at Password:
-  Session& nm = connect(3);    // at Username:
+  Session& pw = connect(2);  // still at Password:
+  Session& nm = connect(3);  // at Username:
   service.on_line(3, nm, kPassword);
   take();
   say(1, "hello");
-  login(4, "bob");             // join notice
+  login(4, "bob");  // join notice
   EXPECT_TRUE(lines_to(2).empty());
   EXPECT_TRUE(lines_to(3).empty());
   EXPECT_EQ(pw.state, State::AwaitPassword);
@@ -312,8 +314,11 @@ TEST_F(ChatServiceTest, LineOfOnlyControlBytesIsNotBroadcast) {
 TEST_F(ChatServiceTest, PublicTextIsSanitized) {
   login(1, "alice");
   login(2, "bob");
-  say(1, "\x1B[2Jred\x07 \xF0\x9F\x98" "A \xC0\x80 ol\xC3\xA1");
-  EXPECT_EQ(take(), (SentList{{2, kT + "<alice> [2Jred \xEF\xBF\xBD" "A \xEF\xBF\xBD\xEF\xBF\xBD ol\xC3\xA1\n"}}));
+  say(1,
+      "\x1B[2Jred\x07 \xF0\x9F\x98"
+      "A \xC0\x80 ol\xC3\xA1");
+  EXPECT_EQ(take(), (SentList{{2, kT + "<alice> [2Jred \xEF\xBF\xBD"
+                                       "A \xEF\xBF\xBD\xEF\xBF\xBD ol\xC3\xA1\n"}}));
 }
 
 TEST_F(ChatServiceTest, ValidUnicodePassesUnchanged) {
@@ -402,9 +407,13 @@ TEST_F(ChatServiceTest, PrivateTextOfOnlyControlBytesIsUsageError) {
 TEST_F(ChatServiceTest, PrivateTextIsSanitized) {
   login(1, "alice");
   login(2, "bob");
-  say(1, "@msg bob a\x1B[31mb\xFF" "c");
-  EXPECT_EQ(take(), (SentList{{2, kT + "[private] <alice> a[31mb\xEF\xBF\xBD" "c\n"},
-                              {1, kT + "[private to bob] <alice> a[31mb\xEF\xBF\xBD" "c\n"}}));
+  say(1,
+      "@msg bob a\x1B[31mb\xFF"
+      "c");
+  EXPECT_EQ(take(), (SentList{{2, kT + "[private] <alice> a[31mb\xEF\xBF\xBD"
+                                       "c\n"},
+                              {1, kT + "[private to bob] <alice> a[31mb\xEF\xBF\xBD"
+                                       "c\n"}}));
 }
 
 // --- Chatting: other commands ------------------------------------------------------------------
@@ -422,9 +431,10 @@ TEST_F(ChatServiceTest, UsersListsEveryoneSorted) {
 TEST_F(ChatServiceTest, HelpRepliesToSenderOnly) {
   login(1, "alice");
   login(2, "bob");
+  const std::string help = kT + "* " + kHelp + "\n";
   for (const char* line : {"@ajuda", "@help", "@Ajuda"}) {
     EXPECT_EQ(say(1, line), Outcome::None);
-    EXPECT_EQ(take(), (SentList{{1, kT + "* " + kHelp + "\n"}})) << line;
+    EXPECT_EQ(take(), (SentList{{1, help}})) << line;
   }
 }
 
@@ -590,7 +600,9 @@ TEST_F(ChatServiceTest, OverlongWhileChattingIsAnErrorAndStays) {
 TEST(ChatServiceMaxLine, OverlongMessageNamesConfiguredLimit) {
   struct : chat::Transport {
     SentList sent;
-    void deliver(ClientId to, const reactor::PayloadRef& line) override { sent.emplace_back(to, std::string(line.view())); }
+    void deliver(ClientId to, const reactor::PayloadRef& line) override {
+      sent.emplace_back(to, std::string(line.view()));
+    }
   } transport;
   Room room(transport);
   ChatService service("pw", 100, room);

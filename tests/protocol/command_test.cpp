@@ -13,7 +13,8 @@ TEST(Command, PlainTextIsPublic) {
 }
 
 TEST(Command, PrivateForms) {
-  for (const char* line : {"@privado:bob hi there", "@privado: bob hi there", "@msg bob hi there", "@PRIVADO:bob hi there"}) {
+  for (const char* line :
+       {"@privado:bob hi there", "@privado: bob hi there", "@msg bob hi there", "@PRIVADO:bob hi there"}) {
     auto c = parse_command(line);
     EXPECT_EQ(c.kind, CommandKind::Private) << line;
     EXPECT_EQ(c.target, "bob") << line;
@@ -67,9 +68,7 @@ TEST(Command, QuitAndAlias) {
   }
 }
 
-TEST(Command, QuitWithTrailingWordsStillQuits) {
-  EXPECT_EQ(parse("@sair now please").kind, CommandKind::Quit);
-}
+TEST(Command, QuitWithTrailingWordsStillQuits) { EXPECT_EQ(parse("@sair now please").kind, CommandKind::Quit); }
 
 // --- @usuarios / @users ------------------------------------------------------------------------
 
@@ -111,8 +110,8 @@ TEST(Command, LoneAtSignIsUnknown) {
 }
 
 TEST(Command, NearMissesAreUnknown) {
-  for (const char* word : {"@sairr", "@sai", "@quitx", "@user", "@usuario", "@helpme", "@ajudar", "@msgs",
-                           "@privadox", "@privad", "@msg:bob", "@@sair"}) {
+  for (const char* word : {"@sairr", "@sai", "@quitx", "@user", "@usuario", "@helpme", "@ajudar", "@msgs", "@privadox",
+                           "@privad", "@msg:bob", "@@sair"}) {
     std::string line = std::string(word) + " hi";
     auto c = parse(line);
     EXPECT_EQ(c.kind, CommandKind::Unknown) << word;

@@ -91,9 +91,9 @@ TEST(Format, LongTextIsCopiedCompletely) {
 }
 
 TEST(Format, EveryLineEndsWithExactlyOneNewline) {
-  for (const auto& p : {public_line(kStamp, "a", "b"), private_line(kStamp, "a", "b"),
-                        private_echo_line(kStamp, "c", "a", "b"), notice_line(kStamp, "n"), error_line(kStamp, "e"),
-                        plain_line("p")}) {
+  for (const auto& p :
+       {public_line(kStamp, "a", "b"), private_line(kStamp, "a", "b"), private_echo_line(kStamp, "c", "a", "b"),
+        notice_line(kStamp, "n"), error_line(kStamp, "e"), plain_line("p")}) {
     std::string_view v = p.view();
     ASSERT_FALSE(v.empty());
     EXPECT_EQ(v.back(), '\n');

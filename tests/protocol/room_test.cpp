@@ -222,7 +222,7 @@ TEST_F(RoomTest, SwapRemoveKeepsEveryoneReachable) {
     ASSERT_EQ(room.size(), present.size());
     for (ClientId id = 1; id <= kCount; ++id) {
       std::string name = std::string("user") + std::to_string(id);
-      if (present.count(id)) {
+      if (present.contains(id)) {
         EXPECT_TRUE(room.contains(id)) << id;
         EXPECT_EQ(room.name_of(id), name);
         EXPECT_EQ(room.find(name), std::optional<ClientId>(id));
@@ -246,7 +246,7 @@ TEST_F(RoomTest, ChurnKeepsIndexesConsistent) {
   std::set<ClientId> present;
   for (ClientId round = 0; round < 200; ++round) {
     ClientId id = (round * 7) % 23;
-    if (present.count(id)) {
+    if (present.contains(id)) {
       room.leave(id);
       present.erase(id);
     } else {

@@ -79,8 +79,10 @@ std::string reference_sanitize(std::string_view s) {
     int k = 0;
     if (n > 0) {
       for (int len = 1; len <= n && i + static_cast<std::size_t>(len) <= s.size(); ++len) {
-        if (viable_prefix(s, i, len, n)) k = len;
-        else break;
+        if (viable_prefix(s, i, len, n))
+          k = len;
+        else
+          break;
       }
     }
     if (n > 0 && k == n) {
@@ -104,9 +106,7 @@ TEST(Sanitize, EmptyStaysEmpty) {
   EXPECT_EQ(sanitized(""), "");
 }
 
-TEST(Sanitize, PlainAsciiIsReturnedWithoutCopy) {
-  expect_untouched("hello, world! <bob> [x] ~ @sair 0123456789");
-}
+TEST(Sanitize, PlainAsciiIsReturnedWithoutCopy) { expect_untouched("hello, world! <bob> [x] ~ @sair 0123456789"); }
 
 TEST(Sanitize, TabIsKeptWithoutCopy) {
   expect_untouched("a\tb\t");
@@ -117,8 +117,8 @@ TEST(Sanitize, ValidMultibyteTextIsReturnedWithoutCopy) {
   expect_untouched("olá, ação");
   expect_untouched("日本語のテキスト");
   expect_untouched("emoji \xF0\x9F\x98\x80 and \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD");  // 😀 👍🏽
-  expect_untouched("\xE2\x82\xAC 100");                                                // €
-  expect_untouched(kFFFD);  // U+FFFD itself is valid text
+  expect_untouched("\xE2\x82\xAC 100");                                             // €
+  expect_untouched(kFFFD);                                                          // U+FFFD itself is valid text
 }
 
 TEST(Sanitize, BoundaryCodePointsAreValid) {
@@ -157,7 +157,11 @@ TEST(Sanitize, EveryC0ControlExceptTabIsRemoved) {
   }
 }
 
-TEST(Sanitize, DelIsRemoved) { EXPECT_EQ(sanitized("a\x7F" "b"), "ab"); }
+TEST(Sanitize, DelIsRemoved) {
+  EXPECT_EQ(sanitized("a\x7F"
+                      "b"),
+            "ab");
+}
 
 TEST(Sanitize, NulIsRemoved) {
   std::string input("x\0y\0", 4);
@@ -169,13 +173,13 @@ TEST(Sanitize, TerminalEscapeSequenceIsDefused) {
   EXPECT_EQ(sanitized("bell\a and\r\n newline"), "bell and newline");
 }
 
-TEST(Sanitize, OnlyControlsBecomesEmpty) {
-  EXPECT_EQ(sanitized("\x01\x02\x1B\x7F"), "");
-}
+TEST(Sanitize, OnlyControlsBecomesEmpty) { EXPECT_EQ(sanitized("\x01\x02\x1B\x7F"), ""); }
 
 TEST(Sanitize, DirtyInputIsWrittenToScratch) {
   std::string scratch;
-  std::string input = "a\x01" "b";
+  std::string input =
+      "a\x01"
+      "b";
   std::string_view out = sanitize(input, scratch);
   EXPECT_EQ(out, "ab");
   EXPECT_EQ(out.data(), scratch.data());
@@ -187,9 +191,7 @@ TEST(Sanitize, ScratchIsReusedAcrossCalls) {
   EXPECT_EQ(sanitize("\x03y\xFF", scratch), "y" + kFFFD);
 }
 
-TEST(Sanitize, ControlsAndMultibyteMixed) {
-  EXPECT_EQ(sanitized("ol\x1B\xC3\xA1\x7F!"), "ol\xC3\xA1!");
-}
+TEST(Sanitize, ControlsAndMultibyteMixed) { EXPECT_EQ(sanitized("ol\x1B\xC3\xA1\x7F!"), "ol\xC3\xA1!"); }
 
 // --- invalid UTF-8: every single byte ------------------------------------------------------
 
@@ -259,15 +261,19 @@ TEST(Sanitize, FiveAndSixByteFormsAreInvalid) {
 
 TEST(Sanitize, TruncatedAtEndOfString) {
   EXPECT_EQ(sanitized("abc\xC3"), std::string("abc") + fffd(1));
-  EXPECT_EQ(sanitized("abc\xE2\x82"), std::string("abc") + fffd(1));          // € missing its last byte
-  EXPECT_EQ(sanitized("abc\xF0\x9F\x98"), std::string("abc") + fffd(1));      // 😀 missing its last byte
+  EXPECT_EQ(sanitized("abc\xE2\x82"), std::string("abc") + fffd(1));      // € missing its last byte
+  EXPECT_EQ(sanitized("abc\xF0\x9F\x98"), std::string("abc") + fffd(1));  // 😀 missing its last byte
   EXPECT_EQ(sanitized("abc\xF0\x9F"), std::string("abc") + fffd(1));
   EXPECT_EQ(sanitized("abc\xF0"), std::string("abc") + fffd(1));
 }
 
 TEST(Sanitize, TruncatedMidString) {
-  EXPECT_EQ(sanitized("\xF0\x9F\x98" "A"), kFFFD + "A");  // one U+FFFD, then A
-  EXPECT_EQ(sanitized("\xE2\x82" "x"), kFFFD + "x");
+  EXPECT_EQ(sanitized("\xF0\x9F\x98"
+                      "A"),
+            kFFFD + "A");  // one U+FFFD, then A
+  EXPECT_EQ(sanitized("\xE2\x82"
+                      "x"),
+            kFFFD + "x");
   EXPECT_EQ(sanitized("\xC3 x"), kFFFD + " x");
   // Truncated sequence followed by a complete one: only the broken part is replaced.
   EXPECT_EQ(sanitized("\xE2\x82\xE2\x82\xAC"), kFFFD + "\xE2\x82\xAC");
@@ -293,7 +299,8 @@ TEST(Sanitize, ControlByteInsideSequenceReplacesThenRemoves) {
 // 61 F1 80 80 E1 80 C2 62 80 63 80 BF 64 -> 0061 FFFD FFFD FFFD 0062 FFFD 0063 FFFD FFFD 0064.
 TEST(Sanitize, UnicodeTable3_8Example) {
   std::string input = bytes({0x61, 0xF1, 0x80, 0x80, 0xE1, 0x80, 0xC2, 0x62, 0x80, 0x63, 0x80, 0xBF, 0x64});
-  EXPECT_EQ(sanitized(input), std::string("a") + fffd(3) + std::string("b") + fffd(1) + std::string("c") + fffd(2) + "d");
+  EXPECT_EQ(sanitized(input),
+            std::string("a") + fffd(3) + std::string("b") + fffd(1) + std::string("c") + fffd(2) + "d");
 }
 
 // The W3C/WHATWG "U+FFFD substitution of maximal subparts" examples (same policy as Unicode).
@@ -328,7 +335,9 @@ TEST(Sanitize, MatchesReferenceOnAllShortSequencesOfBoundaryBytes) {
                                                0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC,
                                                0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF};
   // Sanity of the reference itself on known answers.
-  ASSERT_EQ(reference_sanitize("\xF0\x9F\x98" "A"), kFFFD + "A");
+  ASSERT_EQ(reference_sanitize("\xF0\x9F\x98"
+                               "A"),
+            kFFFD + "A");
   ASSERT_EQ(reference_sanitize(bytes({0xE0, 0x80})), fffd(2));
   ASSERT_EQ(reference_sanitize("\xF0\x9F\x98\x80"), "\xF0\x9F\x98\x80");
 
