@@ -35,12 +35,12 @@ struct Connection {
   reactor::TimerId resume_timer;  // armed while paused by flood control
   reactor::TimerId close_timer;   // bounds Closing + Lingering
   Phase phase = Phase::Open;
-  std::string close_reason;     // for the log
-  bool read_ended = false;      // EOF or error on the read side: only buffered lines remain
-  bool write_blocked = false;   // the kernel refused bytes: wait for writability
-  bool output_broken = false;   // the peer cannot receive any more: output is discarded
+  std::string close_reason;    // for the log
+  bool read_ended = false;     // EOF or error on the read side: only buffered lines remain
+  bool write_blocked = false;  // the kernel refused bytes: wait for writability
+  bool output_broken = false;  // the peer cannot receive any more: output is discarded
   bool flush_scheduled = false;
-  bool watched = true;          // registered with the poller
+  bool watched = true;  // registered with the poller
 };
 
 }  // namespace chat_server

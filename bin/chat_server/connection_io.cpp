@@ -64,8 +64,8 @@ void Server::arm_resume(Connection& c) {
     c->resume_timer = {};
     stats_.flood_paused_seconds += std::chrono::duration<double>(reactor::Clock::now() - paused_at).count();
     refresh_stamp();
-    bool drained = c->framer.resume(
-        [this, c](reactor::Frame f, std::string_view line) { return take_frame(*c, f, line); });
+    bool drained =
+        c->framer.resume([this, c](reactor::Frame f, std::string_view line) { return take_frame(*c, f, line); });
     if (!drained) {
       arm_resume(*c);
     } else if (c->read_ended) {

@@ -11,16 +11,16 @@ int main(int argc, char** argv) {
   OptionSources sources;
   std::string message;
   switch (parse_command_line(std::vector<std::string>(argv + 1, argv + argc), process_environment, sources, message)) {
-    case ParseStatus::ExitOk: std::fputs(message.c_str(), stdout); return 0;
-    case ParseStatus::ExitUsage: std::fputs(message.c_str(), stderr); return 2;
+    case ParseStatus::ExitOk: (void)std::fputs(message.c_str(), stdout); return 0;
+    case ParseStatus::ExitUsage: (void)std::fputs(message.c_str(), stderr); return 2;
     case ParseStatus::Run: break;
   }
   Options options;
   std::string error;
   bool loaded = load_options(sources, options, error);
-  if (!loaded) std::fputs(("chat-server: " + error + "\n").c_str(), stderr);
+  if (!loaded) (void)std::fputs(std::string("chat-server: ").append(error).append("\n").c_str(), stderr);
   if (sources.check_config) {
-    if (loaded) std::fputs("configuration OK\n", stdout);
+    if (loaded) (void)std::fputs("configuration OK\n", stdout);
     return loaded ? 0 : 2;
   }
   if (!loaded) return 2;

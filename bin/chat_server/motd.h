@@ -11,7 +11,7 @@ namespace chat_server {
 // At most this many lines and bytes: the MOTD is a greeting, not a document, and every
 // login pays for it.
 inline constexpr std::size_t kMaxMotdLines = 100;
-inline constexpr std::size_t kMaxMotdBytes = 16 * 1024;
+inline constexpr std::size_t kMaxMotdBytes = std::size_t{16} * 1024;
 
 // Reads `path` into `lines` (without line ends; a final newline adds no empty line; CRLF
 // accepted). An empty file gives no lines. False with `error` naming the file if it cannot

@@ -82,7 +82,7 @@ std::string backend_names(std::string_view separator) {
   return names;
 }
 
-const Spec kSpecs[] = {
+constexpr Spec kSpecs[] = {
     {"config", "FILE", "read settings from FILE ('key = value' lines; re-read on SIGHUP)", kFlag | kEnvironment, kShown,
      [](Options& o, const std::string& v) -> std::string {
        o.config_path = v;
@@ -276,11 +276,13 @@ bool read_file_settings(const std::string& path, std::vector<Setting>& settings,
       return false;
     }
     if (!spec->file_key()) {
-      error = where + "'" + e.key + "' can only be given on the command line";
+      error = where;
+      error.append("'").append(e.key).append("' can only be given on the command line");
       return false;
     }
     if (std::string expected = spec->apply(scratch, e.value); !expected.empty()) {
-      error = where + e.key + ": expected " + expected + ", not " + quoted(*spec, e.value);
+      error = where;
+      error.append(e.key).append(": expected ").append(expected).append(", not ").append(quoted(*spec, e.value));
       return false;
     }
     if (e.key == "password") password_line = e.line;
@@ -357,8 +359,13 @@ ParseStatus parse_command_line(const std::vector<std::string>& args, const EnvLo
       value = args[++i];
     }
     if (std::string expected = spec->apply(scratch, value); !expected.empty()) {
-      message = "chat-server: invalid value " + quoted(*spec, value) + " for " + name + ": expected " + expected +
-                " (see --help)\n";
+      message = std::string("chat-server: invalid value ")
+                    .append(quoted(*spec, value))
+                    .append(" for ")
+                    .append(name)
+                    .append(": expected ")
+                    .append(expected)
+                    .append(" (see --help)\n");
       return ParseStatus::ExitUsage;
     }
     sources.flags.push_back({std::string(spec->name), value});
@@ -370,8 +377,13 @@ ParseStatus parse_command_line(const std::vector<std::string>& args, const EnvLo
     std::optional<std::string> value = env(variable);
     if (!value) continue;
     if (std::string expected = spec.apply(scratch, *value); !expected.empty()) {
-      message =
-          "chat-server: invalid value " + quoted(spec, *value) + " in " + variable + ": expected " + expected + "\n";
+      message = std::string("chat-server: invalid value ")
+                    .append(quoted(spec, *value))
+                    .append(" in ")
+                    .append(variable)
+                    .append(": expected ")
+                    .append(expected)
+                    .append("\n");
       return ParseStatus::ExitUsage;
     }
     sources.environment.push_back({std::string(spec.name), *value});

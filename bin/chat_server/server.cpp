@@ -22,20 +22,17 @@ constexpr int kAcceptBatch = 256;  // fairness: accepting must not starve establ
 constexpr int kListenBacklog = 4096;
 constexpr auto kAcceptRetry = std::chrono::milliseconds(100);
 constexpr auto kShutdownFlush = std::chrono::seconds(2);
-constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kReadChunk = std::size_t{64} * 1024;
 constexpr auto kLogRetry = std::chrono::milliseconds(100);
 }  // namespace
 
 Server::Server(const Options& options)
-    : options_(options),
-      room_(*this),
-      service_(options.password, options.max_line, room_),
-      read_buffer_(kReadChunk) {
+    : options_(options), room_(*this), service_(options.password, options.max_line, room_), read_buffer_(kReadChunk) {
   service_.set_motd(options.motd);
 }
 
 Server::~Server() {
-  for (auto& c : connections_)
+  for (const auto& c : connections_)
     if (c) close(c->fd);
   if (listen_fd_ >= 0) close(listen_fd_);
 }
@@ -227,7 +224,8 @@ void Server::open_connection(int fd, reactor::PeerAddress peer) {
     return;
   }
   if (static_cast<std::size_t>(fd) >= connections_.size()) connections_.resize(fd + 1);
-  connections_[fd] = std::make_unique<Connection>(fd, std::move(peer), options_.max_line, options_.rate, options_.burst);
+  connections_[fd] =
+      std::make_unique<Connection>(fd, std::move(peer), options_.max_line, options_.rate, options_.burst);
   Connection& c = *connections_[fd];
   ++open_count_;
   ++per_ip_[c.peer.ip];
@@ -250,8 +248,7 @@ void Server::open_connection(int fd, reactor::PeerAddress peer) {
 
 void Server::before_sleep() {
   do {
-    for (std::size_t i = 0; i < flush_list_.size(); ++i) {
-      Connection* c = flush_list_[i];
+    for (Connection* c : flush_list_) {  // flush() only writes or kills: it never schedules
       c->flush_scheduled = false;
       if (c->phase != Phase::Dead) flush(*c);
     }
@@ -270,7 +267,9 @@ void Server::before_sleep() {
 void Server::cull() {
   if (dead_list_.empty()) return;
   // First let the protocol tell the others (which may condemn more connections)...
-  for (std::size_t i = 0; i < dead_list_.size(); ++i) {
+  // By index: a condemned connection is appended to dead_list_ (which may reallocate) while
+  // we walk it.
+  for (std::size_t i = 0; i < dead_list_.size(); ++i) {  // NOLINT(modernize-loop-convert)
     auto [c, departure] = dead_list_[i];
     service_.on_disconnect(static_cast<chat::ClientId>(c->fd), c->session, departure);
   }
@@ -353,7 +352,7 @@ void Server::refresh_stamp() {
   service_.set_stamp(stamp);
 }
 
-std::string Server::who(const Connection& c) const {
+std::string Server::who(const Connection& c) {
   if (c.session.name.empty()) return c.peer.to_string();
   return c.session.name + " " + c.peer.to_string();
 }

@@ -47,7 +47,7 @@ class Server final : public reactor::IoHandler, public chat::Transport {
  private:
   Connection* find(int fd) const;
   void accept_ready();
-  void refuse(int fd, const reactor::PeerAddress& peer, std::string_view line, std::string_view why);
+  static void refuse(int fd, const reactor::PeerAddress& peer, std::string_view line, std::string_view why);
   void pause_accepting();
   void open_connection(int fd, reactor::PeerAddress peer);
   void read_ready(Connection& c);
@@ -79,7 +79,7 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   std::size_t connections_from(const std::string& ip) const;
   void forget_address(const std::string& ip);
   void refresh_stamp();
-  std::string who(const Connection& c) const;
+  static std::string who(const Connection& c);
 
   Options options_;
   std::unique_ptr<reactor::EventLoop> loop_;

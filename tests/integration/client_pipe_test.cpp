@@ -26,24 +26,24 @@ using Clock = std::chrono::steady_clock;
 class PipedClient {
  public:
   explicit PipedClient(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
-    int in[2], out[2];
-    if (pipe(in) != 0 || pipe(out) != 0) {
+    int in_pipe[2], out_pipe[2];
+    if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0) {
       ADD_FAILURE() << "pipe failed";
       return;
     }
     args.insert(args.begin(), CHAT_CLIENT_PATH);
     pid_ = fork();
     if (pid_ == 0) {
-      dup2(in[0], STDIN_FILENO);
-      dup2(out[1], STDOUT_FILENO);
+      dup2(in_pipe[0], STDIN_FILENO);
+      dup2(out_pipe[1], STDOUT_FILENO);
       int err_fd = open(err_file_.path.c_str(), O_WRONLY | O_TRUNC);
       dup2(err_fd, STDERR_FILENO);
       exec_child(args, env, {"CHAT_PASSWORD", "NO_COLOR"});
     }
-    close(in[0]);
-    close(out[1]);
-    stdin_ = in[1];
-    stdout_ = out[0];
+    close(in_pipe[0]);
+    close(out_pipe[1]);
+    stdin_ = in_pipe[1];
+    stdout_ = out_pipe[0];
     fcntl(stdout_, F_SETFL, fcntl(stdout_, F_GETFL) | O_NONBLOCK);
   }
 

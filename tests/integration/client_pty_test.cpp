@@ -40,9 +40,9 @@ class Screen {
 
   std::string row(std::size_t i) const {
     if (i >= rows_.size()) return "";
-    std::string text;
-    for (const auto& cell : rows_[i]) text += cell;
-    return text.substr(0, text.find_last_not_of(' ') + 1);
+    std::string line;
+    for (const auto& glyph : rows_[i]) line += glyph;
+    return line.substr(0, line.find_last_not_of(' ') + 1);
   }
   std::string cursor_row() const { return row(row_); }
   std::size_t cursor_column() const { return col_; }
@@ -129,7 +129,7 @@ struct ExitStatus {
 // chat-client on the slave side of a pseudo-terminal; the test holds the master.
 class PtyClient {
  public:
-  PtyClient(std::vector<std::string> args, std::map<std::string, std::string> env = {}, int columns = 80)
+  explicit PtyClient(std::vector<std::string> args, std::map<std::string, std::string> env = {}, int columns = 80)
       : screen_(columns) {
     winsize ws{};
     ws.ws_row = 24;

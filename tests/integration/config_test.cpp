@@ -21,7 +21,7 @@ void rewrite(const std::string& path, const std::string& content) {
 }
 
 // Sends SIGHUP and waits for the n-th log line containing `outcome` ("reloaded", "reload failed").
-bool reload(Server& server, const std::string& outcome, std::size_t nth) {
+bool reload(const Server& server, const std::string& outcome, std::size_t nth) {
   kill(server.pid(), SIGHUP);
   auto until = std::chrono::steady_clock::now() + kDeadline;
   while (std::chrono::steady_clock::now() < until) {

@@ -78,8 +78,7 @@ void exec_child(std::vector<std::string> argv, const std::map<std::string, std::
 
 std::vector<std::string> at(const Server& server) { return {"127.0.0.1", std::to_string(server.port())}; }
 
-Server::Server(ServerConfig config) {
-  log_path_ = temp_path("chat-server-log");
+Server::Server(ServerConfig config) : log_path_(temp_path("chat-server-log")) {
   std::vector<std::string> args = {CHAT_SERVER_PATH, "--bind", "127.0.0.1", "--port", "0"};
   // ctest runs the suite once more with CHAT_TEST_BACKEND=poll, so both backends see every rule.
   if (const char* backend = std::getenv("CHAT_TEST_BACKEND"); backend && *backend) {
@@ -113,10 +112,10 @@ Server::Server(ServerConfig config) {
   auto until = Clock::now() + kDeadline;
   while (Clock::now() < until) {
     std::string text = log();
-    auto at = text.find("listening on ");
-    auto end = at == std::string::npos ? at : text.find(" (", at);
+    auto start = text.find("listening on ");
+    auto end = start == std::string::npos ? start : text.find(" (", start);
     auto colon = end == std::string::npos ? end : text.rfind(':', end);
-    if (colon != std::string::npos && colon > at) {
+    if (colon != std::string::npos && colon > start) {
       port_ = static_cast<std::uint16_t>(std::atoi(text.c_str() + colon + 1));
       if (port_ != 0) return;
     }
@@ -265,8 +264,8 @@ Client::Client(std::uint16_t port, const ConnectOptions& options) {
   fd_ = connect_to(port, options);
   if (fd_ < 0) {
     ADD_FAILURE() << "connect to " << options.host << ":" << port
-                  << (options.source ? std::string(" from ") + options.source : std::string()) << " failed: "
-                  << std::strerror(errno);
+                  << (options.source ? std::string(" from ") + options.source : std::string())
+                  << " failed: " << std::strerror(errno);
   }
 }
 
@@ -352,7 +351,7 @@ std::string Client::expect(std::string_view needle, Duration deadline) {
     seen.push_back(*line);
   }
   std::string got;
-  for (auto& s : seen) got += "  " + s + "\n";
+  for (const auto& s : seen) got += "  " + s + "\n";
   ADD_FAILURE() << "no line containing '" << needle << "'" << (eof_ ? " (connection closed)" : " (deadline)")
                 << "; saw:\n"
                 << got;
@@ -463,9 +462,9 @@ void expect_names_every_command(std::string_view text) {
 }
 
 std::pair<int, std::vector<std::string>> parse_online(std::string_view line) {
-  auto at = line.find("Online (");
-  if (at == std::string_view::npos) return {-1, {}};
-  line.remove_prefix(at + 8);
+  auto start = line.find("Online (");
+  if (start == std::string_view::npos) return {-1, {}};
+  line.remove_prefix(start + 8);
   int count = std::atoi(std::string(line).c_str());
   auto colon = line.find("): ");
   if (colon == std::string_view::npos) return {count, {}};
@@ -501,7 +500,7 @@ bool contains(std::string_view text, std::string_view needle) { return text.find
 
 std::size_t count_of(std::string_view text, std::string_view needle) {
   std::size_t n = 0;
-  for (auto at = text.find(needle); at != std::string_view::npos; at = text.find(needle, at + 1)) ++n;
+  for (auto pos = text.find(needle); pos != std::string_view::npos; pos = text.find(needle, pos + 1)) ++n;
   return n;
 }
 

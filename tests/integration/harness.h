@@ -24,7 +24,7 @@ inline constexpr const char* kPassword = "s3cret";
 inline constexpr Duration kDeadline = 10s;
 
 struct ServerConfig {
-  std::vector<std::string> args;                  // extra flags
+  std::vector<std::string> args;  // extra flags
   std::map<std::string, std::string> env = {{"CHAT_PASSWORD", kPassword}};
   std::optional<std::uint64_t> descriptor_limit;  // RLIMIT_NOFILE (soft and hard) for the server
 };

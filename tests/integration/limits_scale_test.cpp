@@ -70,7 +70,7 @@ TEST(LimitsScale, ThousandClientsAllReceiveABroadcast) {
       [](const Peer& p) { return p.got; });
   EXPECT_EQ(missing, 0u) << "clients that did not get the broadcast (after the join notice)";
   std::size_t closed = 0;
-  for (auto& p : peers) closed += p.closed;
+  for (const auto& p : peers) closed += p.closed;
   EXPECT_EQ(closed, 0u);
   EXPECT_TRUE(sender.sync().empty());
   close_all(peers);

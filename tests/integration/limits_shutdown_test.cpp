@@ -72,7 +72,7 @@ TEST(LimitsShutdown, NonReadingClientDoesNotHoldUpTheExit) {
   std::string chunk;
   for (int i = 0; i < 64; ++i) chunk += line;
   for (int i = 0; i < 128; ++i) alice.send_raw(chunk);  // 8 MiB for bob
-  EXPECT_TRUE(alice.sync().empty());                     // all of it has been processed
+  EXPECT_TRUE(alice.sync().empty());                    // all of it has been processed
 
   const auto signalled = Clock::now();
   EXPECT_EQ(server.stop(SIGTERM, 8s), 0) << "the server did not exit within 8 s\n" << server.log();

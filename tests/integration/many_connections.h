@@ -53,12 +53,12 @@ std::size_t pump(std::vector<Conn>& conns, Duration deadline, OnLine on_line, Do
       }
       if (n < 0) continue;
       c.buffer.append(chunk, static_cast<std::size_t>(n));
-      std::size_t at = 0;
-      for (auto nl = c.buffer.find('\n'); nl != std::string::npos; nl = c.buffer.find('\n', at)) {
-        on_line(c, std::string_view(c.buffer).substr(at, nl - at));
-        at = nl + 1;
+      std::size_t start = 0;
+      for (auto nl = c.buffer.find('\n'); nl != std::string::npos; nl = c.buffer.find('\n', start)) {
+        on_line(c, std::string_view(c.buffer).substr(start, nl - start));
+        start = nl + 1;
       }
-      c.buffer.erase(0, at);
+      c.buffer.erase(0, start);
     }
   }
   std::size_t waiting = 0;

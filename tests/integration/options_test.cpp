@@ -42,9 +42,11 @@ TEST(Options, UnknownFlagExitsTwoNamingIt) {
 
 TEST(Options, BadValuesExitTwoNamingTheFlag) {
   const std::vector<std::vector<std::string>> cases = {
-      {"--port", "70000"},     {"--port", "-1"},          {"--rate", "-1"}, {"--rate", "1e-12"},        {"--max-line", "abc"},
-      {"--max-queue", "1000"}, {"--max-clients", "zero"}, {"--rate", "fast"},
-      {"--backend", "bogus"},  {"--port"},
+      {"--port", "70000"},       {"--port", "-1"},
+      {"--rate", "-1"},          {"--rate", "1e-12"},
+      {"--max-line", "abc"},     {"--max-queue", "1000"},
+      {"--max-clients", "zero"}, {"--rate", "fast"},
+      {"--backend", "bogus"},    {"--port"},
   };
   for (const auto& args : cases) {
     Process p = run_server(args);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "harness.h"
+#include "swarm_run.h"
 
 #ifdef CHAT_SWARM_PATH
 
@@ -75,30 +76,9 @@ class RedisServer {
   pid_t pid_ = -1;
 };
 
-struct SwarmRun {
-  Process process;
-  std::string json;
-  long long number(const std::string& key) const {
-    std::string needle = "\"" + key + "\": ";
-    auto at = json.find(needle);
-    if (at == std::string::npos) {
-      ADD_FAILURE() << "no " << key << " in the report:\n" << json;
-      return -1;
-    }
-    return std::atoll(json.c_str() + at + needle.size());
-  }
-  std::string explain() const { return "stdout:\n" + process.out + "\nstderr:\n" + process.err.substr(0, 3000); }
-};
-
 SwarmRun swarm(std::uint16_t port, std::vector<std::string> args) {
-  TempFile json;
-  std::vector<std::string> argv = {CHAT_SWARM_PATH, "--port",  std::to_string(port), "--password", kPassword, "--json",
-                                   json.path,       "--quiet", "--scenario",         "pubsub"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  SwarmRun run;
-  run.process = run_process(argv, {}, 60s);
-  run.json = read_file(json.path);
-  return run;
+  args.insert(args.begin(), {"--quiet", "--scenario", "pubsub"});
+  return run_swarm(CHAT_SWARM_PATH, port, args, 60s);
 }
 
 #define REQUIRE_REDIS(binary)                   \

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "harness.h"
+#include "swarm_run.h"
 
 #ifdef CHAT_SWARM_PATH
 
@@ -24,35 +25,9 @@ namespace {
 
 constexpr Duration kSwarmDeadline = 60s;
 
-// A swarm run and its JSON report.
-struct SwarmRun {
-  Process process;
-  std::string json;
-
-  // The number after the first `"key": ` (keys used here are unique in the report).
-  long long number(const std::string& key) const {
-    std::string needle = "\"" + key + "\": ";
-    auto at = json.find(needle);
-    if (at == std::string::npos) {
-      ADD_FAILURE() << "no " << key << " in the report:\n" << json;
-      return -1;
-    }
-    return std::atoll(json.c_str() + at + needle.size());
-  }
-  bool ok() const { return json.find("\"ok\": true") != std::string::npos; }
-  std::string explain() const { return "stdout:\n" + process.out + "\nstderr (tail):\n" + tail(process.err); }
-  static std::string tail(const std::string& s) { return s.size() > 3000 ? s.substr(s.size() - 3000) : s; }
-};
-
 SwarmRun swarm(std::uint16_t port, std::vector<std::string> args) {
-  TempFile json;
-  std::vector<std::string> argv = {CHAT_SWARM_PATH, "--host", "127.0.0.1", "--port", std::to_string(port),
-                                   "--password", kPassword, "--json", json.path, "--drain-timeout", "10"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  SwarmRun run;
-  run.process = run_process(argv, {}, kSwarmDeadline);
-  run.json = read_file(json.path);
-  return run;
+  args.insert(args.begin(), {"--drain-timeout", "10"});
+  return run_swarm(CHAT_SWARM_PATH, port, args, kSwarmDeadline);
 }
 
 ServerConfig unlimited() { return with_args({"--rate", "0"}); }
@@ -65,7 +40,7 @@ TEST(Swarm, FanoutDeliversEveryMessageToEveryoneElse) {
   raise_own_descriptor_limit();
   Server server(unlimited());
   SwarmRun r = swarm(server.port(), {"--scenario", "fanout", "--clients", "300", "--senders", "5", "--messages", "200",
-                                "--rate", "400"});
+                                     "--rate", "400"});
   ASSERT_EQ(r.process.status, 0) << r.explain();
   EXPECT_TRUE(r.ok());
   EXPECT_EQ(r.number("connected"), 300);
@@ -86,8 +61,8 @@ TEST(Swarm, FanoutDeliversEveryMessageToEveryoneElse) {
 
 TEST(Swarm, ChatterEveryoneTalks) {
   Server server(unlimited());
-  SwarmRun r = swarm(server.port(), {"--scenario", "chatter", "--clients", "100", "--messages", "300", "--rate", "600",
-                                "--pipeline"});
+  SwarmRun r = swarm(server.port(),
+                     {"--scenario", "chatter", "--clients", "100", "--messages", "300", "--rate", "600", "--pipeline"});
   ASSERT_EQ(r.process.status, 0) << r.explain();
   EXPECT_EQ(r.number("senders"), 100);
   EXPECT_EQ(r.number("sent"), 300);
@@ -99,7 +74,7 @@ TEST(Swarm, ChatterEveryoneTalks) {
 TEST(Swarm, PrivatePairsGetEachMessageAndItsEcho) {
   Server server(unlimited());
   SwarmRun r = swarm(server.port(), {"--scenario", "private", "--clients", "200", "--messages", "400", "--rate", "800",
-                                "--size", "200"});
+                                     "--size", "200"});
   ASSERT_EQ(r.process.status, 0) << r.explain();
   EXPECT_EQ(r.number("senders"), 200);
   EXPECT_EQ(r.number("sent"), 400);
@@ -111,8 +86,8 @@ TEST(Swarm, PrivatePairsGetEachMessageAndItsEcho) {
 
 TEST(Swarm, ChurnLosesNothingWhileBotsComeAndGo) {
   Server server(unlimited());
-  SwarmRun r = swarm(server.port(), {"--scenario", "churn", "--clients", "200", "--duration", "3", "--rate", "300",
-                                "--seed", "4"});
+  SwarmRun r = swarm(server.port(),
+                     {"--scenario", "churn", "--clients", "200", "--duration", "3", "--rate", "300", "--seed", "4"});
   ASSERT_EQ(r.process.status, 0) << r.explain();
   EXPECT_EQ(r.number("lost"), 0);
   EXPECT_EQ(r.number("duplicates"), 0);
@@ -144,7 +119,7 @@ TEST(Swarm, LoginStormCountsExactLogins) {
 TEST(Swarm, SpreadsConnectionsOverSourceAddresses) {
   Server server(unlimited());
   SwarmRun r = swarm(server.port(), {"--clients", "40", "--senders", "2", "--messages", "20", "--rate", "200",
-                                "--source-ips", "127.0.0.1-127.0.0.4", "--connect-rate", "400"});
+                                     "--source-ips", "127.0.0.1-127.0.0.4", "--connect-rate", "400"});
   ASSERT_EQ(r.process.status, 0) << r.explain();
   EXPECT_EQ(r.number("expected"), 20 * 39);
   EXPECT_EQ(r.number("lost"), 0);
@@ -200,8 +175,8 @@ TEST(Swarm, ServerFullIsAFailureWithTheServersReason) {
 TEST(Swarm, WrongPasswordIsAFailureWithTheServersReason) {
   Server server(unlimited());
   TempFile json;
-  Process p = run_process({CHAT_SWARM_PATH, "--port", std::to_string(server.port()), "--password", "wrong",
-                           "--clients", "3", "--messages", "3", "--json", json.path},
+  Process p = run_process({CHAT_SWARM_PATH, "--port", std::to_string(server.port()), "--password", "wrong", "--clients",
+                           "3", "--messages", "3", "--json", json.path},
                           {}, kSwarmDeadline);
   SwarmRun r{p, read_file(json.path)};
   EXPECT_EQ(r.process.status, 1) << r.explain();
@@ -269,7 +244,7 @@ class FakeServer {
     }
   }
 
-  void relay(int to, Client& c, std::string line) {
+  void relay(int to, Client& c, const std::string& line) {
     ++relayed_;
     std::string out = line;
     if (relayed_ == nth_) {
@@ -345,9 +320,9 @@ class FakeServer {
 };
 
 // Three clients, one sender, 20 messages: 40 deliveries expected; the fault hits the 7th.
-SwarmRun against(FakeServer& fake) {
-  return swarm(fake.port(), {"--clients", "3", "--senders", "1", "--messages", "20", "--rate", "200",
-                             "--drain-timeout", "2", "--quiet"});
+SwarmRun against(const FakeServer& fake) {
+  return swarm(fake.port(), {"--clients", "3", "--senders", "1", "--messages", "20", "--rate", "200", "--drain-timeout",
+                             "2", "--quiet"});
 }
 
 }  // namespace

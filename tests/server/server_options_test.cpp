@@ -255,7 +255,7 @@ TEST_F(ServerOptions, MotdProblemsAreErrors) {
   EXPECT_EQ(parse({"--motd", file_with(std::string(16 * 1024 + 1, 'x'))}), ParseStatus::ExitUsage);
   EXPECT_NE(message_.find("longer than 16384 bytes"), std::string::npos) << message_;
 
-  lines.resize(100 * 5);  // exactly 100 lines is fine
+  lines.resize(std::size_t{100} * 5);  // exactly 100 lines is fine
   EXPECT_EQ(parse({"--motd", file_with(lines)}), ParseStatus::Run) << message_;
   EXPECT_EQ(options_.motd.size(), 100u);
 }

@@ -1,0 +1,49 @@
+// One chat-swarm run and its JSON report, for the tests that drive the real chat-swarm.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness.h"
+
+namespace harness {
+
+struct SwarmRun {
+  Process process;
+  std::string json;
+
+  // The number after the first `"key": ` (keys used by the tests are unique in the report).
+  long long number(const std::string& key) const {
+    std::string needle = "\"" + key + "\": ";
+    auto at = json.find(needle);
+    if (at == std::string::npos) {
+      ADD_FAILURE() << "no " << key << " in the report:\n" << json;
+      return -1;
+    }
+    return std::atoll(json.c_str() + at + needle.size());
+  }
+  bool ok() const { return json.find("\"ok\": true") != std::string::npos; }
+  std::string explain() const { return "stdout:\n" + process.out + "\nstderr (tail):\n" + tail(process.err); }
+  static std::string tail(const std::string& s) { return s.size() > 3000 ? s.substr(s.size() - 3000) : s; }
+};
+
+// Runs `swarm` (the chat-swarm binary) against 127.0.0.1:port with the tests' password and a
+// JSON report, then `args`; waits at most `deadline`.
+inline SwarmRun run_swarm(const std::string& swarm, std::uint16_t port, const std::vector<std::string>& args,
+                          Duration deadline) {
+  TempFile json;
+  std::vector<std::string> argv = {swarm,        "--host",  "127.0.0.1", "--port", std::to_string(port),
+                                   "--password", kPassword, "--json",    json.path};
+  argv.insert(argv.end(), args.begin(), args.end());
+  SwarmRun run;
+  run.process = run_process(argv, {}, deadline);
+  run.json = read_file(json.path);
+  return run;
+}
+
+}  // namespace harness
