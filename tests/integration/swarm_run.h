@@ -20,12 +20,12 @@ struct SwarmRun {
   // The number after the first `"key": ` (keys used by the tests are unique in the report).
   long long number(const std::string& key) const {
     std::string needle = "\"" + key + "\": ";
-    auto at = json.find(needle);
-    if (at == std::string::npos) {
+    auto pos = json.find(needle);
+    if (pos == std::string::npos) {
       ADD_FAILURE() << "no " << key << " in the report:\n" << json;
       return -1;
     }
-    return std::atoll(json.c_str() + at + needle.size());
+    return std::atoll(json.c_str() + pos + needle.size());
   }
   bool ok() const { return json.find("\"ok\": true") != std::string::npos; }
   std::string explain() const { return "stdout:\n" + process.out + "\nstderr (tail):\n" + tail(process.err); }
