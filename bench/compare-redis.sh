@@ -14,6 +14,8 @@
 #   bench/compare-redis.sh --quick    N in 1000 5000, P 10, 3 s each: about a minute
 #   NS="1000 2000" PS="1 10" DURATION=5 RATE=200 RATE_N=1000 RATE_P=10 bench/compare-redis.sh
 #   CHAT_SERVER_BIN=build/release/bin/chat-server bench/compare-redis.sh   (another server build)
+#   REPEAT=3 bench/compare-redis.sh   every cell three times, the two servers' order alternating;
+#                                     the report gives each cell's median and the ratios' range
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +26,7 @@ RATE=${RATE:-200}        # fixed-rate run: messages/s in total, offered identica
 RATE_N=${RATE_N:-1000}
 RATE_P=${RATE_P:-10}
 HOLD=${HOLD:-2}          # idle seconds with every client in, before sending and after draining
+REPEAT=${REPEAT:-1}      # rounds of the whole matrix; each round alternates which server goes first
 if [[ "${1:-}" == "--quick" || "${QUICK:-0}" == 1 ]]; then
   NS=${QUICK_NS:-"1000 5000"}
   PS=${QUICK_PS:-"10"}
@@ -122,9 +125,10 @@ wait_for_line() {  # file text pid: until the swarm says it (or is gone)
 }
 
 # One measured run: prints one JSON object on stdout.
-run_one() {  # kind n p mode(closed|rate)
-  local kind=$1 n=$2 p=$3 mode=$4
+run_one() {  # kind n p mode(closed|rate) round
+  local kind=$1 n=$2 p=$3 mode=$4 round=$5
   local name="$kind-n$n-p$p-$mode"
+  [[ "$REPEAT" -gt 1 ]] && name+="-r$round"
   local port log err json
   port=$(free_port)
   log="$out/runs/$name.server.log"
@@ -149,20 +153,26 @@ run_one() {  # kind n p mode(closed|rate)
   wait "$swarm_pid" || status=$?
   swarm_pid=""
   stop_server
-  printf '{"server": "%s", "n": %s, "p": %s, "mode": "%s", "swarm_status": %s, "rss_before_kb": %s, "rss_idle_kb": %s, "server_cpu_s": %s, "swarm_json": "%s"}\n' \
-    "$kind" "$n" "$p" "$mode" "$status" "$rss0" "$rss1" \
+  printf '{"server": "%s", "n": %s, "p": %s, "mode": "%s", "round": %s, "swarm_status": %s, "rss_before_kb": %s, "rss_idle_kb": %s, "server_cpu_s": %s, "swarm_json": "%s"}\n' \
+    "$kind" "$n" "$p" "$mode" "$round" "$status" "$rss0" "$rss1" \
     "$(awk -v a="$cpu1" -v b="$cpu2" -v t="$clk_tck" 'BEGIN {printf "%.3f", (b - a) / t}')" "$json"
   echo "compare-redis: $name done (swarm exit $status)" >&2
 }
 
 runs="$out/runs.jsonl"
 : >"$runs"
-for n in $NS; do
-  for p in $PS; do
-    for kind in redis chat; do run_one "$kind" "$n" "$p" closed >>"$runs"; done
+# Odd rounds start with Redis, even rounds with chat-server: a drift in the machine's load
+# during a round then favours neither.
+for round in $(seq "$REPEAT"); do
+  kinds="redis chat"
+  ((round % 2 == 0)) && kinds="chat redis"
+  for n in $NS; do
+    for p in $PS; do
+      for kind in $kinds; do run_one "$kind" "$n" "$p" closed "$round" >>"$runs"; done
+    done
   done
+  for kind in $kinds; do run_one "$kind" "$RATE_N" "$RATE_P" rate "$round" >>"$runs"; done
 done
-for kind in redis chat; do run_one "$kind" "$RATE_N" "$RATE_P" rate >>"$runs"; done
 
 python3 bench/compare_redis_report.py "$runs" --redis-version "$redis_version" --rate "$RATE" \
   --duration "$DURATION" --out "$out/results.json"

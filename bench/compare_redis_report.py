@@ -2,11 +2,19 @@
 """Turns bench/compare-redis.sh's runs (one JSON object per line, each naming its chat-swarm
 report) into build/compare/results.json and a table: per run deliveries/s, latency, server
 CPU, deliveries per server CPU-second, RSS per idle client; per pair the ratios ours/Redis;
-and the issue's targets, each met or not."""
+and the issue's targets, each met or not. With several rounds (REPEAT), each cell's figure is
+the median over its rounds, each ratio the median of the rounds' ratios (each round's pair ran
+back to back), and the ratios' range is shown beside it."""
 import argparse
 import json
 import os
 import platform
+import statistics
+
+METRICS = ["deliveries_per_s", "deliveries_per_cpu_s", "p50_ns", "p99_ns", "p99_9_ns", "server_cpu_s",
+           "rss_per_client_bytes"]
+RATIOS = {"deliveries_per_s": "deliveries_per_s", "deliveries_per_cpu_s": "deliveries_per_cpu_s",
+          "p50": "p50_ns", "p99": "p99_ns", "p99_9": "p99_9_ns", "rss_per_client": "rss_per_client_bytes"}
 
 
 def load_runs(path):
@@ -67,21 +75,32 @@ def main():
     a = ap.parse_args()
 
     runs = load_runs(a.runs)
-    by_key = {(r["server"], r["n"], r["p"], r["mode"]): r for r in runs}
+    for r in runs:
+        r.setdefault("round", 1)
+    by_cell = {}
+    for r in runs:
+        by_cell.setdefault((r["server"], r["n"], r["p"], r["mode"]), []).append(r)
+    # One figure per server and cell: the median over the rounds; the curve is the median-p99 run's.
+    cells = []
+    for (server, n, p, mode), group in by_cell.items():
+        cell = {"server": server, "n": n, "p": p, "mode": mode, "rounds": len(group),
+                "ok": all(r["ok"] for r in group)}
+        for m in METRICS:
+            cell[m] = statistics.median(r[m] for r in group)
+        cell["curve"] = sorted(group, key=lambda r: r["p99_ns"])[(len(group) - 1) // 2]["curve"]
+        cells.append(cell)
     pairs = []
-    for (server, n, p, mode), ours in sorted(by_key.items(), key=lambda kv: (kv[0][3], kv[0][1], kv[0][2])):
-        if server != "chat" or ("redis", n, p, mode) not in by_key:
+    for (server, n, p, mode), ours_runs in sorted(by_cell.items(), key=lambda kv: (kv[0][3], kv[0][1], kv[0][2])):
+        if server != "chat" or ("redis", n, p, mode) not in by_cell:
             continue
-        redis = by_key[("redis", n, p, mode)]
-        pairs.append({
-            "n": n, "p": p, "mode": mode,
-            "deliveries_per_s": ratio(ours["deliveries_per_s"], redis["deliveries_per_s"]),
-            "deliveries_per_cpu_s": ratio(ours["deliveries_per_cpu_s"], redis["deliveries_per_cpu_s"]),
-            "p50": ratio(ours["p50_ns"], redis["p50_ns"]),
-            "p99": ratio(ours["p99_ns"], redis["p99_ns"]),
-            "p99_9": ratio(ours["p99_9_ns"], redis["p99_9_ns"]),
-            "rss_per_client": ratio(ours["rss_per_client_bytes"], redis["rss_per_client_bytes"]),
-        })
+        redis_by_round = {r["round"]: r for r in by_cell[("redis", n, p, mode)]}
+        rounds = [(o, redis_by_round[o["round"]]) for o in ours_runs if o["round"] in redis_by_round]
+        pair = {"n": n, "p": p, "mode": mode, "rounds": len(rounds)}
+        for name, metric in RATIOS.items():
+            values = [ratio(o[metric], r[metric]) for o, r in rounds]
+            pair[name] = statistics.median(values)
+            pair[name + "_range"] = [min(values), max(values)]
+        pairs.append(pair)
 
     # The issue's targets, from this one run.
     targets = []
@@ -99,7 +118,7 @@ def main():
     if fixed:
         targets.append({"target": "p99 latency not above Redis's at the same offered rate",
                         "value": fixed[0]["p99"], "met": fixed[0]["p99"] <= 1})
-    big = [r for r in runs if r["server"] == "chat"]
+    big = [c for c in cells if c["server"] == "chat"]
     if big:
         top = max(big, key=lambda r: r["n"])
         targets.append({"target": f"server RSS per idle client <= 2 KiB at N={top['n']}",
@@ -112,7 +131,9 @@ def main():
         "duration_s": a.duration,
         "fixed_rate_msgs_per_s": a.rate,
         "payload_bytes": 64,
+        "rounds": max((r["round"] for r in runs), default=1),
         "runs": runs,
+        "cells": cells,
         "ratios_ours_over_redis": pairs,
         "targets": targets,
     }
@@ -125,7 +146,11 @@ def main():
             f"{'p99.9 ms':>8} {'srv CPU s':>9} {'deliv/CPU-s':>12} {'RSS/client':>10} ok")
     print(head)
     print("-" * len(head))
-    for r in sorted(runs, key=lambda r: (r["mode"], r["n"], r["p"], r["server"] != "redis")):
+    rounds = max((r["round"] for r in runs), default=1)
+    if rounds > 1:
+        print(f"(each figure the median of {rounds} rounds; each ratio the median of the rounds' ratios, "
+              "[lowest, highest] below it)\n")
+    for r in sorted(cells, key=lambda r: (r["mode"], r["n"], r["p"], r["server"] != "redis")):
         print(f"{r['server']:7} {r['n']:>6} {r['p']:>3} {r['mode']:6} {r['deliveries_per_s']:>10.0f} "
               f"{ms(r['p50_ns']):>8} {ms(r['p99_ns']):>8} {ms(r['p99_9_ns']):>8} {r['server_cpu_s']:>9.2f} "
               f"{r['deliveries_per_cpu_s']:>12.0f} {r['rss_per_client_bytes']:>9.0f}B {'yes' if r['ok'] else 'NO'}")
@@ -136,6 +161,10 @@ def main():
     for q in pairs:
         print(f"{q['n']:>6} {q['p']:>3} {q['mode']:6} {q['deliveries_per_s']:>8.2f} {q['deliveries_per_cpu_s']:>11.2f} "
               f"{q['p50']:>6.2f} {q['p99']:>6.2f} {q['p99_9']:>6.2f} {q['rss_per_client']:>10.2f}")
+        if q["rounds"] > 1:
+            spans = [q[k + "_range"] for k in ("deliveries_per_s", "deliveries_per_cpu_s", "p50", "p99", "p99_9")]
+            print(f"{'':>17} " + " ".join(f"{lo:.2f}-{hi:.2f}".rjust(w) for (lo, hi), w in
+                                           zip(spans, (8, 11, 6, 6, 6))).replace("  ", " "))
     print("\ntargets")
     for t in targets:
         v = t["value"]

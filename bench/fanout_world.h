@@ -1,11 +1,11 @@
 // The fixtures of the fan-out benchmarks: N loopback TCP clients, held by a ReceiverProcess,
 // and something in this process that writes lines to all of them.
 //
-//   FloorWorld: this process accepted the N connections and write()s each line itself: the
-//               kernel's cost of one-line-per-write fan-out, the floor.
+//   FloorWorld: this process accepted the N connections and send()s each line itself: the
+//               kernel's cost of one-line-per-call fan-out, the floor.
 //   ChatWorld:  the real chat_server::Server, with N receivers logged in and one sender
 //               here; each line goes read() -> LineFramer -> ChatService -> Room ->
-//               OutputQueue -> writev() exactly as in production.
+//               OutputQueue -> send()/sendmsg() exactly as in production.
 //
 // A round sends `burst` lines (one write of them all) and returns once every client has
 // read every line. Building a world costs seconds at large N (10 000 logins, each announced
@@ -29,8 +29,8 @@ inline constexpr std::size_t kLineBytes = 64;
 
 struct RoundTime {
   std::uint64_t wall_ns = 0;     // from the first byte sent to the last client's read
-  std::uint64_t sending_ns = 0;  // the sending side alone: the write() loop, or the server's
-                                 // dispatch (read, protocol, enqueue) and flush (writev)
+  std::uint64_t sending_ns = 0;  // the sending side alone: the send() loop, or the server's
+                                 // dispatch (read, protocol, enqueue) and flush (send)
 };
 
 struct Tally {

@@ -1,4 +1,4 @@
-// chat_floor: this machine's cost of one write() per socket across N loopback sockets, the
+// chat_floor: this machine's cost of one send() per socket across N loopback sockets, the
 // kernel's limit for one-line-per-write fan-out, with no server code involved.
 #include "bench/fanout_bench.h"
 

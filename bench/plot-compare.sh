@@ -24,7 +24,7 @@ import json, sys
 res = json.load(open(sys.argv[1]))
 out = sys.argv[2]
 series = {}
-for r in res["runs"]:
+for r in res.get("cells", res["runs"]):  # cells: the medians of a REPEAT run
     if r["mode"] == "closed":
         series.setdefault((r["server"], r["p"]), []).append((r["n"], r["deliveries_per_s"], r["deliveries_per_cpu_s"]))
     else:

@@ -1,4 +1,4 @@
-// Room implementation: dense member array for fan-out, ordered index for names.
+// Room implementation: dense member arrays for fan-out, ordered index for names.
 #include "protocol/room.h"
 
 #include "protocol/names.h"
@@ -9,8 +9,9 @@ bool Room::join(ClientId id, std::string_view name) {
   if (contains(id)) return false;
   auto [it, inserted] = by_key_.emplace(name_key(name), id);
   if (!inserted) return false;
-  slot_of_[id] = members_.size();
-  members_.push_back({id, std::string(name)});
+  slot_of_[id] = ids_.size();
+  ids_.push_back(id);
+  names_.emplace_back(name);
   return true;
 }
 
@@ -18,13 +19,15 @@ void Room::leave(ClientId id) {
   auto it = slot_of_.find(id);
   if (it == slot_of_.end()) return;
   std::size_t slot = it->second;
-  by_key_.erase(name_key(members_[slot].name));
+  by_key_.erase(name_key(names_[slot]));
   slot_of_.erase(it);
-  if (slot + 1 != members_.size()) {
-    members_[slot] = std::move(members_.back());
-    slot_of_[members_[slot].id] = slot;
+  if (slot + 1 != ids_.size()) {  // the last member moves into the hole
+    ids_[slot] = ids_.back();
+    names_[slot] = std::move(names_.back());
+    slot_of_[ids_[slot]] = slot;
   }
-  members_.pop_back();
+  ids_.pop_back();
+  names_.pop_back();
 }
 
 std::optional<ClientId> Room::find(std::string_view name) const {
@@ -35,7 +38,7 @@ std::optional<ClientId> Room::find(std::string_view name) const {
 
 std::string_view Room::name_of(ClientId id) const {
   auto it = slot_of_.find(id);
-  return it == slot_of_.end() ? std::string_view() : std::string_view(members_[it->second].name);
+  return it == slot_of_.end() ? std::string_view() : std::string_view(names_[it->second]);
 }
 
 std::vector<std::string_view> Room::names(std::size_t limit) const {
@@ -49,10 +52,15 @@ std::vector<std::string_view> Room::names(std::size_t limit) const {
 }
 
 void Room::broadcast(const reactor::PayloadRef& line, std::optional<ClientId> except) {
-  for (const Member& m : members_) {
-    if (except && m.id == *except) continue;
-    transport_.deliver(m.id, line);
+  std::span<const ClientId> everyone(ids_);
+  auto sender = except ? slot_of_.find(*except) : slot_of_.end();
+  if (sender == slot_of_.end()) {
+    transport_.deliver_all(everyone, line);
+    return;
   }
+  // Everyone before the sender, then everyone after: member order, without a test per member.
+  transport_.deliver_all(everyone.first(sender->second), line);
+  transport_.deliver_all(everyone.subspan(sender->second + 1), line);
 }
 
 }  // namespace chat

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,7 +27,7 @@ class Room {
   // The member's name as they chose it, or nullopt.
   std::optional<ClientId> find(std::string_view name) const;
   std::string_view name_of(ClientId id) const;
-  std::size_t size() const { return members_.size(); }
+  std::size_t size() const { return ids_.size(); }
 
   // Names in case-insensitive alphabetical order; at most `limit` of them.
   std::vector<std::string_view> names(std::size_t limit = SIZE_MAX) const;
@@ -37,12 +38,11 @@ class Room {
   void send_to(ClientId to, const reactor::PayloadRef& line) { transport_.deliver(to, line); }
 
  private:
-  struct Member {
-    ClientId id;
-    std::string name;
-  };
-  std::vector<Member> members_;                        // dense, for the broadcast loop
-  std::unordered_map<ClientId, std::size_t> slot_of_;  // id -> index in members_
+  // Members in dense parallel arrays: slot i is ids_[i] called names_[i]. The ids alone go to
+  // the transport for a broadcast, in one piece.
+  std::vector<ClientId> ids_;
+  std::vector<std::string> names_;
+  std::unordered_map<ClientId, std::size_t> slot_of_;  // id -> slot
   std::map<std::string, ClientId> by_key_;             // lower-cased name -> id, sorted
   Transport& transport_;
 };

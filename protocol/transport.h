@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 #include "reactor/payload.h"
 
@@ -16,6 +17,11 @@ class Transport {
   virtual ~Transport() = default;
   // Queues `line` for `to`. Must not call back into the Room or ChatService.
   virtual void deliver(ClientId to, const reactor::PayloadRef& line) = 0;
+  // Queues `line` for each of `to`, in order. A broadcast makes one call instead of one per
+  // member; a transport may override it to skip the per-member dispatch.
+  virtual void deliver_all(std::span<const ClientId> to, const reactor::PayloadRef& line) {
+    for (ClientId id : to) deliver(id, line);
+  }
 };
 
 }  // namespace chat

@@ -1,6 +1,7 @@
-// OutputQueue implementation: writev over the queued payloads.
+// OutputQueue implementation: send()/sendmsg() over the queued payloads.
 #include "reactor/output_queue.h"
 
+#include <sys/socket.h>
 #include <sys/uio.h>
 
 #include <algorithm>
@@ -16,25 +17,47 @@ constexpr std::size_t kMaxIov = 1024;
 #endif
 // Queues that once held a burst give their memory back when drained.
 constexpr std::size_t kKeptCapacity = 16;
+#if CHAT_HAVE_MSG_NOSIGNAL
+constexpr int kSendFlags = MSG_NOSIGNAL;
+#else
+constexpr int kSendFlags = 0;  // SIGPIPE is ignored process-wide (SignalPipe)
+#endif
+
+// The socket calls skip the VFS layer write()/writev() go through: about 5 % less kernel
+// time per call on Linux loopback (docs/PERFORMANCE.md), and fan-out is one call per
+// recipient. A descriptor that is not a socket (a test's pipe) falls back to writev().
+ssize_t write_vector(int fd, iovec* iov, std::size_t count) {
+  ssize_t n;
+  if (count == 1) {
+    n = ::send(fd, iov[0].iov_base, iov[0].iov_len, kSendFlags);
+  } else {
+    msghdr message{};
+    message.msg_iov = iov;
+    message.msg_iovlen = static_cast<decltype(message.msg_iovlen)>(count);
+    n = ::sendmsg(fd, &message, kSendFlags);
+  }
+  if (n < 0 && errno == ENOTSOCK) n = ::writev(fd, iov, static_cast<int>(count));
+  return n;
+}
 }  // namespace
 
 FlushResult OutputQueue::flush_to(int fd) {
   iovec iov[kMaxIov];
   while (bytes_ > 0) {
     std::size_t count = 0;
+    std::size_t offered = 0;
     for (std::size_t i = head_; i < items_.size() && count < kMaxIov; ++i, ++count) {
       std::size_t skip = (i == head_) ? front_offset_ : 0;
       iov[count].iov_base = const_cast<char*>(items_[i].data() + skip);
       iov[count].iov_len = items_[i].size() - skip;
+      offered += iov[count].iov_len;
     }
-    ssize_t n = ::writev(fd, iov, static_cast<int>(count));
+    ssize_t n = write_vector(fd, iov, count);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) return FlushResult::Pending;
       return FlushResult::Failed;
     }
-    std::size_t offered = 0;
-    for (std::size_t i = 0; i < count; ++i) offered += iov[i].iov_len;
     consume(static_cast<std::size_t>(n));
     if (static_cast<std::size_t>(n) < offered) return FlushResult::Pending;
   }
@@ -42,6 +65,10 @@ FlushResult OutputQueue::flush_to(int fd) {
 }
 
 void OutputQueue::consume(std::size_t written) {
+  if (written == bytes_) {  // the usual case: all of it, released in one walk
+    clear();
+    return;
+  }
   bytes_ -= written;
   while (written > 0) {
     std::size_t left = items_[head_].size() - front_offset_;

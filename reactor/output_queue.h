@@ -1,6 +1,6 @@
 // OutputQueue: the bytes a connection still owes its peer, as a queue of shared payloads.
 // Per recipient a queued line costs one PayloadRef; only the front carries an offset.
-// Everything queued goes out in as few writev() calls as the kernel allows.
+// Everything queued goes out in as few send()/sendmsg() calls as the kernel allows.
 #pragma once
 
 #include <cstddef>

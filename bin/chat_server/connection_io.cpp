@@ -137,7 +137,7 @@ void Server::peer_vanished(Connection& c) {
        c.phase == Phase::Open ? chat::Departure::Lost : chat::Departure::Silent);
 }
 
-void Server::deliver(chat::ClientId to, const reactor::PayloadRef& line) {
+void Server::deliver_one(chat::ClientId to, const reactor::PayloadRef& line) {
   Connection* c = find(static_cast<int>(to));
   if (!c || c->phase != Phase::Open || c->output_broken) return;
   c->out.push(line);
@@ -152,7 +152,7 @@ void Server::deliver(chat::ClientId to, const reactor::PayloadRef& line) {
       return;
     }
   }
-  schedule_flush(*c);
+  if (!c->flush_scheduled) schedule_flush(*c);
 }
 
 void Server::schedule_flush(Connection& c) {
@@ -166,6 +166,7 @@ void Server::flush(Connection& c) {
     if (c.phase != Phase::Open) kill(c, c.close_reason, chat::Departure::Silent);
     return;
   }
+  bool was_blocked = c.write_blocked;
   std::size_t queued = c.out.bytes();
   reactor::FlushResult result = c.out.flush_to(c.fd);
   stats_.bytes_out += queued - c.out.bytes();
@@ -193,7 +194,9 @@ void Server::flush(Connection& c) {
     c.out.clear();
     c.output_broken = true;
   }
-  update_interest(c);
+  // Only the write side's state can have changed; a drained flush that found it unblocked
+  // (nearly every flush) leaves the interest as it was.
+  if (c.write_blocked != was_blocked || c.output_broken) update_interest(c);
 }
 
 void Server::close_after_flush(Connection& c, std::string_view reason) {

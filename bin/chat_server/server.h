@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -40,12 +41,16 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   void set_reload(Reload reload) { reload_ = std::move(reload); }
 
   // chat::Transport
-  void deliver(chat::ClientId to, const reactor::PayloadRef& line) override;
+  void deliver(chat::ClientId to, const reactor::PayloadRef& line) override { deliver_one(to, line); }
+  void deliver_all(std::span<const chat::ClientId> to, const reactor::PayloadRef& line) override {
+    for (chat::ClientId id : to) deliver_one(id, line);
+  }
   // reactor::IoHandler: the listener and every client socket.
   void on_io(int fd, std::uint8_t events) override;
 
  private:
   Connection* find(int fd) const;
+  void deliver_one(chat::ClientId to, const reactor::PayloadRef& line);
   void accept_ready();
   static void refuse(int fd, const reactor::PeerAddress& peer, std::string_view line, std::string_view why);
   void pause_accepting();

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <set>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -171,6 +172,42 @@ TEST_F(RoomTest, BroadcastExceptingNonMemberReachesEveryone) {
   ASSERT_TRUE(room.join(2, "bob"));
   room.broadcast(PayloadRef::copy_of("x\n"), ClientId{42});
   EXPECT_EQ(transport.recipients(), (std::vector<ClientId>{1, 2}));
+}
+
+// A transport that takes whole lists: the broadcast hands them over in member order, the
+// sender cut out, in at most two calls whatever the room's size.
+TEST(RoomBatch, BroadcastHandsTheTransportTheMemberListInOrder) {
+  struct BatchTransport : chat::Transport {
+    std::vector<std::vector<ClientId>> calls;
+    void deliver(ClientId to, const PayloadRef& /*line*/) override { calls.push_back({to}); }
+    void deliver_all(std::span<const ClientId> to, const PayloadRef& /*line*/) override {
+      calls.emplace_back(to.begin(), to.end());
+    }
+    std::vector<ClientId> flat() const {
+      std::vector<ClientId> out;
+      for (const auto& c : calls) out.insert(out.end(), c.begin(), c.end());
+      return out;
+    }
+  };
+  BatchTransport transport;
+  Room room{transport};
+  for (ClientId id = 1; id <= 100; ++id) ASSERT_TRUE(room.join(id, std::string("m").append(std::to_string(id))));
+  for (ClientId sender : {ClientId{1}, ClientId{50}, ClientId{100}, ClientId{1000}}) {
+    transport.calls.clear();
+    room.broadcast(PayloadRef::copy_of("x\n"), sender);
+    EXPECT_LE(transport.calls.size(), 2u) << "sender " << sender;
+    std::vector<ClientId> want;
+    for (ClientId id = 1; id <= 100; ++id)
+      if (id != sender) want.push_back(id);
+    EXPECT_EQ(transport.flat(), want) << "sender " << sender;
+  }
+  room.leave(10);  // the last member moves into slot 9: still one list, the sender still cut out
+  transport.calls.clear();
+  room.broadcast(PayloadRef::copy_of("x\n"), ClientId{100});
+  std::vector<ClientId> got = transport.flat();
+  EXPECT_EQ(got.size(), 98u);
+  EXPECT_EQ(std::count(got.begin(), got.end(), ClientId{100}), 0);
+  EXPECT_EQ(std::count(got.begin(), got.end(), ClientId{10}), 0);
 }
 
 TEST_F(RoomTest, BroadcastToEmptyRoomSendsNothing) {

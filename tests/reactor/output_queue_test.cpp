@@ -287,6 +287,50 @@ TEST(OutputQueue, PeerClosedWhilePendingGivesFailed) {
   EXPECT_EQ(q.flush_to(sp.fd[0]), FlushResult::Failed);
 }
 
+// Not a socket: send() says ENOTSOCK and the queue falls back to writev().
+TEST(OutputQueue, PipeIsWrittenToo) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  ASSERT_EQ(fcntl(fds[0], F_SETFL, O_NONBLOCK), 0);
+  OutputQueue q;
+  q.push(PayloadRef::copy_of("one\n"));
+  EXPECT_EQ(q.flush_to(fds[1]), FlushResult::Drained);
+  q.push(PayloadRef::copy_of("two\n"));
+  q.push(PayloadRef::copy_of("three\n"));
+  EXPECT_EQ(q.flush_to(fds[1]), FlushResult::Drained);
+  std::string got;
+  drain(fds[0], got);
+  EXPECT_EQ(got, "one\ntwo\nthree\n");
+  close(fds[0]);
+  close(fds[1]);
+}
+
+#if CHAT_HAVE_MSG_NOSIGNAL
+// Where the socket calls can say so, a vanished peer is an EPIPE even for a program that has
+// not ignored SIGPIPE (an embedder, a test).
+volatile std::sig_atomic_t sigpipes = 0;
+TEST(OutputQueue, ClosedPeerRaisesNoSigpipe) {
+  struct sigaction count {};
+  count.sa_handler = [](int) { sigpipes = sigpipes + 1; };
+  sigemptyset(&count.sa_mask);
+  struct sigaction old {};
+  ASSERT_EQ(sigaction(SIGPIPE, &count, &old), 0);
+  sigpipes = 0;
+  for (std::size_t items : {1u, 3u}) {  // send() and sendmsg()
+    SocketPair sp;
+    ASSERT_TRUE(sp.ok());
+    sp.close_reader();
+    OutputQueue q;
+    for (std::size_t i = 0; i < items; ++i) q.push(PayloadRef::copy_of("nobody listens\n"));
+    errno = 0;
+    EXPECT_EQ(q.flush_to(sp.fd[0]), FlushResult::Failed);
+    EXPECT_EQ(errno, EPIPE);
+  }
+  sigaction(SIGPIPE, &old, nullptr);
+  EXPECT_EQ(sigpipes, 0);
+}
+#endif
+
 TEST(OutputQueue, EmptyPayloadsIgnored) {
   OutputQueue q;
   PayloadRef empty = PayloadRef::copy_of("");
