@@ -84,15 +84,23 @@ bool EventLoop::run_once(int max_wait_ms) {
   return poll_and_dispatch(max_wait_ms);
 }
 
+bool EventLoop::dispatch_ready() {
+  if (dispatching_) return true;
+  return poll_and_dispatch(0);
+}
+
 bool EventLoop::poll_and_dispatch(int max_wait_ms) {
   int timeout = timers_.milliseconds_until_next(Clock::now());
   if (max_wait_ms >= 0 && (timeout < 0 || timeout > max_wait_ms)) timeout = max_wait_ms;
+  if (skip_sleep_) timeout = 0;
+  skip_sleep_ = false;
   if (int err = poller_->wait(ready_, timeout)) {
     errno = err;
     return false;
   }
   now_ = Clock::now();
   ++batch_;
+  dispatching_ = true;
   for (const ReadyEvent& ev : ready_) {
     Watch& w = watches_[ev.fd];
     if (w.unwatched_in_batch == batch_ || !w.handler) continue;  // stale: closed in this batch
@@ -102,6 +110,7 @@ bool EventLoop::poll_and_dispatch(int max_wait_ms) {
     if (events) w.handler->on_io(ev.fd, events);
   }
   timers_.run_expired(Clock::now());
+  dispatching_ = false;
   return true;
 }
 

@@ -46,6 +46,13 @@ class EventLoop {
 
   // Runs after each batch of events and timers, before the loop sleeps again.
   void set_before_sleep(std::function<void()> hook) { before_sleep_ = std::move(hook); }
+  // For a before-sleep hook with a long pass of work (a fan-out's writes): handles the events
+  // and timers that are ready now, without waiting, so input that arrived meanwhile joins
+  // the pass instead of waiting for the next one. Does nothing inside a handler or timer.
+  // False on a poller error.
+  bool dispatch_ready();
+  // The next wait returns at once: the hook left work for the next iteration.
+  void skip_next_sleep() { skip_sleep_ = true; }
 
   // Time at the start of the current iteration (one clock read per iteration).
   Clock::time_point now() const { return now_; }
@@ -77,6 +84,8 @@ class EventLoop {
   Clock::time_point now_ = Clock::now();
   std::uint64_t batch_ = 1;
   bool running_ = false;
+  bool dispatching_ = false;  // inside poll_and_dispatch: handlers and timers are running
+  bool skip_sleep_ = false;
 };
 
 }  // namespace reactor

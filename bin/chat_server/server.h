@@ -93,7 +93,8 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   chat::AuthThrottle throttle_;
   reactor::DescriptorReserve reserve_;
   std::vector<std::unique_ptr<Connection>> connections_;  // by descriptor
-  std::vector<Connection*> flush_list_;
+  std::vector<Connection*> flush_list_;                   // connections with output for the next flush pass
+  std::vector<Connection*> flushing_;                     // the pass under way (see before_sleep)
   std::vector<std::pair<Connection*, chat::Departure>> dead_list_;
   std::vector<char> read_buffer_;
   std::size_t open_count_ = 0;

@@ -37,6 +37,7 @@ struct PollerLog {
   int adds = 0, modifies = 0, removes = 0, waits = 0;
   int fail_wait_with = 0;  // when non-zero, wait() reports this errno
   std::vector<ReadyEvent> last_batch;
+  std::vector<int> timeouts;  // of every wait, in milliseconds
 };
 
 class RecordingPoller final : public Poller {
@@ -57,6 +58,7 @@ class RecordingPoller final : public Poller {
   }
   int wait(std::vector<ReadyEvent>& out, int timeout_ms) override {
     ++log_.waits;
+    log_.timeouts.push_back(timeout_ms);
     if (log_.fail_wait_with) return log_.fail_wait_with;
     int rc = inner_->wait(out, timeout_ms);
     log_.last_batch = out;
@@ -458,6 +460,69 @@ TEST_P(EventLoopTest, BeforeSleepRunsEachIteration) {
   ASSERT_TRUE(loop_->run_once(0));
   // The hook comes before each wait, so what a handler queued is flushed before sleeping.
   EXPECT_EQ(order, (std::vector<std::string>{"hook", "io", "hook"}));
+}
+
+// A long before-sleep pass takes the input that arrived meanwhile without waiting for it.
+TEST_P(EventLoopTest, DispatchReadyFromBeforeSleepHandlesWhatIsReadyWithoutWaiting) {
+  Pair p;
+  ASSERT_TRUE(p.ok());
+  std::vector<std::string> order;
+  FnHandler h;
+  h.fn = [&](int fd, std::uint8_t) {
+    char c;
+    while (read(fd, &c, 1) > 0) {
+    }
+    order.emplace_back("io");
+  };
+  ASSERT_EQ(loop_->watch(p.fd[0], kReadable, &h), 0);
+  bool timer_fired = false;
+  loop_->add_timer(std::chrono::milliseconds(0), [&] { timer_fired = true; });
+  loop_->set_before_sleep([&] {
+    order.emplace_back("pass begins");
+    put(p.fd[1]);
+    log_.timeouts.clear();
+    EXPECT_TRUE(loop_->dispatch_ready());
+    order.emplace_back("pass ends");
+  });
+  ASSERT_TRUE(loop_->run_once(0));
+  EXPECT_EQ(order, (std::vector<std::string>{"pass begins", "io", "pass ends"}));
+  EXPECT_TRUE(timer_fired);  // due timers run too
+  ASSERT_FALSE(log_.timeouts.empty());
+  EXPECT_EQ(log_.timeouts.front(), 0);
+}
+
+TEST_P(EventLoopTest, DispatchReadyInsideAHandlerDoesNothing) {
+  Pair a, b;
+  ASSERT_TRUE(a.ok() && b.ok());
+  int waits_inside = -1;
+  FnHandler h;
+  h.fn = [&](int fd, std::uint8_t) {
+    char c;
+    while (read(fd, &c, 1) > 0) {
+    }
+    int before = log_.waits;
+    EXPECT_TRUE(loop_->dispatch_ready());  // would clobber the batch being walked
+    waits_inside = log_.waits - before;
+  };
+  ASSERT_EQ(loop_->watch(a.fd[0], kReadable, &h), 0);
+  ASSERT_EQ(loop_->watch(b.fd[0], kReadable, &h), 0);
+  put(a.fd[1]);
+  put(b.fd[1]);
+  ASSERT_TRUE(run_until([&] { return h.calls >= 2; }));
+  EXPECT_EQ(waits_inside, 0);
+  EXPECT_EQ(h.calls, 2);  // both events of the batch delivered, once each
+}
+
+TEST_P(EventLoopTest, SkipNextSleepMakesOnlyTheNextWaitReturnAtOnce) {
+  bool skip = true;
+  loop_->set_before_sleep([&] {
+    if (skip) loop_->skip_next_sleep();
+  });
+  log_.timeouts.clear();
+  ASSERT_TRUE(loop_->run_once(kGenerousMs));  // nothing ready, no timer: would wait 5 s
+  skip = false;
+  ASSERT_TRUE(loop_->run_once(7));
+  EXPECT_EQ(log_.timeouts, (std::vector<int>{0, 7}));
 }
 
 TEST_P(EventLoopTest, RunUntilStopFromTimer) {
