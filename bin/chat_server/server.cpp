@@ -27,6 +27,8 @@ constexpr auto kLogRetry = std::chrono::milliseconds(100);
 // Input is polled every this many writes of a flush pass: about 0.2 ms of writes on
 // loopback, against one epoll_wait that returns at once (docs/PERFORMANCE.md).
 constexpr std::size_t kFlushesBetweenPolls = 128;
+// ...as long as the pass's queues averaged at most this much (16 lines of 64 bytes).
+constexpr std::uint64_t kMidPassMaxQueuedBytes = 1024;
 }  // namespace
 
 Server::Server(const Options& options)
@@ -257,11 +259,19 @@ void Server::before_sleep() {
   // rest of this one and then the next. Connections already written get the line in the
   // next pass; they are back on flush_list_, not on the list being walked.
   flushing_.swap(flush_list_);
+  std::uint64_t queued_in_pass = 0;
   for (std::size_t i = 0; i < flushing_.size(); ++i) {
     Connection* c = flushing_[i];
     c->flush_scheduled = false;
-    if (c->phase != Phase::Dead) flush(*c);
-    if ((i + 1) % kFlushesBetweenPolls == 0 && i + 1 < flushing_.size()) (void)loop_->dispatch_ready();
+    if (c->phase != Phase::Dead) {
+      queued_in_pass += c->out.bytes();
+      flush(*c);
+    }
+    if ((i + 1) % kFlushesBetweenPolls != 0 || i + 1 == flushing_.size()) continue;
+    // Deep queues mean the pass is bound by output (or by readers that cannot keep up), and
+    // input taken now would only wait in our queues (memory) instead of the kernel's
+    // (backpressure). A login storm is such a pass: each login queues a notice for everyone.
+    if (queued_in_pass / (i + 1) <= kMidPassMaxQueuedBytes) (void)loop_->dispatch_ready();
   }
   flushing_.clear();
   cull();  // telling the others about departures may queue more output

@@ -154,3 +154,28 @@ TEST_F(FlushPass, LineArrivingDuringAPassJoinsTheWritesNotYetMade) {
   EXPECT_TRUE(ends_with(got[1], "<user0> alpha\n")) << got[1];  // bob: alice's line only
   EXPECT_EQ(std::count(got[1].begin(), got[1].end(), '\n'), 1) << got[1];
 }
+
+// When the queues are already deep (here about 2 KiB each, above the server's 1 KiB mark),
+// the pass is bound by output: new input stays in the kernel until the pass ends instead of
+// deepening every queue.
+TEST_F(FlushPass, DeepQueuesLeaveInputForTheNextPass) {
+  int alice = clients_[0], bob = clients_[1];
+  std::string burst;
+  for (int i = 0; i < 80; ++i) burst.append("line ").append(std::to_string(100 + i)).append("\n");
+  send_text(alice, burst);
+  ASSERT_TRUE(server_->loop().run_once(1000));  // reads the 80 lines: queued for everyone else
+  server_->loop().add_timer(std::chrono::milliseconds(0), [&] { send_text(bob, "beta\n"); });
+  ASSERT_TRUE(server_->loop().run_once(0));  // the pass that writes the burst
+  for (std::size_t i = 2; i < kClients; ++i) {
+    std::string got = take(clients_[i]);
+    EXPECT_NE(got.find("<user0> line 179\n"), std::string::npos) << "client " << i;
+    EXPECT_EQ(got.find("beta"), std::string::npos) << "client " << i << " got beta in the deep pass";
+  }
+  // Beta is read and written in the next iterations.
+  std::vector<std::string> got(kClients);
+  for (int i = 0; i < 5; ++i) {
+    run(0);
+    for (std::size_t c = 2; c < kClients; ++c) got[c] += take(clients_[c]);
+  }
+  for (std::size_t c = 2; c < kClients; ++c) EXPECT_TRUE(ends_with(got[c], "<user1> beta\n")) << "client " << c;
+}
