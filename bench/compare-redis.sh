@@ -5,7 +5,8 @@
 # each run and stopped by its PID. For each run: deliveries/s, latency percentiles, the
 # server's CPU seconds (utime+stime from /proc/PID/stat over the measured window), deliveries
 # per server CPU-second, and server RSS per connected idle client (VmRSS with every client
-# in and idle, minus VmRSS before any connected, over the clients); then the ratios
+# connected and idle after the traffic, minus VmRSS before any connected, over the clients);
+# then the ratios
 # ours/Redis. Results: build/compare/results.json (+ each swarm report); charts with
 # bench/plot-compare.sh.
 #
@@ -145,10 +146,13 @@ run_one() {  # kind n p mode(closed|rate) round
     --ready-timeout 60 --json "$json" >"$out/runs/$name.txt" 2>"$err" &
   swarm_pid=$!
   wait_for_line "$err" "holding (in the room)" "$swarm_pid" || true
-  rss1=$(rss_kb "$server_pid")
   cpu1=$(cpu_ticks "$server_pid")
   wait_for_line "$err" "holding (drained)" "$swarm_pid" || true
   cpu2=$(cpu_ticks "$server_pid")
+  # Idle memory: every client still connected, the traffic (and the login storm's notices)
+  # long written, three quarters into the final hold.
+  sleep "$(awk -v h="$HOLD" 'BEGIN {print h * 0.75}')"
+  rss1=$(rss_kb "$server_pid")
   local status=0
   wait "$swarm_pid" || status=$?
   swarm_pid=""

@@ -29,6 +29,11 @@ class OutputQueue {
   // Writes as much as the kernel accepts, retrying EINTR.
   FlushResult flush_to(int fd);
   void clear();
+  // A drained queue keeps a few slots for the next lines; an idle connection can give them
+  // back (the server does so before trimming the heap). A queue with bytes keeps everything.
+  void release_spare_capacity() {
+    if (bytes_ == 0) std::vector<PayloadRef>().swap(items_);
+  }
 
  private:
   void consume(std::size_t written);

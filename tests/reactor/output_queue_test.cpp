@@ -331,6 +331,24 @@ TEST(OutputQueue, ClosedPeerRaisesNoSigpipe) {
 }
 #endif
 
+TEST(OutputQueue, ReleasingSpareCapacityKeepsWhatIsQueued) {
+  SocketPair sp;
+  ASSERT_TRUE(sp.ok());
+  OutputQueue q;
+  q.release_spare_capacity();  // empty: nothing to lose
+  EXPECT_TRUE(q.empty());
+  q.push(PayloadRef::copy_of("kept\n"));
+  q.release_spare_capacity();  // not empty: a no-op
+  EXPECT_EQ(q.bytes(), 5u);
+  ASSERT_EQ(q.flush_to(sp.fd[0]), FlushResult::Drained);
+  q.release_spare_capacity();
+  q.push(PayloadRef::copy_of("again\n"));  // usable afterwards
+  ASSERT_EQ(q.flush_to(sp.fd[0]), FlushResult::Drained);
+  std::string got;
+  drain(sp.fd[1], got);
+  EXPECT_EQ(got, "kept\nagain\n");
+}
+
 TEST(OutputQueue, EmptyPayloadsIgnored) {
   OutputQueue q;
   PayloadRef empty = PayloadRef::copy_of("");
