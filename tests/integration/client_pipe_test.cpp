@@ -3,12 +3,12 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <map>
 #include <sstream>
 #include <string>
@@ -25,7 +25,7 @@ using Clock = std::chrono::steady_clock;
 // A chat-client whose stdin and stdout are pipes held by the test; stderr goes to a file.
 class PipedClient {
  public:
-  explicit PipedClient(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+  explicit PipedClient(std::vector<std::string> args, const std::map<std::string, std::string>& env = {}) {
     int in_pipe[2], out_pipe[2];
     if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0) {
       ADD_FAILURE() << "pipe failed";

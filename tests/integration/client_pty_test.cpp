@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <pty.h>
-#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -13,7 +12,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <map>
 #include <string>
@@ -91,7 +92,10 @@ class Screen {
   }
 
   void csi(char final_byte) {
-    int n = params_.empty() ? 1 : std::atoi(params_.c_str());
+    // The leading number, as a terminal reads it: 1 when there is no parameter, 0 when it does
+    // not start with a digit ("?25"); from_chars leaves n alone when it finds no number.
+    int n = params_.empty() ? 1 : 0;
+    (void)std::from_chars(params_.data(), params_.data() + params_.size(), n);
     switch (final_byte) {
       case 'C': col_ = std::min<std::size_t>(col_ + n, columns_ - 1); break;
       case 'D': col_ = col_ >= static_cast<std::size_t>(n) ? col_ - n : 0; break;
@@ -129,7 +133,8 @@ struct ExitStatus {
 // chat-client on the slave side of a pseudo-terminal; the test holds the master.
 class PtyClient {
  public:
-  explicit PtyClient(std::vector<std::string> args, std::map<std::string, std::string> env = {}, int columns = 80)
+  explicit PtyClient(std::vector<std::string> args, const std::map<std::string, std::string>& env = {},
+                     int columns = 80)
       : screen_(columns) {
     winsize ws{};
     ws.ws_row = 24;
@@ -243,8 +248,8 @@ class PtyClient {
     char buf[4096];
     ssize_t n = read(master_, buf, sizeof buf);
     if (n <= 0) {
-      if (n < 0 && (errno == EAGAIN || errno == EINTR)) return true;
-      return false;  // EIO: the client closed the terminal (exited)
+      // Else EIO: the client closed the terminal (exited).
+      return n < 0 && (errno == EAGAIN || errno == EINTR);
     }
     raw_.append(buf, static_cast<std::size_t>(n));
     screen_.feed(std::string_view(buf, static_cast<std::size_t>(n)));
@@ -263,8 +268,8 @@ std::unique_ptr<PtyClient> logged_in_alice(const Server& server, std::map<std::s
                                            std::vector<std::string> flags = {}) {
   env["CHAT_PASSWORD"] = kPassword;
   std::vector<std::string> args = at(server);
-  args.push_back("--name");
-  args.push_back("alice");
+  args.emplace_back("--name");
+  args.emplace_back("alice");
   args.insert(args.end(), flags.begin(), flags.end());
   auto alice = std::make_unique<PtyClient>(args, env);
   EXPECT_TRUE(alice->wait_for("* Welcome, alice!")) << alice->screen().text();

@@ -2,8 +2,8 @@
 // socket, errors with file:line, --check-config, MOTD, and SIGHUP reloads that change what
 // the next login sees while everyone already connected chats on undisturbed.
 #include <gtest/gtest.h>
-#include <signal.h>
 
+#include <csignal>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -37,7 +37,7 @@ std::string max_line_seen(Client& c) {
   return std::string(strip_timestamp(c.expect("! line too long")));
 }
 
-Process run_server(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+Process run_server(std::vector<std::string> args, const std::map<std::string, std::string>& env = {}) {
   args.insert(args.begin(), CHAT_SERVER_PATH);
   return run_process(args, env, 5s);
 }

@@ -13,9 +13,9 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -56,7 +56,8 @@ long server_send_queue(std::uint16_t server_port, std::uint16_t peer_port) {
       run_process({"ss", "-tnH", "state", "established",
                    "( sport = :" + std::to_string(server_port) + " and dport = :" + std::to_string(peer_port) + " )"});
   long recv_q = -1, send_q = -1;
-  if (p.status != 0 || std::sscanf(p.out.c_str(), "%ld %ld", &recv_q, &send_q) != 2) return -1;
+  std::istringstream columns(p.out);
+  if (p.status != 0 || !(columns >> recv_q >> send_q)) return -1;
   return send_q;
 }
 
@@ -92,9 +93,7 @@ bool all_acknowledged(int fd, Duration deadline = kDeadline) {
 }
 
 std::string padded(const char* prefix, int i, std::size_t width) {
-  char head[48];
-  std::snprintf(head, sizeof head, "%s%05d ", prefix, i);
-  std::string line = head;
+  std::string line = numbered(prefix, static_cast<std::size_t>(i), 5).append(" ");
   line.resize(width, static_cast<char>('a' + i % 26));
   return line;
 }
@@ -123,7 +122,8 @@ class OwnNetwork {
   const std::string& error() const { return error_; }
 
   // Runs an iproute2 command inside the namespace; "" on success, else what went wrong.
-  std::string run(const std::vector<std::string>& argv) {
+  // (Static: after unshare() this whole process is inside the namespace.)
+  static std::string run(const std::vector<std::string>& argv) {
     for (const char* dir : {"/usr/sbin/", "/sbin/", "/usr/bin/", "/bin/"}) {
       if (access((dir + argv[0]).c_str(), X_OK) != 0) continue;
       std::vector<std::string> full = argv;
@@ -184,7 +184,7 @@ TEST(Faults, PeerThatResetsWhileTheServerWritesToItIsDroppedCleanly) {
     // Flood until the server's kernel holds output it cannot send the reader: the server is
     // writing to it (and queueing more behind that) when it resets.
     long backlog = 0;
-    for (int i = 0; i < 400 && backlog < 256 * 1024; ++i) {
+    for (int i = 0; i < 400 && backlog < 256L * 1024; ++i) {
       flood_round();
       if (HasFatalFailure()) return;
       backlog = server_send_queue(server.port(), local_port(reader.fd()));

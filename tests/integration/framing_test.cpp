@@ -105,7 +105,7 @@ TEST(Framing, MegabyteWithoutNewlineBeforeChattingEndsTheConnection) {
 
 TEST(Framing, MegabyteWithoutNewlineInChattingIsRefusedWhileOthersChat) {
   Trio r;
-  std::string half(512 * 1024, 'z');
+  std::string half(std::size_t{512} * 1024, 'z');
   r.alice.send_raw(half);  // the line is already too long, and still unfinished
   expect_exact_stamped(r.alice, kTooLong);
   // Mid-line, the server keeps serving the others.

@@ -7,7 +7,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -15,6 +14,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -30,6 +31,7 @@ using Clock = std::chrono::steady_clock;
 
 std::vector<char*> to_argv(std::vector<std::string>& args) {
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   return argv;
@@ -70,7 +72,7 @@ void exec_child(std::vector<std::string> argv, const std::map<std::string, std::
                 std::initializer_list<const char*> unset) {
   for (int fd = 3; fd < 1024; ++fd) close(fd);
   for (const char* name : unset) unsetenv(name);
-  for (auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+  for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
   auto args = to_argv(argv);
   execv(args[0], args.data());
   _exit(127);
@@ -78,21 +80,22 @@ void exec_child(std::vector<std::string> argv, const std::map<std::string, std::
 
 std::vector<std::string> at(const Server& server) { return {"127.0.0.1", std::to_string(server.port())}; }
 
-Server::Server(ServerConfig config) : log_path_(temp_path("chat-server-log")) {
+Server::Server(ServerConfig config)
+    : log_path_(temp_path("chat-server-log")), expect_clean_exit_(config.expect_clean_exit) {
   std::vector<std::string> args = {CHAT_SERVER_PATH, "--bind", "127.0.0.1", "--port", "0"};
   // ctest runs the suite once more with CHAT_TEST_BACKEND=poll, so both backends see every rule.
   if (const char* backend = std::getenv("CHAT_TEST_BACKEND"); backend && *backend) {
-    args.push_back("--backend");
-    args.push_back(backend);
+    args.emplace_back("--backend");
+    args.emplace_back(backend);
   }
   // Tests open many connections from 127.0.0.1: no per-address limit unless the test sets
   // one (by flag, environment or a config file, which a flag here would override).
-  bool sets_per_ip = config.env.count("CHAT_MAX_PER_IP") > 0;
+  bool sets_per_ip = config.env.contains("CHAT_MAX_PER_IP");
   for (const std::string& arg : config.args)
     sets_per_ip |= arg.rfind("--max-per-ip", 0) == 0 || arg.rfind("--config", 0) == 0;
   if (!sets_per_ip) {
-    args.push_back("--max-per-ip");
-    args.push_back("0");
+    args.emplace_back("--max-per-ip");
+    args.emplace_back("0");
   }
   args.insert(args.end(), config.args.begin(), config.args.end());
   pid_ = fork();
@@ -116,26 +119,57 @@ Server::Server(ServerConfig config) : log_path_(temp_path("chat-server-log")) {
     auto end = start == std::string::npos ? start : text.find(" (", start);
     auto colon = end == std::string::npos ? end : text.rfind(':', end);
     if (colon != std::string::npos && colon > start) {
-      port_ = static_cast<std::uint16_t>(std::atoi(text.c_str() + colon + 1));
+      std::from_chars(text.data() + colon + 1, text.data() + end, port_);  // leaves 0 if no number
       if (port_ != 0) return;
     }
-    int status;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      pid_ = -1;
-      break;
-    }
+    if (reap()) break;
     std::this_thread::sleep_for(10ms);
   }
+  stopped_ = true;  // the failure below says it all
   ADD_FAILURE() << "chat-server did not start; its log:\n" << log();
 }
 
+namespace {
+
+// The last `count` lines of `text`: where a sanitizer's report or the shutdown's trouble shows.
+std::string tail(const std::string& text, std::size_t count) {
+  std::size_t start = text.size();
+  for (std::size_t lines = 0; start > 0; --start)
+    if (text[start - 1] == '\n' && ++lines > count) break;
+  return text.substr(start);
+}
+
+std::string describe(int wait_status) {
+  if (WIFEXITED(wait_status)) return "exit status " + std::to_string(WEXITSTATUS(wait_status));
+  if (WIFSIGNALED(wait_status)) return std::string("signal ") + strsignal(WTERMSIG(wait_status));
+  return "status " + std::to_string(wait_status);
+}
+
+}  // namespace
+
 Server::~Server() {
+  if (pid_ > 0 && !stopped_ && expect_clean_exit_) stop_and_check();
   if (pid_ > 0) {
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);
   }
   if (!log_path_.empty()) unlink(log_path_.c_str());
+}
+
+void Server::stop_and_check() {
+  if (stop(SIGTERM, kShutdownDeadline) == 0) return;
+  std::string what = pid_ > 0 ? "did not exit within " + std::to_string(kShutdownDeadline.count()) + " ms of SIGTERM"
+                              : "ended with " + describe(wait_status_) + " after SIGTERM (a sanitizer's report?)";
+  ADD_FAILURE() << "chat-server " << what << " at the end of the test; the end of its log:\n" << tail(log(), 50);
+}
+
+bool Server::reap() {
+  int status = 0;
+  if (pid_ <= 0 || waitpid(pid_, &status, WNOHANG) != pid_) return false;
+  pid_ = -1;
+  wait_status_ = status;
+  exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return true;
 }
 
 std::string Server::log() const { return read_file(log_path_); }
@@ -151,26 +185,18 @@ bool Server::wait_for_log(std::string_view text, Duration deadline) const {
 
 bool Server::running() {
   if (pid_ <= 0) return false;
-  int status;
-  if (waitpid(pid_, &status, WNOHANG) == pid_) {
-    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    pid_ = -1;
-    return false;
-  }
-  return true;
+  if (!reap()) return true;
+  stopped_ = true;  // the test saw the exit: its own checks decide
+  return false;
 }
 
 int Server::stop(int signo, Duration deadline) {
+  stopped_ = true;
   if (pid_ <= 0) return exit_status_;
   kill(pid_, signo);
   auto until = Clock::now() + deadline;
   while (Clock::now() < until) {
-    int status;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      return exit_status_;
-    }
+    if (reap()) return exit_status_;
     std::this_thread::sleep_for(10ms);
   }
   return -1;
@@ -187,7 +213,7 @@ Process run_process(const std::vector<std::string>& argv_in, const std::map<std:
     dup2(null_fd, STDIN_FILENO);
     dup2(out, STDOUT_FILENO);
     dup2(err, STDERR_FILENO);
-    for (auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
     auto argv = to_argv(args);
     execvp(argv[0], argv.data());
     _exit(127);
@@ -465,7 +491,8 @@ std::pair<int, std::vector<std::string>> parse_online(std::string_view line) {
   auto start = line.find("Online (");
   if (start == std::string_view::npos) return {-1, {}};
   line.remove_prefix(start + 8);
-  int count = std::atoi(std::string(line).c_str());
+  int count = 0;  // stays 0 without digits
+  std::from_chars(line.data(), line.data() + line.size(), count);
   auto colon = line.find("): ");
   if (colon == std::string_view::npos) return {count, {}};
   line.remove_prefix(colon + 3);
@@ -494,6 +521,12 @@ Trio::Trio(ServerConfig config)
   alice.expect_next("* bob joined the chat");
   alice.expect_next("* carol joined the chat");
   bob.expect_next("* carol joined the chat");
+}
+
+std::string numbered(std::string prefix, std::size_t n, std::size_t width) {
+  std::string digits = std::to_string(n);
+  if (digits.size() < width) prefix.append(width - digits.size(), '0');
+  return prefix.append(digits);
 }
 
 bool contains(std::string_view text, std::string_view needle) { return text.find(needle) != std::string_view::npos; }

@@ -22,11 +22,18 @@ using Duration = std::chrono::milliseconds;
 inline constexpr const char* kPassword = "s3cret";
 // A generous deadline for anything that should happen "at once".
 inline constexpr Duration kDeadline = 10s;
+// How long a server may take to exit after SIGTERM at the end of a test (its orderly shutdown
+// flushes clients for up to about 2 s; sanitizers slow it further).
+inline constexpr Duration kShutdownDeadline = 10s;
 
 struct ServerConfig {
   std::vector<std::string> args;  // extra flags
   std::map<std::string, std::string> env = {{"CHAT_PASSWORD", kPassword}};
   std::optional<std::uint64_t> descriptor_limit;  // RLIMIT_NOFILE (soft and hard) for the server
+  // At the end of the test the server is stopped with SIGTERM and must exit 0, which also makes
+  // LeakSanitizer (asan build) check it. Off only for a test that ends the server otherwise on
+  // purpose (it then stops it itself, or leaves it to be killed).
+  bool expect_clean_exit = true;
 };
 
 // Configurations for the common cases (ServerConfig{...} would have to spell out every field):
@@ -40,6 +47,9 @@ ServerConfig without_password();
 class Server {
  public:
   explicit Server(ServerConfig config = {});
+  // Unless the test already stopped the server or saw it exit (whatever it checked stands):
+  // SIGTERM, then fails the test if the server does not exit 0 within kShutdownDeadline (a
+  // leak report makes the status nonzero). Without expect_clean_exit: SIGKILL.
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -56,10 +66,18 @@ class Server {
   bool running();
 
  private:
+  // Collects the exit status if the server has exited (WNOHANG); true then.
+  bool reap();
+  // SIGTERM; fails the test unless the server exits 0 within kShutdownDeadline.
+  void stop_and_check();
+
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
   std::string log_path_;
+  bool expect_clean_exit_ = true;
+  bool stopped_ = false;  // the test called stop() or saw the exit through running()
   int exit_status_ = -1;
+  int wait_status_ = 0;  // waitpid's status, for the report
 };
 
 // Runs a command to completion (no shell); returns its exit status or -1.
@@ -177,6 +195,9 @@ struct Trio {
   Server server;
   Client alice, bob, carol;
 };
+
+// `prefix`, then `n` in decimal zero-padded to at least `width` digits (printf's "%s%0*zu").
+std::string numbered(std::string prefix, std::size_t n, std::size_t width);
 
 // Whether `needle` occurs in `text`.
 bool contains(std::string_view text, std::string_view needle);

@@ -22,7 +22,8 @@ static bool is_valid_utf8(std::string_view s) {
     if (c < 0x80) {
       ++i;
       continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
       need = 2;
     } else if (c >= 0xE0 && c <= 0xEF) {
       need = 3;

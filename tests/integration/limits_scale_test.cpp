@@ -5,7 +5,6 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -36,11 +35,9 @@ TEST(LimitsScale, ThousandClientsAllReceiveABroadcast) {
   if (lim.rlim_cur < 2 * kClients + 100) GTEST_SKIP() << "descriptor limit " << lim.rlim_cur << " is too low";
   Server server;
   std::vector<Peer> peers(kClients);
-  char name[16];
   for (int i = 0; i < kClients; ++i) {
     Peer& p = peers[static_cast<std::size_t>(i)];
-    std::snprintf(name, sizeof name, "user%04d", i);
-    p.name = name;
+    p.name = numbered("user", static_cast<std::size_t>(i), 4);
     p.fd = connect_to(server.port());
     ASSERT_GE(p.fd, 0) << "client " << i << ": " << std::strerror(errno);
     std::string login = std::string(kPassword) + "\n" + p.name + "\n";  // pipelined
@@ -86,9 +83,9 @@ TEST(LimitsScale, MegabyteLineWithoutNewlineDisturbsNobody) {
   alice.sync();
 
   // mallory sends 1 MiB with no line end, in two halves; alice talks in between.
-  mallory.send_raw(std::string(512 * 1024, 'x'));
+  mallory.send_raw(std::string(std::size_t{512} * 1024, 'x'));
   alice.send_line("first");
-  mallory.send_raw(std::string(512 * 1024, 'y'));
+  mallory.send_raw(std::string(std::size_t{512} * 1024, 'y'));
   alice.send_line("second");
   EXPECT_EQ(strip_timestamp(bob.expect_next("<alice> first")), "<alice> first");
   EXPECT_EQ(strip_timestamp(bob.expect_next("<alice> second")), "<alice> second");

@@ -1,8 +1,8 @@
 // SIGTERM/SIGINT: everyone is told, output is flushed (bounded even for a non-reader), exit 0.
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <chrono>
+#include <csignal>
 #include <string>
 #include <thread>
 #include <vector>

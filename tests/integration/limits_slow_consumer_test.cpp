@@ -2,7 +2,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -14,9 +13,7 @@ using namespace harness;
 namespace {
 
 std::string flood_line(std::size_t seq, const std::string& pad) {
-  char head[32];
-  std::snprintf(head, sizeof head, "flood %08zu ", seq);
-  return head + pad;
+  return numbered("flood ", seq, 8).append(" ").append(pad);
 }
 
 // bob never reads while alice floods: bob is dropped, carol and alice lose nothing.
@@ -42,7 +39,7 @@ void drop_the_non_reader(const std::string& backend) {
   // buffering for bob, or leaked per line, would show in its memory.
   const std::string pad(1000, 'x');
   constexpr std::size_t kRound = 48;
-  constexpr std::size_t kMinLines = 128 * 1024;  // ~128 MiB
+  constexpr std::size_t kMinLines = std::size_t{128} * 1024;  // ~128 MiB
   constexpr std::size_t kMaxLines = 4 * kMinLines;
   std::size_t sent = 0, received = 0;
   bool dropped = false;
@@ -118,6 +115,7 @@ TEST(LimitsSlowConsumer, NonReaderIsDroppedWithThePollBackendToo) { drop_the_non
 TEST(LimitsSlowConsumer, ReadingClientSurvivesABurstWithinTheQueueLimit) {
   // A burst whose fan-out stays under --max-queue never costs a reading client its connection.
   std::vector<std::string> burst;
+  burst.reserve(400);
   for (int i = 0; i < 400; ++i) burst.push_back("burst line " + std::to_string(i) + " " + std::string(100, 'b'));
   reader_gets_every_line(burst);  // ~48 KiB in, ~54 KiB out to carol
 }
@@ -127,10 +125,7 @@ TEST(LimitsSlowConsumer, ReadingClientIsNotDroppedForOutputTheKernelWouldAccept)
   // --max-queue, but carol reads and her kernel buffers are empty, so the kernel accepts it
   // all at once. Only output the kernel has not accepted counts against the limit.
   std::vector<std::string> burst;
-  char line[16];
-  for (int i = 0; i < 4096; ++i) {
-    std::snprintf(line, sizeof line, "n%04d", i);
-    burst.emplace_back(line);
-  }
+  burst.reserve(4096);
+  for (std::size_t i = 0; i < 4096; ++i) burst.push_back(numbered("n", i, 4));
   reader_gets_every_line(burst);
 }

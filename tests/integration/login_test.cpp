@@ -1,8 +1,8 @@
 // Login states (PROTOCOL.md "States"): Password:, Username:, the welcome, and where the password comes from.
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <cctype>
+#include <csignal>
 #include <string>
 #include <vector>
 

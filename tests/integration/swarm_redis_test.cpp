@@ -3,11 +3,11 @@
 // delivery, identical counts on both sides. Deadlines are generous limits, never speed checks.
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <thread>
 
@@ -81,9 +81,7 @@ SwarmRun swarm(std::uint16_t port, std::vector<std::string> args) {
   return run_swarm(CHAT_SWARM_PATH, port, args, 60s);
 }
 
-#define REQUIRE_REDIS(binary)                   \
-  std::string binary = on_path("redis-server"); \
-  if (binary.empty()) GTEST_SKIP() << "redis-server is not on PATH (apt-get install redis-server)"
+constexpr const char* kNoRedis = "redis-server is not on PATH (apt-get install redis-server)";
 
 void expect_exact(const SwarmRun& r, long long listeners, long long messages) {
   ASSERT_EQ(r.process.status, 0) << r.explain();
@@ -102,7 +100,8 @@ void expect_exact(const SwarmRun& r, long long listeners, long long messages) {
 }  // namespace
 
 TEST(SwarmRedis, PubSubDeliversEveryMessageToEveryListener) {
-  REQUIRE_REDIS(binary);
+  std::string binary = on_path("redis-server");
+  if (binary.empty()) GTEST_SKIP() << kNoRedis;
   raise_own_descriptor_limit();
   RedisServer redis(binary);
   SwarmRun r = swarm(redis.port(),
@@ -113,7 +112,8 @@ TEST(SwarmRedis, PubSubDeliversEveryMessageToEveryListener) {
 }
 
 TEST(SwarmRedis, ClosedLoopWaitsForEveryListenerAndLosesNothing) {
-  REQUIRE_REDIS(binary);
+  std::string binary = on_path("redis-server");
+  if (binary.empty()) GTEST_SKIP() << kNoRedis;
   RedisServer redis(binary);
   SwarmRun r = swarm(redis.port(),
                      {"--proto", "redis", "--clients", "50", "--senders", "3", "--closed-loop", "--messages", "600"});
@@ -122,7 +122,8 @@ TEST(SwarmRedis, ClosedLoopWaitsForEveryListenerAndLosesNothing) {
 }
 
 TEST(SwarmRedis, HoldSaysWhenAllAreInAndWhenDrained) {
-  REQUIRE_REDIS(binary);
+  std::string binary = on_path("redis-server");
+  if (binary.empty()) GTEST_SKIP() << kNoRedis;
   RedisServer redis(binary);
   SwarmRun r = swarm(redis.port(),
                      {"--proto", "redis", "--clients", "10", "--messages", "10", "--rate", "100", "--hold", "0.2"});

@@ -3,9 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <chrono>
-#include <cstdlib>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -25,7 +26,11 @@ struct SwarmRun {
       ADD_FAILURE() << "no " << key << " in the report:\n" << json;
       return -1;
     }
-    return std::atoll(json.c_str() + pos + needle.size());
+    long long value = -1;
+    const char* digits = json.data() + pos + needle.size();
+    if (std::from_chars(digits, json.data() + json.size(), value).ec != std::errc())
+      ADD_FAILURE() << "no number after " << needle << " in the report:\n" << json;
+    return value;
   }
   bool ok() const { return json.find("\"ok\": true") != std::string::npos; }
   std::string explain() const { return "stdout:\n" + process.out + "\nstderr (tail):\n" + tail(process.err); }

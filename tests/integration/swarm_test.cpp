@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <thread>
 
@@ -211,10 +212,10 @@ class FakeServer {
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    listen(listen_fd_, 64);
     socklen_t len = sizeof addr;
-    getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(listen_fd_, 64) != 0 ||
+        getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+      ADD_FAILURE() << "fake server: " << std::strerror(errno);
     port_ = ntohs(addr.sin_port);
     thread_ = std::thread([this] { run(); });
   }
@@ -235,7 +236,7 @@ class FakeServer {
     std::string held;  // Swap: the line waiting to go after the next one
   };
 
-  void send_all(int fd, std::string_view bytes) {
+  static void send_all(int fd, std::string_view bytes) {
     while (!bytes.empty()) {
       ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
       if (n < 0 && errno == EINTR) continue;
