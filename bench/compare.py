@@ -52,7 +52,7 @@ def summary(rows):
     bursts = sorted({k for (_, _, k) in runs})
     for burst in bursts:
         print(f"\nFan-out, {burst} line(s) per round: deliveries/s until every client has read "
-              "(ratio: chat / floor, 1.00 = as fast as bare write() calls)")
+              "(ratio: chat / floor, 1.00 = as fast as bare send() calls)")
         print(f"{'clients':>8} {'floor':>10} {'chat':>10} {'ratio':>6}   "
               f"{'floor ns':>9} {'server ns':>9} {'ratio':>6}   {'heap B/client':>13}")
         for n in counts:
