@@ -23,7 +23,7 @@ constexpr int kSendFlags = MSG_NOSIGNAL;
 constexpr int kSendFlags = 0;  // SIGPIPE is ignored process-wide (SignalPipe)
 #endif
 
-// The socket calls skip the VFS layer write()/writev() go through: about 5 % less kernel
+// The socket calls skip the VFS layer write()/writev() go through: a few per cent less kernel
 // time per call on Linux loopback (docs/PERFORMANCE.md), and fan-out is one call per
 // recipient. A descriptor that is not a socket (a test's pipe) falls back to writev().
 ssize_t write_vector(int fd, iovec* iov, std::size_t count) {
