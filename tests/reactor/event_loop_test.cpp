@@ -101,6 +101,13 @@ struct Pair {
 
 void put(int fd) { ASSERT_EQ(write(fd, "x", 1), 1); }
 
+// Reads until nothing is left, so a level-triggered descriptor goes quiet.
+void drain(int fd) {
+  char c;
+  while (read(fd, &c, 1) > 0) {
+  }
+}
+
 bool batch_has(const std::vector<ReadyEvent>& batch, int fd) {
   return std::any_of(batch.begin(), batch.end(), [fd](const ReadyEvent& e) { return e.fd == fd; });
 }
@@ -361,9 +368,7 @@ TEST_P(EventLoopTest, WatchingAHighDescriptorFromAHandler) {
   FnHandler h, high_handler;
   int high = -1;
   h.fn = [&](int fd, std::uint8_t) {
-    char c;
-    while (read(fd, &c, 1) > 0) {
-    }
+    drain(fd);
     if (high < 0) {
       high = fcntl(a.fd[1], F_DUPFD_CLOEXEC, 3000);
       ASSERT_GE(high, 3000);
@@ -428,9 +433,7 @@ TEST_P(EventLoopTest, TimerArmedInHandlerFiresLater) {
   FnHandler h;
   bool fired = false;
   h.fn = [&](int fd, std::uint8_t) {
-    char c;
-    while (read(fd, &c, 1) > 0) {
-    }
+    drain(fd);
     loop_->add_timer(std::chrono::milliseconds(1), [&] { fired = true; });
   };
   ASSERT_EQ(loop_->watch(p.fd[0], kReadable, &h), 0);
@@ -445,9 +448,7 @@ TEST_P(EventLoopTest, BeforeSleepRunsEachIteration) {
   std::vector<std::string> order;
   FnHandler h;
   h.fn = [&](int fd, std::uint8_t) {
-    char c;
-    while (read(fd, &c, 1) > 0) {
-    }
+    drain(fd);
     order.emplace_back("io");
   };
   loop_->set_before_sleep([&] { order.emplace_back("hook"); });
@@ -469,9 +470,7 @@ TEST_P(EventLoopTest, DispatchReadyFromBeforeSleepHandlesWhatIsReadyWithoutWaiti
   std::vector<std::string> order;
   FnHandler h;
   h.fn = [&](int fd, std::uint8_t) {
-    char c;
-    while (read(fd, &c, 1) > 0) {
-    }
+    drain(fd);
     order.emplace_back("io");
   };
   ASSERT_EQ(loop_->watch(p.fd[0], kReadable, &h), 0);
@@ -497,9 +496,7 @@ TEST_P(EventLoopTest, DispatchReadyInsideAHandlerDoesNothing) {
   int waits_inside = -1;
   FnHandler h;
   h.fn = [&](int fd, std::uint8_t) {
-    char c;
-    while (read(fd, &c, 1) > 0) {
-    }
+    drain(fd);
     int before = log_.waits;
     EXPECT_TRUE(loop_->dispatch_ready());  // would clobber the batch being walked
     waits_inside = log_.waits - before;
