@@ -21,6 +21,7 @@
 #include "protocol/room.h"
 #include "reactor/line_framer.h"
 #include "tests/fuzz/fuzz_support.h"
+#include "tests/fuzz/text_oracle.h"
 #include "tests/fuzz/utf8_oracle.h"
 
 namespace {
@@ -59,18 +60,10 @@ struct Client {
 
 ClientId id_of(std::size_t slot) { return static_cast<ClientId>(slot + 5); }  // ids are reused, like fds
 
-bool blank(char c) { return c == ' ' || c == '\t'; }
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
-  return s;
-}
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
+using fuzz_oracle::blank;
+using fuzz_oracle::lower;
+using fuzz_oracle::trimmed;
+
 bool valid_name(std::string_view n) {
   if (n.empty() || n.size() > 24) return false;
   for (char c : n)

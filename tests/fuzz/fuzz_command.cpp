@@ -7,26 +7,16 @@
 
 #include "protocol/command.h"
 #include "tests/fuzz/fuzz_support.h"
+#include "tests/fuzz/text_oracle.h"
 
 namespace {
 
 using chat::Command;
 using chat::CommandKind;
 
-bool blank(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
+using fuzz_oracle::blank;
+using fuzz_oracle::lower;
+using fuzz_oracle::trimmed;
 
 bool inside(std::string_view part, std::string_view whole) {
   if (part.empty()) return true;

@@ -108,6 +108,14 @@ void drain(int fd) {
   }
 }
 
+// A handler that reads its descriptor dry and notes `what` in `order`.
+std::function<void(int, std::uint8_t)> reader_noting(std::string what, std::vector<std::string>& order) {
+  return [what = std::move(what), &order](int fd, std::uint8_t) {
+    drain(fd);
+    order.push_back(what);
+  };
+}
+
 bool batch_has(const std::vector<ReadyEvent>& batch, int fd) {
   return std::any_of(batch.begin(), batch.end(), [fd](const ReadyEvent& e) { return e.fd == fd; });
 }
@@ -447,10 +455,7 @@ TEST_P(EventLoopTest, BeforeSleepRunsEachIteration) {
   ASSERT_TRUE(p.ok());
   std::vector<std::string> order;
   FnHandler h;
-  h.fn = [&](int fd, std::uint8_t) {
-    drain(fd);
-    order.emplace_back("io");
-  };
+  h.fn = reader_noting("io", order);
   loop_->set_before_sleep([&] { order.emplace_back("hook"); });
   ASSERT_EQ(loop_->watch(p.fd[0], kReadable, &h), 0);
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(loop_->run_once(0));
@@ -469,10 +474,7 @@ TEST_P(EventLoopTest, DispatchReadyFromBeforeSleepHandlesWhatIsReadyWithoutWaiti
   ASSERT_TRUE(p.ok());
   std::vector<std::string> order;
   FnHandler h;
-  h.fn = [&](int fd, std::uint8_t) {
-    drain(fd);
-    order.emplace_back("io");
-  };
+  h.fn = reader_noting("io", order);
   ASSERT_EQ(loop_->watch(p.fd[0], kReadable, &h), 0);
   bool timer_fired = false;
   loop_->add_timer(std::chrono::milliseconds(0), [&] { timer_fired = true; });
