@@ -8,12 +8,12 @@
 #include <string_view>
 
 #include "bin/chat_swarm/ledger.h"
-#include "bin/chat_swarm/resp.h"
 #include "bin/chat_swarm/scenario.h"
 #include "bin/chat_swarm/server_line.h"
 #include "reactor/line_framer.h"
 #include "reactor/output_queue.h"
 #include "reactor/timer_queue.h"
+#include "resp/parser.h"
 
 namespace swarm {
 
@@ -63,7 +63,9 @@ struct Bot {
   bool reported_slow = false;
 
   reactor::LineFramer framer{kMaxServerLine};
-  RespParser resp{kMaxServerLine};  // --proto redis reads replies instead of lines
+  // --proto redis reads replies instead of lines, no longer than a line of chat mode.
+  resp::RespParser resp_parser{
+      resp::RespLimits{.max_bulk = kMaxServerLine, .max_elements = 1024, .max_depth = 4, .max_reply = kMaxServerLine}};
   reactor::OutputQueue out;
   bool flush_queued = false;
 

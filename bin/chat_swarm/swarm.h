@@ -94,7 +94,7 @@ class Swarm final : public reactor::IoHandler {
 
   // swarm_redis.cpp: the same bot over RESP.
   void redis_connected(Bot& bot);
-  void redis_reply(Bot& bot, const RespReply& reply);
+  void redis_reply(Bot& bot, const resp::RespReply& reply);
   void queue_publish(Bot& bot, std::string_view payload);
   void count_error(const std::string& kind);
 

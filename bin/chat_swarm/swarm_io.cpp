@@ -141,12 +141,13 @@ void Swarm::read_ready(Bot& bot) {
   }
   read_ns_ = now_ns();
   if (options_.proto == Proto::Redis) {
-    bool ok = bot.resp.feed(std::string_view(read_buffer_.data(), static_cast<std::size_t>(n)),
-                            [this, &bot](const RespReply& reply) {
-                              if (bot.fd >= 0) redis_reply(bot, reply);
-                            });
-    if (!ok && bot.fd >= 0) fail(bot, "not RESP: " + bot.resp.error());
-    if (bot.fd < 0) bot.resp = RespParser(kMaxServerLine);
+    bool ok = bot.resp_parser.feed(std::string_view(read_buffer_.data(), static_cast<std::size_t>(n)),
+                                   [this, &bot](const resp::RespReply& reply) {
+                                     redis_reply(bot, reply);
+                                     return bot.fd >= 0;  // a failed bot reads no further
+                                   });
+    if (!ok && bot.fd >= 0) fail(bot, "not RESP: " + bot.resp_parser.error());
+    if (bot.fd < 0) bot.resp_parser.reset();
     return;
   }
   bot.framer.feed(std::string_view(read_buffer_.data(), static_cast<std::size_t>(n)),

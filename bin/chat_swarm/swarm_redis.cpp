@@ -3,9 +3,14 @@
 // "welcome"); a sender PUBLISHes on a connection of its own, since a subscribed connection
 // cannot publish. Message bodies, the ledger and the latency accounting are chat mode's.
 #include "bin/chat_swarm/swarm.h"
+#include "resp/writer.h"
 
 namespace swarm {
 namespace {
+
+using resp::RespItem;
+using resp::RespReply;
+using resp::RespType;
 
 std::string excerpt(std::string_view s) {
   std::string out(s.substr(0, 60));
@@ -30,6 +35,7 @@ std::string describe(const RespReply& r) {
     }
     case RespType::Integer: return "integer";
     case RespType::Null: return "null";
+    case RespType::NullArray: return "null array";
     default: return excerpt(r.top.text);
   }
 }
@@ -41,7 +47,7 @@ void Swarm::redis_connected(Bot& bot) {
   loop_->set_interest(bot.fd, reactor::kReadable);
   if (bot.role->listens) {
     scratch_.clear();
-    append_command(scratch_, {"SUBSCRIBE", channel_});
+    resp::append_command(scratch_, {"SUBSCRIBE", channel_});
     queue_line(bot, scratch_);
     ledger_.join_requested(bot.id, tick());
     return;
@@ -55,13 +61,13 @@ void Swarm::redis_connected(Bot& bot) {
 void Swarm::queue_publish(Bot& bot, std::string_view payload) {
   std::string command;
   command.reserve(payload.size() + channel_.size() + 40);
-  append_command(command, {"PUBLISH", channel_, payload});
+  resp::append_command(command, {"PUBLISH", channel_, payload});
   queue_line(bot, command);
 }
 
-void Swarm::redis_reply(Bot& bot, const RespReply& reply) {
+void Swarm::redis_reply(Bot& bot, const resp::RespReply& reply) {
   Tick t = tick();
-  if (reply.top.type == RespType::Error) {
+  if (reply.top.type == resp::RespType::Error) {
     if (bot.state == BotState::AwaitWelcome) {
       fail(bot, "refused: " + excerpt(reply.top.text));
     } else {
@@ -72,11 +78,11 @@ void Swarm::redis_reply(Bot& bot, const RespReply& reply) {
   if (!bot.role->listens) {
     // PUBLISH answers with how many subscribers got the message; the listeners' own counts
     // are what matter, so the number is only checked for being one.
-    if (reply.top.type != RespType::Integer) count_error("unexpected reply to PUBLISH: " + describe(reply));
+    if (reply.top.type != resp::RespType::Integer) count_error("unexpected reply to PUBLISH: " + describe(reply));
     return;
   }
   if (bot.state == BotState::AwaitWelcome) {
-    if (!is_push(reply, "subscribe", channel_) || reply.items[2].type != RespType::Integer) {
+    if (!is_push(reply, "subscribe", channel_) || reply.items[2].type != resp::RespType::Integer) {
       fail(bot, "unexpected reply to SUBSCRIBE: " + describe(reply));
       return;
     }
@@ -84,7 +90,7 @@ void Swarm::redis_reply(Bot& bot, const RespReply& reply) {
     became_ready(bot, t);
     return;
   }
-  if (!is_push(reply, "message", channel_) || reply.items[2].type != RespType::Bulk) {
+  if (!is_push(reply, "message", channel_) || reply.items[2].type != resp::RespType::Bulk) {
     count_error("unexpected reply while subscribed: " + describe(reply));
     return;
   }

@@ -1,17 +1,11 @@
-// chat-swarm --proto redis against a real redis-server (skipped, saying why, when none is on
-// PATH), and the same pubsub workload against chat-server: one tool, one definition of a
-// delivery, identical counts on both sides. Deadlines are generous limits, never speed checks.
-#include <fcntl.h>
+// chat-swarm --proto redis against a real redis-server (a dependency of `make test`: the test
+// fails, saying why, when none is on PATH), and the same pubsub workload against chat-server:
+// one tool, one definition of a delivery, identical counts on both sides. Deadlines are generous limits, never speed
+// checks.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <csignal>
-#include <cstdlib>
-#include <thread>
 
 #include "harness.h"
+#include "redis_server.h"
 #include "swarm_run.h"
 
 #ifdef CHAT_SWARM_PATH
@@ -20,68 +14,10 @@ using namespace harness;
 
 namespace {
 
-// The first executable `name` on PATH, or "".
-std::string on_path(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::string dirs = path ? path : "/usr/bin:/bin";
-  std::size_t start = 0;
-  while (start <= dirs.size()) {
-    std::size_t end = dirs.find(':', start);
-    if (end == std::string::npos) end = dirs.size();
-    std::string candidate = dirs.substr(start, end - start) + "/" + name;
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-    start = end + 1;
-  }
-  return "";
-}
-
-// redis-server on a free loopback port with persistence off, stopped by its PID.
-class RedisServer {
- public:
-  explicit RedisServer(const std::string& binary) {
-    port_ = unused_port();
-    pid_ = fork();
-    if (pid_ == 0) {
-      int log = open(log_.path.c_str(), O_WRONLY | O_TRUNC);
-      dup2(log, STDOUT_FILENO);
-      dup2(log, STDERR_FILENO);
-      exec_child({binary, "--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                  "--daemonize", "no", "--maxclients", "2000"},
-                 {});
-    }
-    auto until = std::chrono::steady_clock::now() + 10s;
-    while (std::chrono::steady_clock::now() < until) {
-      int fd = connect_to(port_);
-      if (fd >= 0) {
-        ::close(fd);
-        return;
-      }
-      std::this_thread::sleep_for(20ms);
-    }
-    ADD_FAILURE() << "redis-server did not listen on " << port_ << ":\n" << read_file(log_.path);
-  }
-  ~RedisServer() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
-  RedisServer(const RedisServer&) = delete;
-  RedisServer& operator=(const RedisServer&) = delete;
-  std::uint16_t port() const { return port_; }
-
- private:
-  TempFile log_;
-  std::uint16_t port_ = 0;
-  pid_t pid_ = -1;
-};
-
 SwarmRun swarm(std::uint16_t port, std::vector<std::string> args) {
   args.insert(args.begin(), {"--quiet", "--scenario", "pubsub"});
   return run_swarm(CHAT_SWARM_PATH, port, args, 60s);
 }
-
-constexpr const char* kNoRedis = "redis-server is not on PATH (apt-get install redis-server)";
 
 void expect_exact(const SwarmRun& r, long long listeners, long long messages) {
   ASSERT_EQ(r.process.status, 0) << r.explain();
@@ -100,10 +36,9 @@ void expect_exact(const SwarmRun& r, long long listeners, long long messages) {
 }  // namespace
 
 TEST(SwarmRedis, PubSubDeliversEveryMessageToEveryListener) {
-  std::string binary = on_path("redis-server");
-  if (binary.empty()) GTEST_SKIP() << kNoRedis;
   raise_own_descriptor_limit();
-  RedisServer redis(binary);
+  RedisServer redis;
+  ASSERT_TRUE(redis.ok());
   SwarmRun r = swarm(redis.port(),
                      {"--proto", "redis", "--clients", "200", "--senders", "4", "--messages", "200", "--rate", "400"});
   expect_exact(r, 200, 200);
@@ -112,9 +47,8 @@ TEST(SwarmRedis, PubSubDeliversEveryMessageToEveryListener) {
 }
 
 TEST(SwarmRedis, ClosedLoopWaitsForEveryListenerAndLosesNothing) {
-  std::string binary = on_path("redis-server");
-  if (binary.empty()) GTEST_SKIP() << kNoRedis;
-  RedisServer redis(binary);
+  RedisServer redis;
+  ASSERT_TRUE(redis.ok());
   SwarmRun r = swarm(redis.port(),
                      {"--proto", "redis", "--clients", "50", "--senders", "3", "--closed-loop", "--messages", "600"});
   expect_exact(r, 50, 600);
@@ -122,9 +56,8 @@ TEST(SwarmRedis, ClosedLoopWaitsForEveryListenerAndLosesNothing) {
 }
 
 TEST(SwarmRedis, HoldSaysWhenAllAreInAndWhenDrained) {
-  std::string binary = on_path("redis-server");
-  if (binary.empty()) GTEST_SKIP() << kNoRedis;
-  RedisServer redis(binary);
+  RedisServer redis;
+  ASSERT_TRUE(redis.ok());
   SwarmRun r = swarm(redis.port(),
                      {"--proto", "redis", "--clients", "10", "--messages", "10", "--rate", "100", "--hold", "0.2"});
   expect_exact(r, 10, 10);
