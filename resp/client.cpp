@@ -11,7 +11,7 @@
 namespace resp {
 namespace {
 
-constexpr std::size_t kReadSize = 64 * 1024;
+constexpr std::size_t kReadSize = std::size_t{64} * 1024;
 
 bool is_bulk(const RespItem& item, std::string_view text) { return item.type == RespType::Bulk && item.text == text; }
 
@@ -223,17 +223,19 @@ void RespClient::teardown() {
   if (!reading_) parser_.reset();
 }
 
-void RespClient::lose(const std::string& why) {
-  const std::string reason = why;  // `why` may be a member that a callback changes
+void RespClient::lose(std::string why) {
   teardown();
   std::deque<RespCallback> failed;
   failed.swap(pending_);
   const std::uint64_t closes = closes_;
-  for (RespCallback& done : failed) {
-    if (closes != closes_) return;  // a callback closed the client: the rest are dropped
-    if (done) done(RespResult{RespStatus::Disconnected, nullptr, reason});
+  for (const RespCallback& done : failed) {
+    // A callback may close the client (closes_ changes): the rest are dropped.
+    // cppcheck-suppress knownConditionTrueFalse ; callbacks change closes_
+    if (closes != closes_) return;
+    if (done) done(RespResult{RespStatus::Disconnected, nullptr, why});
   }
-  if (closes == closes_ && on_disconnect_) on_disconnect_(reason);
+  // cppcheck-suppress knownConditionTrueFalse ; callbacks change closes_
+  if (closes == closes_ && on_disconnect_) on_disconnect_(why);
 }
 
 void RespClient::close() {

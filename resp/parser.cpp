@@ -35,6 +35,7 @@ void RespParser::reset() {
   pos_ = 0;
   raw_.clear();
   open_.clear();
+  declared_ = 0;
 }
 
 RespParser::Step RespParser::fail(std::string message) {
@@ -42,7 +43,45 @@ RespParser::Step RespParser::fail(std::string message) {
   pos_ = 0;
   raw_.clear();
   open_.clear();
+  declared_ = 0;
   return Step::Bad;
+}
+
+RespParser::Step RespParser::parse_bulk(std::string_view buf, std::string_view line, std::size_t& at, Raw& item) {
+  std::int64_t n = 0;
+  if (!to_int(line, n) || n < -1) return fail("bad RESP bulk length");
+  if (n == -1) return Step::Done;  // null bulk string: `item` says so already
+  if (static_cast<std::uint64_t>(n) > limits_.max_bulk)
+    return fail("RESP bulk string longer than " + std::to_string(limits_.max_bulk) + " bytes");
+  const auto size = static_cast<std::size_t>(n);
+  if (buf.size() - at < size + 2) {
+    // Not all here: the header is parsed again next time (it is short), and the whole reply
+    // must fit the cap.
+    if (at + size + 2 > limits_.max_reply)
+      return fail("RESP reply longer than " + std::to_string(limits_.max_reply) + " bytes");
+    return Step::Incomplete;
+  }
+  if (buf[at + size] != '\r' || buf[at + size + 1] != '\n') return fail("RESP bulk string not followed by CRLF");
+  item = {RespType::Bulk, at, size, 0};
+  at += size + 2;
+  return Step::Done;
+}
+
+RespParser::Step RespParser::parse_array_header(std::string_view line, Raw& item) {
+  std::int64_t n = 0;
+  if (!to_int(line, n) || n < -1) return fail("bad RESP array length");
+  if (n == -1) {
+    item.type = RespType::NullArray;
+    return Step::Done;
+  }
+  // Every element is announced by its array's count, so this bounds the items kept.
+  if (static_cast<std::uint64_t>(n) > limits_.max_elements - declared_)
+    return fail("RESP reply with more than " + std::to_string(limits_.max_elements) + " elements");
+  if (n > 0 && open_.size() >= limits_.max_depth)
+    return fail("RESP arrays nested deeper than " + std::to_string(limits_.max_depth));
+  declared_ += static_cast<std::size_t>(n);
+  item = {RespType::Array, 0, 0, n};
+  return Step::Done;
 }
 
 RespParser::Step RespParser::parse_item(std::string_view buf) {
@@ -75,41 +114,16 @@ RespParser::Step RespParser::parse_item(std::string_view buf) {
       if (!to_int(line, item.integer)) return fail("bad RESP integer");
       break;
     case '$': {
-      std::int64_t n = 0;
-      if (!to_int(line, n) || n < -1) return fail("bad RESP bulk length");
-      if (n == -1) break;  // null bulk string
-      if (static_cast<std::uint64_t>(n) > limits_.max_bulk)
-        return fail("RESP bulk string longer than " + std::to_string(limits_.max_bulk) + " bytes");
-      const auto size = static_cast<std::size_t>(n);
-      if (buf.size() - at < size + 2) {
-        // Not all here: the header is parsed again next time (it is short), and the whole
-        // reply must fit the cap.
-        if (at + size + 2 > limits_.max_reply)
-          return fail("RESP reply longer than " + std::to_string(limits_.max_reply) + " bytes");
-        return Step::Incomplete;
-      }
-      if (buf[at + size] != '\r' || buf[at + size + 1] != '\n') return fail("RESP bulk string not followed by CRLF");
-      item = {RespType::Bulk, at, size, 0};
-      at += size + 2;
+      const Step s = parse_bulk(buf, line, at, item);
+      if (s != Step::Done) return s;
       break;
     }
     default: {  // '*'
-      std::int64_t n = 0;
-      if (!to_int(line, n) || n < -1) return fail("bad RESP array length");
-      if (n == -1) {
-        item.type = RespType::NullArray;
-        break;
-      }
-      if (static_cast<std::uint64_t>(n) > limits_.max_elements - raw_.size())
-        return fail("RESP reply with more than " + std::to_string(limits_.max_elements) + " elements");
-      if (n > 0 && open_.size() >= limits_.max_depth)
-        return fail("RESP arrays nested deeper than " + std::to_string(limits_.max_depth));
-      item = {RespType::Array, 0, 0, n};
+      const Step s = parse_array_header(line, item);
+      if (s != Step::Done) return s;
       break;
     }
   }
-  if (raw_.size() > limits_.max_elements)
-    return fail("RESP reply with more than " + std::to_string(limits_.max_elements) + " elements");
   raw_.push_back(item);
   pos_ = at;
   return Step::Done;
@@ -146,6 +160,7 @@ RespParser::Step RespParser::parse_one(std::string_view buf, std::size_t& used) 
   used = pos_;
   pos_ = 0;
   raw_.clear();
+  declared_ = 0;
   return Step::Done;
 }
 

@@ -21,7 +21,7 @@ namespace resp {
 
 struct RespLimits {
   std::size_t max_bulk = std::size_t{16} << 20;     // bytes of one bulk or simple string
-  std::size_t max_elements = std::size_t{1} << 18;  // elements of one reply, all its arrays together
+  std::size_t max_elements = std::size_t{1} << 18;  // elements below a reply, all its arrays together
   std::size_t max_depth = 16;                       // arrays within arrays
   std::size_t max_reply = std::size_t{32} << 20;    // bytes of one whole reply
 };
@@ -83,6 +83,9 @@ class RespParser {
   // holds it.
   Step parse_one(std::string_view buf, std::size_t& used);
   Step parse_item(std::string_view buf);
+  // After the header line: a bulk string's bytes (advancing `at`), an array's count.
+  Step parse_bulk(std::string_view buf, std::string_view line, std::size_t& at, Raw& item);
+  Step parse_array_header(std::string_view line, Raw& item);
   Step fail(std::string message);
 
   template <class OnReply>
@@ -115,7 +118,8 @@ class RespParser {
   std::size_t pos_ = 0;
   std::vector<Raw> raw_;
   std::vector<std::int64_t> open_;
-  RespReply reply_;  // reused: its items keep their capacity
+  std::size_t declared_ = 0;  // elements announced by the reply's arrays so far
+  RespReply reply_;           // reused: its items keep their capacity
 };
 
 }  // namespace resp

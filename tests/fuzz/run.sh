@@ -9,7 +9,7 @@ build=$1
 seconds=$2
 jobs=${3:-1}
 src=$(cd "$(dirname "$0")" && pwd)
-targets=(fuzz_line_framer fuzz_command fuzz_sanitize fuzz_chat_service)
+targets=(fuzz_line_framer fuzz_command fuzz_sanitize fuzz_chat_service fuzz_resp)
 
 max_len() {
   case $1 in
@@ -27,7 +27,10 @@ run_one() {
   cp "$src/corpus/$t"/* "$corpus/"
   local dict=()
   [ -d "$src/regressions/$t" ] && extra+=("$src/regressions/$t")
-  case $t in fuzz_command | fuzz_chat_service) dict=(-dict="$src/chat.dict") ;; esac
+  case $t in
+    fuzz_command | fuzz_chat_service) dict=(-dict="$src/chat.dict") ;;
+    fuzz_resp) dict=(-dict="$src/resp.dict") ;;
+  esac
   # libFuzzer writes new inputs into the first directory given; the others are only read.
   local rc=0
   "$build/tests/fuzz/$t" -max_total_time="$seconds" -max_len="$(max_len "$t")" -timeout=10 \

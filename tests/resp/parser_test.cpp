@@ -93,7 +93,6 @@ TEST(RespParser, BulkStringHoldsAnyBytes) {
 TEST(RespParser, NestedArraysKeepTheirShape) {
   RespParser p;
   RespReply copy;
-  std::vector<std::string> texts;
   ASSERT_TRUE(p.feed("*3\r\n*2\r\n:1\r\n:2\r\n*0\r\n*1\r\n*1\r\n+deep\r\n", [&](const RespReply& r) {
     copy.top = r.top;
     copy.items = r.items;
@@ -141,10 +140,10 @@ TEST(RespParser, TooManyElementsAreRefusedAcrossNestedArrays) {
   RespParser p(limits([](RespLimits& l) { l.max_elements = 4; }));
   EXPECT_FALSE(p.feed("*5\r\n", [](const RespReply&) {}));
   RespParser q(limits([](RespLimits& l) { l.max_elements = 4; }));
-  std::vector<std::string> got = feed_all(q, {"*3\r\n:1\r\n:2\r\n:3\r\n"});  // 4 items with the array
-  EXPECT_EQ(got, std::vector<std::string>{"*3|:1|:2|:3"});
+  std::vector<std::string> got = feed_all(q, {"*4\r\n:1\r\n:2\r\n:3\r\n:4\r\n"});
+  EXPECT_EQ(got, std::vector<std::string>{"*4|:1|:2|:3|:4"});
   bool ok = true;
-  feed_all(q, {"*2\r\n*2\r\n:1\r\n:2\r\n*1\r\n"}, &ok);  // 5th item
+  feed_all(q, {"*2\r\n*2\r\n:1\r\n:2\r\n*1\r\n"}, &ok);  // 2 + 2 + 1 elements
   EXPECT_FALSE(ok);
   EXPECT_NE(q.error().find("more than 4 elements"), std::string::npos) << q.error();
 }
