@@ -296,6 +296,11 @@ void log_client(LogLevel level, std::string_view event, std::string_view verb, s
 
 void log_line(std::string_view message) { log_event(LogLevel::Info, "message", message); }
 
+void log_settings_warnings(const Options& options) {
+  for (const std::string& warning : options.warnings)
+    log_event(LogLevel::Warn, "config_warning", "warning: " + warning, {{"warning", warning}});
+}
+
 void log_retry_backlog() {
   Sink& s = sink();
   if (!s.backlog.empty() && flush_backlog(s)) report_recovery(s);

@@ -60,6 +60,10 @@ void log_client(LogLevel level, std::string_view event, std::string_view verb, s
 // An info-level line without fields (event "message").
 void log_line(std::string_view message);
 
+// The problems load_options worked around (Options::warnings), one warn line each: at
+// start-up and after each reload.
+void log_settings_warnings(const Options& options);
+
 // Lines a stalled log reader could not take at once wait in a bounded backlog (beyond it
 // they are dropped and counted). The server retries it once per loop iteration, without
 // blocking; log_drain waits at most `timeout_ms` for it at exit.

@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   bool loaded = load_options(sources, options, error);
   if (!loaded) (void)std::fputs(std::string("chat-server: ").append(error).append("\n").c_str(), stderr);
   if (sources.check_config) {
+    for (const std::string& warning : options.warnings)
+      (void)std::fputs(std::string("chat-server: warning: ").append(warning).append("\n").c_str(), stderr);
     if (loaded) (void)std::fputs("configuration OK\n", stdout);
     return loaded ? 0 : 2;
   }

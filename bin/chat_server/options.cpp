@@ -416,6 +416,13 @@ bool load_options(const OptionSources& sources, Options& o, std::string& error) 
     }
     result.password = found.password;
     result.default_password = false;
+    if (!found.warning.empty()) result.warnings.push_back(found.warning);
+  }
+  // A password line longer than max-line is cut off by the framer: nobody could log in.
+  if (result.password.size() > result.max_line) {
+    error = "the password is " + std::to_string(result.password.size()) + " bytes, longer than max-line (" +
+            std::to_string(result.max_line) + "): no client could send it";
+    return false;
   }
   if (!result.motd_path.empty() && !read_motd(result.motd_path, result.motd, error)) return false;
   if (result.backend.empty()) result.backend = std::string(reactor::available_backends().front());

@@ -95,6 +95,7 @@ void Server::apply_reloaded(const Options& fresh) {
   max_clients_ = effective_max_clients(options_.max_clients);
   set_log_level(options_.log_level);  // first, so the lines below follow the new level
 
+  log_settings_warnings(options_);
   std::string what = changed.empty() ? std::string("no changes") : "changed " + joined(changed);
   log_event(LogLevel::Info, "reloaded", "reloaded " + options_.config_path + ": " + what,
             {{"file", options_.config_path}, {"changed", joined(changed)}});
