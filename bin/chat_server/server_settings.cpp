@@ -51,6 +51,16 @@ void Server::reload() {
               {{"error", error}});
     return;
   }
+  // An emptied or half-written file must not weaken authentication by omission: the
+  // built-in default is public, so only an operator's explicit setting may select it.
+  if (fresh.default_password && !options_.default_password) {
+    error =
+        "the new settings give no password (no password, password-file or CHAT_PASSWORD any more), so the "
+        "built-in default would apply";
+    log_event(LogLevel::Error, "reload_failed", "reload failed, keeping the current settings: " + error,
+              {{"error", error}});
+    return;
+  }
   apply_reloaded(fresh);
 }
 
