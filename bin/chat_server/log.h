@@ -76,5 +76,9 @@ void log_drain(int timeout_ms);
 std::string format_log_line(LogFormat format, LogLevel level, std::string_view event, std::string_view message,
                             const std::vector<LogField>& fields, const timespec& now);
 void append_json_string(std::string& out, std::string_view text);
+// What a text line shows of `text`: control characters and invalid UTF-8 as C-style escapes
+// ("\x1b", "\r", "\n"), a backslash doubled. Every text line's message goes through it, and
+// main() passes its start-up errors through it too.
+std::string escape_text(std::string_view text);
 
 }  // namespace chat_server
