@@ -269,6 +269,20 @@ TEST_F(ServerOptions, HelpListsEveryFlagOfTheTable) {
   }
 }
 
+TEST_F(ServerOptions, BracketedBindAddressMeansTheAddress) {
+  ASSERT_EQ(parse({"--bind", "[::1]"}), ParseStatus::Run) << message_;
+  EXPECT_EQ(options_.bind, "::1");
+  env_["CHAT_BIND"] = "[::]";
+  ASSERT_EQ(parse({}), ParseStatus::Run) << message_;
+  EXPECT_EQ(options_.bind, "::");
+  env_.clear();
+  ASSERT_EQ(parse({"--config", file_with("bind = [fe80::1%lo]\n")}), ParseStatus::Run) << message_;
+  EXPECT_EQ(options_.bind, "fe80::1%lo");
+  EXPECT_EQ(parse({"--bind", "[::1"}), ParseStatus::ExitUsage);
+  EXPECT_NE(message_.find("expected an address"), std::string::npos) << message_;
+  EXPECT_EQ(parse({"--bind", "[]"}), ParseStatus::ExitUsage);
+}
+
 TEST_F(ServerOptions, PasswordLongerThanMaxLineIsAnError) {
   env_["CHAT_PASSWORD"] = std::string(17, 'p');
   EXPECT_EQ(parse({"--max-line", "16"}), ParseStatus::ExitUsage);
