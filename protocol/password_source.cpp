@@ -2,20 +2,28 @@
 #include "protocol/password_source.h"
 
 #include <cstdlib>
-#include <fstream>
+#include <string_view>
+
+#include "protocol/operator_file.h"
 
 namespace chat {
 
 PasswordLookup find_password(const std::optional<std::string>& file) {
   PasswordLookup found;
   if (file) {
-    std::ifstream in(*file);
-    std::string line;
-    if (!in || !std::getline(in, line)) {
-      found.error = "cannot read a password from '" + *file + "'";
+    std::string text, error;
+    if (!read_operator_file(*file, kMaxPasswordFileBytes, text, error)) {
+      found.error = "password file '" + *file + "': " + error;
       return found;
     }
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::string_view line = text;
+    if (constexpr std::string_view kBom = "\xEF\xBB\xBF"; line.starts_with(kBom)) {
+      line.remove_prefix(kBom.size());
+      found.warning = "the password file '" + *file +
+                      "' starts with a UTF-8 byte-order mark (BOM); it was ignored, the password is what follows it";
+    }
+    line = line.substr(0, line.find('\n'));
+    if (line.ends_with('\r')) line.remove_suffix(1);
     if (line.empty()) {
       found.error = "the password in '" + *file + "' is empty";
       return found;

@@ -1,12 +1,9 @@
 // Config file syntax; see config_file.h for the rules and why.
 #include "bin/chat_server/config_file.h"
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
+
+#include "protocol/operator_file.h"
 
 namespace chat_server {
 namespace {
@@ -71,25 +68,9 @@ bool parse_config_text(std::string_view text, std::vector<ConfigEntry>& entries,
 }
 
 bool read_config_file(const std::string& path, std::vector<ConfigEntry>& entries, std::string& error) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    error = path + ": is a directory";
-    return false;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = path + ": cannot read: " + std::strerror(errno);
-    return false;
-  }
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (in.bad()) {
-    error = path + ": cannot read: " + std::strerror(errno);
-    return false;
-  }
-  std::string text = std::move(content).str();
-  if (text.size() > kMaxConfigBytes) {
-    error = path + ": too big for a config file (over " + std::to_string(kMaxConfigBytes) + " bytes)";
+  std::string text;
+  if (!chat::read_operator_file(path, kMaxConfigBytes, text, error)) {
+    error = path + ": " + error;
     return false;
   }
   std::string where;

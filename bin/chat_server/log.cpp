@@ -145,6 +145,46 @@ std::size_t utf8_sequence(std::string_view s) {
   return len;
 }
 
+// A text line shows its message as is, but for what could forge or hide lines or drive a
+// terminal: control characters (C0, DEL, C1) and invalid UTF-8 bytes become C-style escapes
+// ("\n", "\x1b", "\u009b"), and a backslash is doubled so that an escape is never ambiguous.
+void append_text_escaped(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  auto hex = [&out](const char* prefix, unsigned c) {
+    out += prefix;
+    out.push_back(kHex[(c >> 4) & 0xF]);
+    out.push_back(kHex[c & 0xF]);
+  };
+  while (!text.empty()) {
+    auto c = static_cast<unsigned char>(text.front());
+    if (c >= 0x80) {
+      std::size_t len = utf8_sequence(text);
+      if (len == 0) {
+        hex("\\x", c);
+        len = 1;
+      } else if (len == 2 && c == 0xC2 && static_cast<unsigned char>(text[1]) < 0xA0) {
+        hex("\\u00", static_cast<unsigned char>(text[1]));  // U+0080..U+009F
+      } else {
+        out.append(text.substr(0, len));
+      }
+      text.remove_prefix(len);
+      continue;
+    }
+    text.remove_prefix(1);
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20 || c == 0x7F)
+          hex("\\x", c);
+        else
+          out.push_back(static_cast<char>(c));
+    }
+  }
+}
+
 void append_field_value(std::string& out, const LogField& f) {
   switch (f.kind) {
     case LogField::Kind::Text: append_json_string(out, f.text); return;
@@ -159,6 +199,12 @@ void append_field_value(std::string& out, const LogField& f) {
 }
 
 }  // namespace
+
+std::string escape_text(std::string_view text) {
+  std::string out;
+  append_text_escaped(out, text);
+  return out;
+}
 
 std::string_view to_string(LogLevel level) {
   switch (level) {
@@ -214,7 +260,8 @@ std::string format_line(LogFormat format, LogLevel level, std::string_view event
   line.reserve(96 + message.size());
   if (format == LogFormat::Text) {
     append_text_stamp(line, now);
-    line.append(" [").append(to_string(level)).append("] ").append(message);
+    line.append(" [").append(to_string(level)).append("] ");
+    append_text_escaped(line, message);
   } else {
     line.append(R"({"ts":")");
     append_json_stamp(line, now);
@@ -295,6 +342,11 @@ void log_client(LogLevel level, std::string_view event, std::string_view verb, s
 }
 
 void log_line(std::string_view message) { log_event(LogLevel::Info, "message", message); }
+
+void log_settings_warnings(const Options& options) {
+  for (const std::string& warning : options.warnings)
+    log_event(LogLevel::Warn, "config_warning", "warning: " + warning, {{"warning", warning}});
+}
 
 void log_retry_backlog() {
   Sink& s = sink();

@@ -60,6 +60,10 @@ void log_client(LogLevel level, std::string_view event, std::string_view verb, s
 // An info-level line without fields (event "message").
 void log_line(std::string_view message);
 
+// The problems load_options worked around (Options::warnings), one warn line each: at
+// start-up and after each reload.
+void log_settings_warnings(const Options& options);
+
 // Lines a stalled log reader could not take at once wait in a bounded backlog (beyond it
 // they are dropped and counted). The server retries it once per loop iteration, without
 // blocking; log_drain waits at most `timeout_ms` for it at exit.
@@ -72,5 +76,9 @@ void log_drain(int timeout_ms);
 std::string format_log_line(LogFormat format, LogLevel level, std::string_view event, std::string_view message,
                             const std::vector<LogField>& fields, const timespec& now);
 void append_json_string(std::string& out, std::string_view text);
+// What a text line shows of `text`: control characters and invalid UTF-8 as C-style escapes
+// ("\x1b", "\r", "\n"), a backslash doubled. Every text line's message goes through it, and
+// main() passes its start-up errors through it too.
+std::string escape_text(std::string_view text);
 
 }  // namespace chat_server

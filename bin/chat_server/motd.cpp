@@ -1,33 +1,14 @@
 // Reading the MOTD file, bounded (see motd.h).
 #include "bin/chat_server/motd.h"
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
+#include "protocol/operator_file.h"
 
 namespace chat_server {
 
 bool read_motd(const std::string& path, std::vector<std::string>& lines, std::string& error) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    error = "MOTD file " + path + ": is a directory";
-    return false;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "MOTD file " + path + ": cannot read: " + std::strerror(errno);
-    return false;
-  }
-  std::string text(kMaxMotdBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.bad()) {
-    error = "MOTD file " + path + ": cannot read: " + std::strerror(errno);
-    return false;
-  }
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > kMaxMotdBytes) {
-    error = "MOTD file " + path + ": longer than " + std::to_string(kMaxMotdBytes) + " bytes";
+  std::string text;
+  if (!chat::read_operator_file(path, kMaxMotdBytes, text, error)) {
+    error = "MOTD file " + path + ": " + error;
     return false;
   }
   std::vector<std::string> result;

@@ -94,8 +94,11 @@ constexpr Spec kSpecs[] = {
      count_option<0, 65535, [](Options& o, std::size_t n) { o.port = static_cast<std::uint16_t>(n); }>},
     {"bind", "ADDR", "address to bind (default 0.0.0.0; '::' for IPv6 and IPv4)", kEverywhere, kShown,
      [](Options& o, const std::string& v) -> std::string {
-       o.bind = v;
-       return v.empty() ? "an address" : "";
+       // "[::1]", as in URLs and in our own log lines, means "::1".
+       bool bracketed = v.size() >= 2 && v.front() == '[' && v.back() == ']';
+       o.bind = bracketed ? v.substr(1, v.size() - 2) : v;
+       bool bad = o.bind.empty() || o.bind.find_first_of("[]") != std::string::npos;
+       return bad ? "an address ('::1' or '[::1]')" : "";
      }},
     {"password", "", "", kFile | kEnvironment, kSecret,
      [](Options& o, const std::string& v) -> std::string {
@@ -416,6 +419,13 @@ bool load_options(const OptionSources& sources, Options& o, std::string& error) 
     }
     result.password = found.password;
     result.default_password = false;
+    if (!found.warning.empty()) result.warnings.push_back(found.warning);
+  }
+  // A password line longer than max-line is cut off by the framer: nobody could log in.
+  if (result.password.size() > result.max_line) {
+    error = "the password is " + std::to_string(result.password.size()) + " bytes, longer than max-line (" +
+            std::to_string(result.max_line) + "): no client could send it";
+    return false;
   }
   if (!result.motd_path.empty() && !read_motd(result.motd_path, result.motd, error)) return false;
   if (result.backend.empty()) result.backend = std::string(reactor::available_backends().front());

@@ -34,11 +34,12 @@ struct Options {
   LogFormat log_format = LogFormat::Text;
   double stats_interval_seconds = 0;  // 0: no periodic statistics line
 
-  std::string config_path;        // --config: the file re-read on SIGHUP; empty for none
-  bool check_config = false;      // --check-config: validate, report, exit
-  std::string password_file;      // where `password` was read from, if a file
-  std::string motd_path;          // --motd: empty for none
-  std::vector<std::string> motd;  // that file's lines, as read (protocol/ sanitizes them)
+  std::string config_path;            // --config: the file re-read on SIGHUP; empty for none
+  bool check_config = false;          // --check-config: validate, report, exit
+  std::string password_file;          // where `password` was read from, if a file
+  std::string motd_path;              // --motd: empty for none
+  std::vector<std::string> motd;      // that file's lines, as read (protocol/ sanitizes them)
+  std::vector<std::string> warnings;  // problems worked around (a BOM): logged, and shown by --check-config
 };
 
 // One "name = value" as given by a flag, an environment variable or a config file line.

@@ -113,6 +113,7 @@ int Server::open() {
   if (options_.default_password)
     log_event(LogLevel::Warn, "default_password",
               "warning: using the built-in default password (see README); set CHAT_PASSWORD or --password-file");
+  log_settings_warnings(options_);
   std::string host = options_.bind.find(':') != std::string::npos ? "[" + options_.bind + "]" : options_.bind;
   log_event(LogLevel::Info, "listening",
             "listening on " + host + ":" + std::to_string(port()) + " (backend " + std::string(loop_->backend()) +

@@ -51,6 +51,16 @@ void Server::reload() {
               {{"error", error}});
     return;
   }
+  // An emptied or half-written file must not weaken authentication by omission: the
+  // built-in default is public, so only an operator's explicit setting may select it.
+  if (fresh.default_password && !options_.default_password) {
+    error =
+        "the new settings give no password (no password, password-file or CHAT_PASSWORD any more), so the "
+        "built-in default would apply";
+    log_event(LogLevel::Error, "reload_failed", "reload failed, keeping the current settings: " + error,
+              {{"error", error}});
+    return;
+  }
   apply_reloaded(fresh);
 }
 
@@ -95,6 +105,7 @@ void Server::apply_reloaded(const Options& fresh) {
   max_clients_ = effective_max_clients(options_.max_clients);
   set_log_level(options_.log_level);  // first, so the lines below follow the new level
 
+  log_settings_warnings(options_);
   std::string what = changed.empty() ? std::string("no changes") : "changed " + joined(changed);
   log_event(LogLevel::Info, "reloaded", "reloaded " + options_.config_path + ": " + what,
             {{"file", options_.config_path}, {"changed", joined(changed)}});

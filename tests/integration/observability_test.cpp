@@ -314,3 +314,25 @@ TEST(Observability, StalledLogPipeNeverStallsTheChat) {
   EXPECT_EQ(start, text.size()) << "the log ends with a partial line";
   EXPECT_TRUE(contains(text, " [info] stopped")) << "the final lines were lost";
 }
+
+TEST(Observability, ControlCharactersFromTheConfigCannotForgeLogLines) {
+  TempFile conf("max-line = 100\n");
+  Server server(with_args({"--config", conf.path}));
+  {
+    std::ofstream out(conf.path, std::ios::trunc);
+    out << "port = 1\x1b[31m\r2026-01-01 00:00:00 [info] FAKE\n";
+  }
+  kill(server.pid(), SIGHUP);
+  ASSERT_TRUE(server.wait_for_log("reload failed")) << server.log();
+  std::vector<std::string> lines = lines_with(server.log(), {"reload failed"});
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_TRUE(contains(lines[0], "'1\\x1b[31m\\r2026-01-01 00:00:00 [info] FAKE'")) << lines[0];
+  EXPECT_FALSE(contains(server.log(), "\x1b")) << server.log();
+  EXPECT_FALSE(contains(server.log(), "\r")) << server.log();
+
+  // The environment can hold a line feed too; a start-up error shows it escaped, on one line.
+  Process bad = run_process({CHAT_SERVER_PATH, "--check-config"}, {{"CHAT_PORT", "1\x1b[31m\r\nFAKE"}}, 5s);
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(count_of(bad.err, "\n"), 1u) << bad.err;
+  EXPECT_TRUE(contains(bad.err, "'1\\x1b[31m\\r\\nFAKE' in CHAT_PORT")) << bad.err;
+}

@@ -41,6 +41,15 @@ TEST(Transport, KeepaliveIsOnForEveryConnection) {
   EXPECT_EQ(with_keepalive, 2u) << sockets;
 }
 
+TEST(Transport, BracketedBindAddressServesIPv6) {
+  Server server(with_args({"--bind", "[::1]"}));
+  EXPECT_TRUE(contains(server.log(), "listening on [::1]:")) << server.log();
+  EXPECT_FALSE(contains(server.log(), "[[")) << server.log();
+  Client over_v6(server.port(), ConnectOptions{.host = "::1"});
+  over_v6.login("six");
+  EXPECT_TRUE(contains(server.log(), "connect [::1]:")) << server.log();
+}
+
 TEST(Transport, BindAnyIPv6ServesIPv6AndIPv4Clients) {
   Server server(with_args({"--bind", "::"}));
   ASSERT_TRUE(contains(server.log(), "listening on [::]:")) << server.log();

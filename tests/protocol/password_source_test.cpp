@@ -69,3 +69,17 @@ TEST_F(PasswordSource, EmptyFirstLineIsAnError) {
   auto found = find_password(file_with("\nsecond\n"));
   EXPECT_NE(found.error.find("empty"), std::string::npos) << found.error;
 }
+
+TEST_F(PasswordSource, LeadingByteOrderMarkIsDroppedWithAWarning) {
+  auto found = find_password(file_with("\xEF\xBB\xBFtyped-in-notepad\r\n"));
+  EXPECT_EQ(found.error, "");
+  EXPECT_EQ(found.password, "typed-in-notepad");
+  EXPECT_NE(found.warning.find("byte-order mark"), std::string::npos) << found.warning;
+  EXPECT_EQ(find_password(file_with("no-bom\n")).warning, "");
+}
+
+TEST_F(PasswordSource, DeviceOrFifoIsAnErrorNotARead) {
+  auto found = find_password(std::string("/dev/zero"));
+  EXPECT_EQ(found.origin, PasswordOrigin::None);
+  EXPECT_EQ(found.error, "password file '/dev/zero': not a regular file");
+}

@@ -98,3 +98,18 @@ TEST(StatsLine, NamesEveryCounterOnceInAFixedOrder) {
             "bytes_in=5000 bytes_out=60000 dropped_slow=1 flood_pauses=3 flood_paused_seconds=2.250 "
             "auth_timeouts=4 refused_full=5 refused_per_ip=6 refused_locked=7 uptime_seconds=61.500");
 }
+
+TEST(LogFormat, TextLineEscapesControlCharactersSoNoLineCanBeForged) {
+  std::string message = "bad value '1\x1b[31m\r\n2026-01-02 12:00:02 [info] FAKE\t\x7f' \\x1b";
+  std::string line = format_log_line(LogFormat::Text, LogLevel::Error, "e", message, {}, kNoon);
+  EXPECT_EQ(line.substr(19), " [error] bad value '1\\x1b[31m\\r\\n2026-01-02 12:00:02 [info] FAKE\\t\\x7f' \\\\x1b\n");
+  EXPECT_EQ(line.find('\n'), line.size() - 1) << "one line per event";
+}
+
+TEST(LogFormat, TextLineKeepsUtf8ButEscapesC1ControlsAndInvalidBytes) {
+  std::string line = format_log_line(LogFormat::Text, LogLevel::Info, "e",
+                                     "Jos\xc3\xa9 \xc2\x9b"
+                                     "2J bad\xff",
+                                     {}, kNoon);
+  EXPECT_EQ(line.substr(19), " [info] Jos\xc3\xa9 \\u009b2J bad\\xff\n");
+}

@@ -268,3 +268,41 @@ TEST_F(ServerOptions, HelpListsEveryFlagOfTheTable) {
     }
   }
 }
+
+TEST_F(ServerOptions, BracketedBindAddressMeansTheAddress) {
+  ASSERT_EQ(parse({"--bind", "[::1]"}), ParseStatus::Run) << message_;
+  EXPECT_EQ(options_.bind, "::1");
+  env_["CHAT_BIND"] = "[::]";
+  ASSERT_EQ(parse({}), ParseStatus::Run) << message_;
+  EXPECT_EQ(options_.bind, "::");
+  env_.clear();
+  ASSERT_EQ(parse({"--config", file_with("bind = [fe80::1%lo]\n")}), ParseStatus::Run) << message_;
+  EXPECT_EQ(options_.bind, "fe80::1%lo");
+  EXPECT_EQ(parse({"--bind", "[::1"}), ParseStatus::ExitUsage);
+  EXPECT_NE(message_.find("expected an address"), std::string::npos) << message_;
+  EXPECT_EQ(parse({"--bind", "[]"}), ParseStatus::ExitUsage);
+}
+
+TEST_F(ServerOptions, PasswordLongerThanMaxLineIsAnError) {
+  env_["CHAT_PASSWORD"] = std::string(17, 'p');
+  EXPECT_EQ(parse({"--max-line", "16"}), ParseStatus::ExitUsage);
+  EXPECT_EQ(message_, "the password is 17 bytes, longer than max-line (16): no client could send it");
+  EXPECT_EQ(parse({"--max-line", "17"}), ParseStatus::Run) << message_;  // exactly max-line can be sent
+  env_.clear();
+  EXPECT_EQ(parse({"--max-line", "16", "--password-file", file_with(std::string(17, 'f') + "\n")}),
+            ParseStatus::ExitUsage);
+}
+
+TEST_F(ServerOptions, PasswordFileByteOrderMarkBecomesAWarning) {
+  ASSERT_EQ(parse({"--password-file", file_with("\xEF\xBB\xBFpw\n")}), ParseStatus::Run) << message_;
+  EXPECT_EQ(options_.password, "pw");
+  ASSERT_EQ(options_.warnings.size(), 1u);
+  EXPECT_NE(options_.warnings[0].find("byte-order mark"), std::string::npos) << options_.warnings[0];
+}
+
+TEST_F(ServerOptions, ConfigFileThatIsNotARegularFileIsAnError) {
+  EXPECT_EQ(parse({"--config", "/dev/zero"}), ParseStatus::ExitUsage);
+  EXPECT_EQ(message_, "/dev/zero: not a regular file");
+  EXPECT_EQ(parse({"--motd", "/dev/zero"}), ParseStatus::ExitUsage);
+  EXPECT_EQ(message_, "MOTD file /dev/zero: not a regular file");
+}
