@@ -8,10 +8,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bin/chat_server/auth_throttle.h"
 #include "bin/chat_server/connection.h"
 #include "bin/chat_server/options.h"
 #include "bin/chat_server/stats.h"
-#include "protocol/auth_throttle.h"
 #include "protocol/chat_service.h"
 #include "reactor/descriptor_reserve.h"
 #include "reactor/event_loop.h"
@@ -90,7 +90,7 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   std::unique_ptr<reactor::EventLoop> loop_;
   chat::Room room_;
   chat::ChatService service_;
-  chat::AuthThrottle throttle_;
+  AuthThrottle throttle_;
   reactor::DescriptorReserve reserve_;
   std::vector<std::unique_ptr<Connection>> connections_;  // by descriptor
   std::vector<Connection*> flush_list_;                   // connections with output for the next flush pass
