@@ -65,6 +65,9 @@ swarm_bin=$build/bin/chat-swarm
 # Every swarm connection comes from 127.0.0.1: lift the per-address limit where there is one.
 per_ip=()
 "$server_bin" --help 2>/dev/null | grep -q -- --max-per-ip && per_ip=(--max-per-ip 0)
+# Likewise the caps on logins in progress: a login storm may have every client logging in.
+"$server_bin" --help 2>/dev/null | grep -q -- --max-unauthenticated &&
+  per_ip+=(--max-unauthenticated-per-ip 0 --max-unauthenticated 19000)
 
 ulimit -n "$(ulimit -Hn)"  # both servers and the swarm inherit it
 clk_tck=$(getconf CLK_TCK)

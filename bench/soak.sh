@@ -59,6 +59,10 @@ auth_timeout=5
 server_args=(--port 0 --rate 20 --burst 50 --auth-timeout "$auth_timeout" --max-queue 262144)
 # One address is every client's here: lift the per-address cap where the server has one.
 if "$server_bin" --help 2>&1 | grep -q -- '--max-per-ip'; then server_args+=(--max-per-ip 0); fi
+# ...and the cap on logins in progress from one address (churn logs in many at once).
+if "$server_bin" --help 2>&1 | grep -q -- '--max-unauthenticated-per-ip'; then
+  server_args+=(--max-unauthenticated-per-ip 0)
+fi
 
 pids=()
 server_pid=""

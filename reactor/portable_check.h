@@ -17,6 +17,7 @@
 #undef SOCK_NONBLOCK
 #undef SOCK_CLOEXEC
 #undef TCP_KEEPIDLE
+#undef TCP_USER_TIMEOUT
 #undef POLLRDHUP
 #undef IP_BIND_ADDRESS_NO_PORT
 #undef MSG_NOSIGNAL
@@ -28,3 +29,4 @@
 #pragma GCC poison epoll_create epoll_create1 epoll_ctl epoll_wait epoll_pwait
 #pragma GCC poison signalfd timerfd_create timerfd_settime eventfd
 #pragma GCC poison SOCK_NONBLOCK SOCK_CLOEXEC TCP_KEEPIDLE POLLRDHUP IP_BIND_ADDRESS_NO_PORT MSG_NOSIGNAL
+#pragma GCC poison TCP_USER_TIMEOUT

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -212,6 +213,19 @@ void tune_connection(int fd, const KeepaliveSettings& keepalive) {
 #if defined(TCP_KEEPCNT)
   setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &keepalive.probes, sizeof(int));
 #endif
+#if CHAT_HAVE_TCP_USER_TIMEOUT
+  // Keepalive never probes while data is unacknowledged, so a peer that vanished with output
+  // in flight would last the whole retransmission timeout (~15 min). Give up on
+  // unacknowledged data after as long as keepalive takes to give up on silence.
+  unsigned timeout_ms = user_timeout_ms(keepalive);
+  setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &timeout_ms, sizeof timeout_ms);
+#endif
+}
+
+unsigned user_timeout_ms(const KeepaliveSettings& keepalive) {
+  long long seconds = static_cast<long long>(keepalive.idle_seconds) +
+                      static_cast<long long>(keepalive.probes) * keepalive.interval_seconds;
+  return static_cast<unsigned>(std::clamp<long long>(seconds * 1000, 1000, 1LL << 31));
 }
 
 std::uint64_t raise_descriptor_limit() {

@@ -57,8 +57,12 @@ struct KeepaliveSettings {
   int interval_seconds = 10;
   int probes = 3;
 };
-// TCP_NODELAY (lines are small and latency matters) and keepalive so vanished peers are noticed.
+// TCP_NODELAY (lines are small and latency matters) and keepalive so vanished peers are
+// noticed; where the platform has TCP_USER_TIMEOUT, also a bound on unacknowledged output
+// (user_timeout_ms), so a peer that vanishes while we send is noticed as soon as a silent one.
 void tune_connection(int fd, const KeepaliveSettings& keepalive);
+// What keepalive takes to give up on a silent peer, in ms: idle + probes * interval.
+unsigned user_timeout_ms(const KeepaliveSettings& keepalive);
 
 // Raises RLIMIT_NOFILE's soft limit to its hard limit; returns the resulting soft limit.
 std::uint64_t raise_descriptor_limit();

@@ -50,6 +50,7 @@ bool Server::take_frame(Connection& c, reactor::Frame frame, std::string_view li
     log_event(LogLevel::Debug, "line", "line from " + who(c) + " (" + std::to_string(line.size()) + " bytes)",
               {{"name", c.session.name}, {"peer", peer}, {"bytes", line.size()}});
   }
+  if (refuse_locked_guess(c)) return false;  // before the password is compared
   handle_outcome(c, service_.on_line(id, c.session, line));
   return c.phase == Phase::Open;
 }
@@ -91,6 +92,7 @@ void Server::handle_outcome(Connection& c, chat::Outcome outcome) {
       return;
     case chat::Outcome::NameAccepted:
       loop_->cancel_timer(c.auth_timer);
+      logging_in_.remove(c.fd);
       ++stats_.logins;
       log_client(LogLevel::Info, "login", "name", c.session.name, c.peer);
       return;
@@ -203,6 +205,7 @@ void Server::close_after_flush(Connection& c, std::string_view reason) {
   if (c.phase != Phase::Open) return;
   c.phase = Phase::Closing;
   c.close_reason = std::string(reason);
+  logging_in_.remove(c.fd);  // leaving: no longer holds a place among the logins
   loop_->cancel_timer(c.auth_timer);
   loop_->cancel_timer(c.resume_timer);
   int fd = c.fd;
@@ -247,6 +250,7 @@ void Server::kill(Connection& c, std::string_view reason, chat::Departure depart
   if (c.phase == Phase::Dead) return;
   c.phase = Phase::Dead;
   c.close_reason = std::string(reason);
+  logging_in_.remove(c.fd);
   c.out.clear();
   dead_list_.emplace_back(&c, departure);
 }

@@ -140,6 +140,12 @@ constexpr Spec kSpecs[] = {
      kShown, count_option<0, 1000000000, [](Options& o, std::size_t n) { o.max_clients = n; }>},
     {"max-per-ip", "N", "open connections from one address, 0 for no limit (default 64)", kEverywhere, kShown,
      count_option<0, 1000000000, [](Options& o, std::size_t n) { o.max_per_ip = n; }>},
+    {"max-unauthenticated", "N",
+     "connections still logging in, 0 for half of --max-clients but at\n"
+     "least 64 (default 0); at the cap a newcomer evicts one of them",
+     kEverywhere, kShown, count_option<0, 1000000000, [](Options& o, std::size_t n) { o.max_unauthenticated = n; }>},
+    {"max-unauthenticated-per-ip", "N", "logins in progress from one address,\n0 for no limit (default 8)", kEverywhere,
+     kShown, count_option<0, 1000000000, [](Options& o, std::size_t n) { o.max_unauthenticated_per_ip = n; }>},
     {"keepalive", "S", "seconds of silence before TCP keepalive probes a peer (default 30)", kEverywhere, kShown,
      count_option<1, 32767, [](Options& o, std::size_t n) { o.keepalive_seconds = static_cast<int>(n); }>},
     {"motd", "FILE", "message of the day: FILE's lines are shown after the welcome", kEverywhere, kShown,

@@ -30,6 +30,10 @@ struct Options {
   std::string backend;          // empty: the platform's default
   std::size_t max_per_ip = 64;  // open connections from one address; 0: no limit
   int keepalive_seconds = 30;   // TCP keepalive idle time before the first probe
+  // Connections not yet chatting: in total (0: half of max-clients, at least 64 or all of
+  // it) and from one address (0: no limit).
+  std::size_t max_unauthenticated = 0;
+  std::size_t max_unauthenticated_per_ip = 8;
   LogLevel log_level = LogLevel::Info;
   LogFormat log_format = LogFormat::Text;
   double stats_interval_seconds = 0;  // 0: no periodic statistics line

@@ -1,4 +1,4 @@
-// Server lifecycle: listening, accepting (with every admission limit), signals, the
+// Server lifecycle: listening, accepting (admission.cpp decides who is let in), signals, the
 // per-iteration flush pass and the cull of closed connections.
 #include "bin/chat_server/server.h"
 
@@ -95,6 +95,7 @@ int Server::open() {
   std::uint64_t limit = reactor::raise_descriptor_limit();
   descriptor_limit_ = limit;
   max_clients_ = effective_max_clients(options_.max_clients);
+  max_logging_in_ = effective_max_logging_in();
 
   std::string error;
   listen_fd_ = reactor::listen_tcp(options_.bind, options_.port, kListenBacklog, error);
@@ -177,20 +178,7 @@ void Server::accept_ready() {
       pause_accepting();
       return;
     }
-    if (open_count_ >= max_clients_) {
-      ++stats_.refused_full;
-      refuse(fd, peer, "! Server full. Bye.", "server full");
-    } else if (options_.max_per_ip != 0 && connections_from(peer.ip) >= options_.max_per_ip) {
-      ++stats_.refused_per_ip;
-      std::string limit = std::to_string(options_.max_per_ip);
-      refuse(fd, peer, "! Too many connections from your address (limit " + limit + "); try again later.",
-             "too many connections from " + peer.ip + " (limit " + limit + ")");
-    } else if (throttle_.is_locked(peer.ip, reactor::Clock::now())) {
-      ++stats_.refused_locked;
-      refuse(fd, peer, "! Too many failed attempts; try again later.", "locked out after failed passwords");
-    } else {
-      open_connection(fd, std::move(peer));
-    }
+    admit(fd, std::move(peer));
   }
 }
 
@@ -217,7 +205,7 @@ void Server::pause_accepting() {
   });
 }
 
-void Server::open_connection(int fd, reactor::PeerAddress peer) {
+void Server::open_connection(int fd, reactor::PeerAddress peer, const std::string& source) {
   reactor::KeepaliveSettings keepalive;
   keepalive.idle_seconds = options_.keepalive_seconds;
   // Probe more often when the idle time is short, so a small --keepalive notices a vanished
@@ -235,6 +223,7 @@ void Server::open_connection(int fd, reactor::PeerAddress peer) {
   Connection& c = *connections_[fd];
   ++open_count_;
   ++per_ip_[c.peer.ip];
+  logging_in_.add(fd, source);
   ++stats_.connections_total;
   log_client(LogLevel::Info, "connect", "connect", {}, c.peer);
   service_.on_connect(static_cast<chat::ClientId>(fd), c.session);

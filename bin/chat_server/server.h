@@ -8,10 +8,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bin/chat_server/auth_throttle.h"
 #include "bin/chat_server/connection.h"
+#include "bin/chat_server/login_slots.h"
 #include "bin/chat_server/options.h"
 #include "bin/chat_server/stats.h"
-#include "protocol/auth_throttle.h"
 #include "protocol/chat_service.h"
 #include "reactor/descriptor_reserve.h"
 #include "reactor/event_loop.h"
@@ -54,7 +55,13 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   void accept_ready();
   static void refuse(int fd, const reactor::PeerAddress& peer, std::string_view line, std::string_view why);
   void pause_accepting();
-  void open_connection(int fd, reactor::PeerAddress peer);
+  // Admission (admission.cpp): every limit a new connection meets, in order, and the
+  // lock-out of a guess from a locked-out source on a connection opened before the lock.
+  void admit(int fd, reactor::PeerAddress peer);
+  bool evict_a_login();
+  bool refuse_locked_guess(Connection& c);
+  std::size_t effective_max_logging_in() const;
+  void open_connection(int fd, reactor::PeerAddress peer, const std::string& source);
   void read_ready(Connection& c);
   void linger_read(Connection& c);
   void process_lines(Connection& c);
@@ -90,7 +97,7 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   std::unique_ptr<reactor::EventLoop> loop_;
   chat::Room room_;
   chat::ChatService service_;
-  chat::AuthThrottle throttle_;
+  AuthThrottle throttle_;
   reactor::DescriptorReserve reserve_;
   std::vector<std::unique_ptr<Connection>> connections_;  // by descriptor
   std::vector<Connection*> flush_list_;                   // connections with output for the next flush pass
@@ -101,6 +108,8 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   std::size_t max_clients_ = 0;
   std::uint64_t descriptor_limit_ = 0;
   std::unordered_map<std::string, std::size_t> per_ip_;  // open connections by peer address
+  LoginSlots logging_in_;                                // open connections not yet chatting, by source
+  std::size_t max_logging_in_ = 0;
   int listen_fd_ = -1;
   std::int64_t stamp_second_ = -1;
   bool shutting_down_ = false;

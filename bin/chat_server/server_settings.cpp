@@ -1,6 +1,7 @@
 // Settings that change while the server runs: the SIGHUP reload, and the admission limits it
-// may change (max-clients, max-per-ip). A reload never drops anyone: new values apply to
-// what happens next (accepts, connections, login attempts, welcomes); see docs/OPERATIONS.md.
+// may change (max-clients, max-per-ip, max-unauthenticated[-per-ip]). A reload never drops
+// anyone: new values apply to what happens next (accepts, connections, login attempts,
+// welcomes); see docs/OPERATIONS.md.
 #include <string>
 #include <vector>
 
@@ -86,6 +87,9 @@ void Server::apply_reloaded(const Options& fresh) {
   compare(fresh.burst != options_.burst, "burst", changed);
   compare(fresh.max_clients != options_.max_clients, "max-clients", changed);
   compare(fresh.max_per_ip != options_.max_per_ip, "max-per-ip", changed);
+  compare(fresh.max_unauthenticated != options_.max_unauthenticated, "max-unauthenticated", changed);
+  compare(fresh.max_unauthenticated_per_ip != options_.max_unauthenticated_per_ip, "max-unauthenticated-per-ip",
+          changed);
   compare(fresh.keepalive_seconds != options_.keepalive_seconds, "keepalive", changed);
   compare(fresh.motd != options_.motd || fresh.motd_path != options_.motd_path, "motd", changed);
   compare(fresh.log_level != options_.log_level, "log-level", changed);
@@ -103,6 +107,7 @@ void Server::apply_reloaded(const Options& fresh) {
   service_.set_max_line(options_.max_line);
   service_.set_motd(options_.motd);
   max_clients_ = effective_max_clients(options_.max_clients);
+  max_logging_in_ = effective_max_logging_in();
   set_log_level(options_.log_level);  // first, so the lines below follow the new level
 
   log_settings_warnings(options_);

@@ -367,3 +367,37 @@ TEST(Faults, PeerThatVanishesWithoutAWordIsFoundByKeepalive) {
   EXPECT_EQ(strip_timestamp(bob.expect("* Online (")), "* Online (1): bob");
   EXPECT_LT(wait_for_descriptors(server.pid(), baseline - 1), baseline);
 }
+
+// The same, but the server has output in flight to her when she vanishes: keepalive never
+// probes while data is unacknowledged, so without TCP_USER_TIMEOUT she would stay "online"
+// for the whole retransmission timeout (about 15 minutes). With it, the server gives up on
+// the unacknowledged lines after as long as keepalive takes for a silent peer: with
+// --keepalive 2, 2 s idle + 3 probes 1 s apart = 5 s.
+TEST(Faults, PeerThatVanishesWithOutputInFlightIsFoundAsSoonAsASilentOne) {
+  OwnNetwork net;
+  if (!net.error().empty()) GTEST_SKIP() << net.error();
+  constexpr auto kKeepalive = 2s;
+  Server server(with_args({"--keepalive", "2"}));
+  Client bob(server.port());
+  bob.login("bob");
+  Client alice(server.port(), {.source = "127.0.0.2"});
+  alice.login("alice");
+  bob.expect("* alice joined the chat");
+  EXPECT_TRUE(alice.sync().empty());
+
+  ASSERT_EQ(net.run({"ip", "route", "add", "blackhole", "127.0.0.2/32", "table", "local"}), "");
+  const auto vanished = Clock::now();
+  // bob talks on: every line is output the server sends alice and nobody acknowledges.
+  bob.send_line("alice, are you there?");
+  auto until = Clock::now() + kDeadline;
+  while (server_send_queue(server.port(), local_port(alice.fd())) <= 0 && Clock::now() < until)
+    std::this_thread::sleep_for(10ms);
+  ASSERT_GT(server_send_queue(server.port(), local_port(alice.fd())), 0) << "no output in flight to alice";
+  bob.send_line("hello?");
+
+  EXPECT_EQ(strip_timestamp(bob.expect("alice disconnected", 60s)), "* alice disconnected") << server.log();
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - vanished);
+  EXPECT_LT(took, 3 * kKeepalive) << "a peer with output in flight lasted " << took.count() << " ms";
+  EXPECT_GE(took, kKeepalive) << "reported before the timeout could have run out";
+  EXPECT_TRUE(server.wait_for_log("disconnect alice")) << server.log();
+}

@@ -97,6 +97,14 @@ Server::Server(ServerConfig config)
     args.emplace_back("--max-per-ip");
     args.emplace_back("0");
   }
+  // Likewise for logins in progress from one address (a test opens dozens at once).
+  bool sets_logins_per_ip = config.env.contains("CHAT_MAX_UNAUTHENTICATED_PER_IP");
+  for (const std::string& arg : config.args)
+    sets_logins_per_ip |= arg.rfind("--max-unauthenticated-per-ip", 0) == 0 || arg.rfind("--config", 0) == 0;
+  if (!sets_logins_per_ip) {
+    args.emplace_back("--max-unauthenticated-per-ip");
+    args.emplace_back("0");
+  }
   args.insert(args.end(), config.args.begin(), config.args.end());
   pid_ = fork();
   if (pid_ == 0) {

@@ -230,6 +230,28 @@ TEST(Socket, TuneConnectionSetsNoDelayAndKeepalive) {
 #endif
 }
 
+// Keepalive does not probe while output is unacknowledged: TCP_USER_TIMEOUT bounds that case
+// by the same time keepalive takes for a silent peer (77 s idle + 4 probes 11 s apart).
+TEST(Socket, TuneConnectionBoundsUnacknowledgedOutputLikeKeepalive) {
+  reactor::KeepaliveSettings ka;
+  ka.idle_seconds = 77;
+  ka.interval_seconds = 11;
+  ka.probes = 4;
+  EXPECT_EQ(reactor::user_timeout_ms(ka), 121000u);
+#if CHAT_HAVE_TCP_USER_TIMEOUT
+  std::string error;
+  Fd listener(listen_tcp("127.0.0.1", 0, 16, error));
+  ASSERT_GE(listener.fd, 0) << error;
+  Fd client(connect_loopback(local_port(listener.fd)));
+  ASSERT_GE(client.fd, 0);
+  EXPECT_EQ(int_option(client.fd, IPPROTO_TCP, TCP_USER_TIMEOUT), 0);  // the kernel's default: none
+  reactor::tune_connection(client.fd, ka);
+  EXPECT_EQ(int_option(client.fd, IPPROTO_TCP, TCP_USER_TIMEOUT), 121000);
+#else
+  GTEST_SKIP() << "no TCP_USER_TIMEOUT on this platform";
+#endif
+}
+
 TEST(Socket, WriteSomeOnFullNonBlockingDescriptorIsEagain) {
   int fds[2];
   ASSERT_TRUE(reactor_test::nonblocking_pipe(fds));

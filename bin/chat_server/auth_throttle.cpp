@@ -1,12 +1,12 @@
 // AuthThrottle implementation.
-#include "protocol/auth_throttle.h"
+#include "bin/chat_server/auth_throttle.h"
 
 #include <arpa/inet.h>
 
 #include <algorithm>
 #include <cstdio>
 
-namespace chat {
+namespace chat_server {
 
 std::string AuthThrottle::source_of(std::string_view address) {
   std::string text(address);
@@ -59,4 +59,4 @@ void AuthThrottle::forget_stale(Clock::time_point now, bool force) {
   });
 }
 
-}  // namespace chat
+}  // namespace chat_server
