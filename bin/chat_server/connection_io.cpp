@@ -67,12 +67,12 @@ bool Server::take_frame(Connection& c, reactor::Frame frame, std::string_view li
 }
 
 // Per-source pacing is on with flood control (--rate above 0): a quarter of --max-queue at
-// once, then a quarter of --max-queue per second, so that no address can push any reader
-// that takes at least that much per second past --max-queue (docs/PROTOCOL.md).
+// once, then half of --max-queue per second (512 KiB/s by default), so that no address can
+// push a reader who takes more than that per second past --max-queue (docs/PROTOCOL.md).
 void Server::attach_source(Connection& c) {
   if (options_.rate <= 0) return;
-  double quarter = static_cast<double>(options_.max_queue) / 4;
-  c.source = sources_.attach(c.peer.ip, quarter, quarter);
+  double max_queue = static_cast<double>(options_.max_queue);
+  c.source = sources_.attach(c.peer.ip, max_queue / 2, max_queue / 4);
 }
 
 void Server::arm_resume(Connection& c) {

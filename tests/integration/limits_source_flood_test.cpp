@@ -69,11 +69,12 @@ struct PacedReader {
 TEST(LimitsSourceFlood, ManyConnectionsFromOneAddressCannotGetAReaderAt1MBpsDropped) {
   // The attack: --max-per-ip (64, the default) connections from 127.0.0.2, each sending
   // `kLines` private 4000-byte lines (within its own burst of 50) to a victim on 127.0.0.1
-  // who reads at 1 MB/s. Unpaced per address, ~2 MB land in the victim's queue at once and
-  // she is dropped as too slow (--max-queue 1 MiB); paced, the address gets a quarter of
-  // --max-queue at once and a quarter per second, which she outreads.
+  // who reads at 1 MB/s. Unpaced per address, 6.4 MB land at once: the kernel takes ~4 MB
+  // on loopback, the rest waits in her queue, and she is dropped as too slow (--max-queue
+  // 1 MiB). Paced, the address gets a quarter of --max-queue at once and then half of it
+  // per second (512 KiB/s), which she outreads: about 12 s for all of it.
   constexpr std::size_t kAttackers = 64;
-  constexpr std::size_t kLines = 8;
+  constexpr std::size_t kLines = 25;
   Server server;
   Client victim(server.port(), {.rcvbuf = 65536});
   victim.login("victim");
@@ -107,8 +108,8 @@ TEST(LimitsSourceFlood, ManyConnectionsFromOneAddressCannotGetAReaderAt1MBpsDrop
 
 TEST(LimitsSourceFlood, OneAddressIsPacedByItsBytesWhileOthersAreNot) {
   // Two connections from 127.0.0.2 share one byte budget (a quarter of --max-queue at once,
-  // then a quarter per second): with --max-queue 65536, 64 lines of 1000 bytes (~68 KiB
-  // charged) need about 3 s beyond the 16 KiB burst, although each connection's own line
+  // then half of it per second): with --max-queue 65536, 64 lines of 1000 bytes (~68 KiB
+  // charged) need about 1.6 s beyond the 16 KiB burst, although each connection's own line
   // budget (--burst 50) would let them through at once. carol, from 127.0.0.1, is not held up.
   Server server(with_args({"--max-queue", "65536"}));
   Client bob(server.port());
@@ -141,7 +142,7 @@ TEST(LimitsSourceFlood, OneAddressIsPacedByItsBytesWhileOthersAreNot) {
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   EXPECT_TRUE(heard_carol) << "carol's line came only after all of the paced address's lines";
-  // (64 × 1065 charged - 16384 burst) / 16384 per second ≈ 3.2 s; 80% of it as a lower bound.
-  EXPECT_GE(seconds, (64.0 * 1065 - 16384) / 16384 * 0.8);
+  // (64 × 1059 charged - 16384 burst) / 32768 per second ≈ 1.6 s; 80% of it as a lower bound.
+  EXPECT_GE(seconds, (64.0 * 1059 - 16384) / 32768 * 0.8);
   EXPECT_EQ(server.log().find("disconnect"), std::string::npos) << server.log();
 }
