@@ -163,8 +163,8 @@ void Server::peer_vanished(Connection& c) {
 void Server::deliver_one(chat::ClientId to, const reactor::PayloadRef& line) {
   Connection* c = find(static_cast<int>(to));
   if (!c || c->phase != Phase::Open || c->output_broken) return;
-  c->out.push(line);
   queued_total_ += line.size();
+  c->out.push(line);
   ++stats_.deliveries_out;
   if (queued_total_ > output_budget_) [[unlikely]] {
     shed_output();

@@ -27,7 +27,7 @@ TEST(LimitsOutputBudget, NonReadersAreDroppedLargestFirstAndMemoryStaysBounded) 
   // waits in the server, under --max-queue 16 MiB); 20 "small" ones once. With
   // --max-output-total 2 MiB the big ones go, largest first, until everything queued fits;
   // no small one is dropped; alice and bob keep chatting. (--rate 0: no pacing to wait for.)
-  constexpr int kEach = 20;
+  constexpr std::size_t kEach = 20;
   constexpr int kAsks = 5000;
   Server server(with_args({"--max-output-total", "2097152", "--max-queue", "16777216", "--rate", "0"}));
   Client alice(server.port()), bob(server.port());
@@ -36,17 +36,17 @@ TEST(LimitsOutputBudget, NonReadersAreDroppedLargestFirstAndMemoryStaysBounded) 
   std::vector<Client> others;
   others.reserve(2 * kEach);
   // The small ones first: they and the big ones all fill the list before anyone asks.
-  for (int i = 0; i < kEach; ++i) others.push_back(non_reader(server, numbered("small_", i, 18)));
-  for (int i = 0; i < kEach; ++i) others.push_back(non_reader(server, numbered("big___", i, 18)));
-  for (int i = 0; i < 2 * kEach + 1; ++i) alice.expect("joined the chat");  // bob too
+  for (std::size_t i = 0; i < kEach; ++i) others.push_back(non_reader(server, numbered("small_", i, 18)));
+  for (std::size_t i = 0; i < kEach; ++i) others.push_back(non_reader(server, numbered("big___", i, 18)));
+  for (std::size_t i = 0; i < 2 * kEach + 1; ++i) alice.expect("joined the chat");  // bob too
   const long rss_before = rss_kib(server.pid());
   ASSERT_GT(rss_before, 0);
 
   // Each ends with a line of its own, which alice hears unless it was dropped before.
-  for (int i = 0; i < kEach; ++i) others[i].send_raw("@usuarios\ndone\n");
+  for (std::size_t i = 0; i < kEach; ++i) others[i].send_raw("@usuarios\ndone\n");
   std::string asks;
   for (int k = 0; k < kAsks; ++k) asks += "@usuarios\n";
-  for (int i = kEach; i < 2 * kEach; ++i) others[i].send_raw(asks + "done\n");
+  for (std::size_t i = kEach; i < 2 * kEach; ++i) others[i].send_raw(asks + "done\n");
 
   // Every one of them ends, for alice, with its "done" or with its drop notice.
   const std::string_view kDropped = " was disconnected (too slow)";
@@ -62,7 +62,7 @@ TEST(LimitsOutputBudget, NonReadersAreDroppedLargestFirstAndMemoryStaysBounded) 
       ADD_FAILURE() << "alice got " << body;
     }
   };
-  while (outcomes < static_cast<std::size_t>(2 * kEach)) {
+  while (outcomes < 2 * kEach) {
     auto line = alice.read_line(30s);
     ASSERT_TRUE(line) << "alice heard of only " << outcomes << " of " << 2 * kEach;
     record(strip_timestamp(*line));
@@ -70,7 +70,7 @@ TEST(LimitsOutputBudget, NonReadersAreDroppedLargestFirstAndMemoryStaysBounded) 
   for (const auto& line : alice.sync()) record(strip_timestamp(line));
   const long rss_after = rss_kib(server.pid());
 
-  EXPECT_GE(dropped.size(), static_cast<std::size_t>(kEach / 2)) << "only " << dropped.size() << " dropped";
+  EXPECT_GE(dropped.size(), kEach / 2) << "only " << dropped.size() << " dropped";
   for (const auto& name : dropped) EXPECT_TRUE(name.starts_with("big___")) << name << " was dropped";
   EXPECT_FALSE(lines_with(server.log(), {"output budget exceeded"}).empty()) << server.log();
   EXPECT_LT(rss_after - rss_before, 16 * 1024)
