@@ -22,23 +22,24 @@ class LineFramer {
   explicit LineFramer(std::size_t max_line) : max_line_(max_line) {}
 
   // Calls on_frame(Frame, std::string_view) for each frame, in order. The view is valid only
-  // during the call. For Frame::Line, returning false means "not taken yet": the line and all
-  // that follows stay buffered (blocked() becomes true) until resume(). For Frame::Overlong
-  // the frame is always consumed; returning false just stops.
+  // during the call. Returning false means "not taken yet", for either kind of frame: it and
+  // all that follows stay buffered (blocked() becomes true) until resume() offers it again.
+  // A refused over-long frame keeps none of its bytes, only its place: flood control paces
+  // over-long lines exactly as it paces the others.
   template <class OnFrame>
   void feed(std::string_view data, OnFrame&& on_frame) {
+    if (blocked_) {
+      pending_.append(data);
+      return;
+    }
     if (!pending_.empty()) {
-      if (blocked_) {
-        pending_.append(data);
-        return;
-      }
       // Complete the buffered partial line, then carry on in the caller's buffer.
       const void* nl = std::memchr(data.data(), '\n', data.size());
       std::size_t take = nl ? static_cast<const char*>(nl) - data.data() + 1 : data.size();
       pending_.append(data.data(), take);
       data.remove_prefix(take);
       pending_.erase(0, scan(pending_, on_frame));
-      if (!pending_.empty()) {
+      if (!pending_.empty() || blocked_) {
         pending_.append(data);
         return;
       }
@@ -52,6 +53,13 @@ class LineFramer {
   template <class OnFrame>
   bool resume(OnFrame&& on_frame) {
     blocked_ = false;
+    if (overlong_held_) {
+      if (!on_frame(Frame::Overlong, std::string_view())) {
+        blocked_ = true;
+        return false;
+      }
+      overlong_held_ = false;
+    }
     pending_.erase(0, scan(pending_, on_frame));
     release_if_empty();
     return !blocked_;
@@ -79,14 +87,17 @@ class LineFramer {
         bool too_long = left > max_line_ + 1 || (left == max_line_ + 1 && buf.back() != '\r');
         if (!too_long) return pos;  // a partial line: keep it
         discarding_ = true;
-        if (!on_frame(Frame::Overlong, std::string_view())) return buf.size();
+        if (!on_frame(Frame::Overlong, std::string_view())) hold_overlong();
         return buf.size();
       }
       std::size_t len = nl - start;
       if (len > 0 && start[len - 1] == '\r') --len;
       if (len > max_line_) {
         pos += nl - start + 1;
-        if (!on_frame(Frame::Overlong, std::string_view())) return pos;
+        if (!on_frame(Frame::Overlong, std::string_view())) {
+          hold_overlong();
+          return pos;
+        }
         continue;
       }
       if (!on_frame(Frame::Line, std::string_view(start, len))) {
@@ -98,6 +109,11 @@ class LineFramer {
     return pos;
   }
 
+  void hold_overlong() {
+    overlong_held_ = true;
+    blocked_ = true;
+  }
+
   void release_if_empty() {
     if (pending_.empty() && pending_.capacity() > 64) std::string().swap(pending_);
   }
@@ -106,6 +122,7 @@ class LineFramer {
   std::string pending_;
   bool discarding_ = false;
   bool blocked_ = false;
+  bool overlong_held_ = false;  // blocked on an over-long frame: offered again before pending_
 };
 
 }  // namespace reactor

@@ -1,5 +1,6 @@
 // TokenBucket: `rate` tokens per second up to `burst`, full at the first take. Used to pace
-// how fast a connection's lines are processed; callers pause reading rather than drop input.
+// how fast a connection's lines are processed, and how many bytes one source address may
+// have relayed; callers pause reading rather than drop input.
 #pragma once
 
 #include <algorithm>
@@ -23,6 +24,18 @@ class TokenBucket {
     if (tokens_ < 1.0) return false;
     tokens_ -= 1.0;
     return true;
+  }
+
+  // For costs in units (bytes, say): true while the balance is above zero. spend() may take it
+  // below zero, a debt the refill pays off first, so that one cost larger than the burst still
+  // goes through and the long-run rate still holds.
+  bool can_spend(Clock::time_point now) {
+    if (unlimited()) return true;
+    refill(now);
+    return tokens_ > 0;
+  }
+  void spend(double amount) {
+    if (!unlimited()) tokens_ -= amount;
   }
 
   // How long until a token is available (zero if one is).

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "bin/chat_server/source_budget.h"
 #include "protocol/session.h"
 #include "reactor/line_framer.h"
 #include "reactor/output_queue.h"
@@ -30,10 +31,11 @@ struct Connection {
   chat::Session session;
   reactor::LineFramer framer;
   reactor::OutputQueue out;
-  reactor::TokenBucket bucket;
-  reactor::TimerId auth_timer;    // armed until the name is accepted
-  reactor::TimerId resume_timer;  // armed while paused by flood control
-  reactor::TimerId close_timer;   // bounds Closing + Lingering
+  reactor::TokenBucket bucket;     // lines, over-long and empty ones included
+  SourceBudget* source = nullptr;  // bytes, shared with the address's other connections
+  reactor::TimerId auth_timer;     // armed until the name is accepted
+  reactor::TimerId resume_timer;   // armed while paused by flood control
+  reactor::TimerId close_timer;    // bounds Closing + Lingering
   Phase phase = Phase::Open;
   std::string close_reason;    // for the log
   bool read_ended = false;     // EOF or error on the read side: only buffered lines remain

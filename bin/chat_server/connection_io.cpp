@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "bin/chat_server/log.h"
@@ -11,7 +12,11 @@
 namespace chat_server {
 namespace {
 constexpr auto kCloseDeadline = std::chrono::seconds(2);
-}
+// What formatting adds to a relayed line at most: the timestamp, a name (at most 24 bytes)
+// and the longest decoration ("[private to NAME] <NAME> "). A source is charged a line's
+// bytes plus this, once per line: that bounds what any one recipient can receive from it.
+constexpr std::size_t kRelayAllowance = 64;
+}  // namespace
 
 void Server::read_ready(Connection& c) {
   ssize_t n;
@@ -36,14 +41,21 @@ void Server::read_ready(Connection& c) {
 
 bool Server::take_frame(Connection& c, reactor::Frame frame, std::string_view line) {
   if (c.phase != Phase::Open) return false;  // closing: what follows is never read
+  // Flood control, for every line the client sends, over-long and empty ones too: without a
+  // token (a line from the connection, bytes from its source) the frame waits in the framer
+  // and reading pauses. Discarding an over-long line costs what relaying the longest does.
+  reactor::Clock::time_point now = reactor::Clock::now();
+  if (!c.source) attach_source(c);
+  if (c.source && !c.source->bytes.can_spend(now)) return false;
+  if (!c.bucket.try_take(now)) return false;
   auto id = static_cast<chat::ClientId>(c.fd);
   if (frame == reactor::Frame::Overlong) {
+    if (c.source) c.source->bytes.spend(static_cast<double>(c.framer.max_line() + 1 + kRelayAllowance));
     ++stats_.lines_in;
     handle_outcome(c, service_.on_overlong(id, c.session));
     return c.phase == Phase::Open;
   }
-  // Flood control: without a token the line waits in the framer and reading pauses.
-  if (!c.bucket.try_take(reactor::Clock::now())) return false;
+  if (c.source) c.source->bytes.spend(static_cast<double>(line.size() + 1 + kRelayAllowance));
   ++stats_.lines_in;
   if (log_enabled(LogLevel::Debug)) {  // the size only: lines may be private
     std::string peer = c.peer.to_string();
@@ -55,11 +67,22 @@ bool Server::take_frame(Connection& c, reactor::Frame frame, std::string_view li
   return c.phase == Phase::Open;
 }
 
+// Per-source pacing is on with flood control (--rate above 0): a quarter of --max-queue at
+// once, then half of --max-queue per second (512 KiB/s by default), so that no address can
+// push a reader who takes more than that per second past --max-queue (docs/PROTOCOL.md).
+void Server::attach_source(Connection& c) {
+  if (options_.rate <= 0) return;
+  double max_queue = static_cast<double>(options_.max_queue);
+  c.source = sources_.attach(c.peer.ip, max_queue / 2, max_queue / 4);
+}
+
 void Server::arm_resume(Connection& c) {
   if (c.resume_timer || c.phase != Phase::Open) return;
   int fd = c.fd;
   reactor::Clock::time_point paused_at = reactor::Clock::now();
-  c.resume_timer = loop_->add_timer(c.bucket.wait_for_token(paused_at), [this, fd, paused_at] {
+  reactor::Clock::duration wait = c.bucket.wait_for_token(paused_at);
+  if (c.source) wait = std::max(wait, c.source->bytes.wait_for_token(paused_at));
+  c.resume_timer = loop_->add_timer(wait, [this, fd, paused_at] {
     Connection* c = find(fd);
     if (!c) return;
     c->resume_timer = {};
@@ -127,7 +150,7 @@ void Server::peer_vanished(Connection& c) {
   // more, and level-triggered hang-ups would fire forever, so stop watching; lines still
   // waiting for flood control are processed by the resume timer.
   c.output_broken = true;
-  c.out.clear();
+  discard_output(c);
   if (c.phase == Phase::Open && c.framer.blocked()) {
     c.read_ended = true;
     if (c.close_reason.empty()) c.close_reason = "reset";
@@ -142,8 +165,13 @@ void Server::peer_vanished(Connection& c) {
 void Server::deliver_one(chat::ClientId to, const reactor::PayloadRef& line) {
   Connection* c = find(static_cast<int>(to));
   if (!c || c->phase != Phase::Open || c->output_broken) return;
+  queued_total_ += line.size();
   c->out.push(line);
   ++stats_.deliveries_out;
+  if (queued_total_ > output_budget_) [[unlikely]] {
+    shed_output();
+    if (c->phase != Phase::Open) return;
+  }
   if (c->out.bytes() > options_.max_queue) {
     // The limit is on what the kernel has not accepted: offer it the queue before judging.
     flush(*c);
@@ -171,7 +199,9 @@ void Server::flush(Connection& c) {
   bool was_blocked = c.write_blocked;
   std::size_t queued = c.out.bytes();
   reactor::FlushResult result = c.out.flush_to(c.fd);
-  stats_.bytes_out += queued - c.out.bytes();
+  std::size_t sent = queued - c.out.bytes();
+  stats_.bytes_out += sent;
+  queued_total_ -= sent;
   switch (result) {
     case reactor::FlushResult::Drained:
       c.write_blocked = false;
@@ -182,7 +212,7 @@ void Server::flush(Connection& c) {
       break;
     case reactor::FlushResult::Pending: c.write_blocked = true; break;
     case reactor::FlushResult::Failed:
-      c.out.clear();
+      discard_output(c);
       c.output_broken = true;
       c.write_blocked = false;
       // While Open, every line the peer sent still counts: those paced in the framer, and
@@ -193,7 +223,7 @@ void Server::flush(Connection& c) {
       return;
   }
   if (!c.watched && c.write_blocked) {
-    c.out.clear();
+    discard_output(c);
     c.output_broken = true;
   }
   // Only the write side's state can have changed; a drained flush that found it unblocked
@@ -251,8 +281,13 @@ void Server::kill(Connection& c, std::string_view reason, chat::Departure depart
   c.phase = Phase::Dead;
   c.close_reason = std::string(reason);
   logging_in_.remove(c.fd);
-  c.out.clear();
+  discard_output(c);
   dead_list_.emplace_back(&c, departure);
+}
+
+void Server::discard_output(Connection& c) {
+  queued_total_ -= c.out.bytes();
+  c.out.clear();
 }
 
 void Server::update_interest(Connection& c) {

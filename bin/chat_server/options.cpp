@@ -126,6 +126,16 @@ constexpr Spec kSpecs[] = {
      }},
     {"max-queue", "N", "bytes of unsent output before a client is dropped (default 1048576)", kEverywhere, kShown,
      count_option<1024, 1ull << 34, [](Options& o, std::size_t n) { o.max_queue = n; }>},
+    {"max-output-total", "N",
+     "bytes of unsent output, all clients together, before the largest queues are dropped\n"
+     "(default 0: a quarter of the memory, physical or the cgroup's limit)",
+     kEverywhere, kShown,
+     [](Options& o, const std::string& v) -> std::string {
+       auto n = to_count(v, 0, 1ull << 50);
+       if (!n || (*n != 0 && *n < 65536)) return "0 or a number of bytes from 65536 to 2^50";
+       o.max_output_total = *n;
+       return "";
+     }},
     {"rate", "R", "lines per second per client, 0 for no limit (default 20)", kEverywhere, kShown,
      [](Options& o, const std::string& v) -> std::string {
        auto n = to_number(v);

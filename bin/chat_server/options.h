@@ -24,6 +24,7 @@ struct Options {
   std::size_t max_line = 4096;
   double auth_timeout_seconds = 30;
   std::size_t max_queue = 1 << 20;
+  std::size_t max_output_total = 0;  // all queues together; 0: derived from memory (output_budget.h)
   double rate = 20;
   double burst = 50;
   std::size_t max_clients = 0;  // 0: as many as the descriptor limit allows

@@ -13,6 +13,7 @@
 
 #include "bin/chat_server/heap_trim.h"
 #include "bin/chat_server/log.h"
+#include "bin/chat_server/output_budget.h"
 #include "bin/chat_server/systemd_notify.h"
 #include "reactor/socket.h"
 
@@ -96,6 +97,7 @@ int Server::open() {
   descriptor_limit_ = limit;
   max_clients_ = effective_max_clients(options_.max_clients);
   max_logging_in_ = effective_max_logging_in();
+  output_budget_ = effective_output_budget(options_.max_output_total);
 
   std::string error;
   listen_fd_ = reactor::listen_tcp(options_.bind, options_.port, kListenBacklog, error);
@@ -297,6 +299,7 @@ void Server::cull() {
     if (c->watched) loop_->unwatch(c->fd);
     int fd = c->fd;
     forget_address(c->peer.ip);
+    if (c->source) sources_.detach(c->peer.ip);
     connections_[fd].reset();
     close(fd);
     --open_count_;

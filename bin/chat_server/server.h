@@ -12,6 +12,7 @@
 #include "bin/chat_server/connection.h"
 #include "bin/chat_server/login_slots.h"
 #include "bin/chat_server/options.h"
+#include "bin/chat_server/source_budget.h"
 #include "bin/chat_server/stats.h"
 #include "protocol/chat_service.h"
 #include "reactor/descriptor_reserve.h"
@@ -71,8 +72,12 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   void finish_input(Connection& c);
   void peer_vanished(Connection& c);
   void arm_resume(Connection& c);
+  void attach_source(Connection& c);
   void schedule_flush(Connection& c);
   void flush(Connection& c);
+  void discard_output(Connection& c);
+  // --max-output-total (output_budget.cpp): the largest queues go first, as slow consumers.
+  void shed_output();
   void close_after_flush(Connection& c, std::string_view reason);
   void begin_linger(Connection& c);
   void kill(Connection& c, std::string_view reason, chat::Departure departure);
@@ -110,6 +115,9 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   std::unordered_map<std::string, std::size_t> per_ip_;  // open connections by peer address
   LoginSlots logging_in_;                                // open connections not yet chatting, by source
   std::size_t max_logging_in_ = 0;
+  SourceBudgets sources_;                                // relayed bytes by source, while it has lines
+  std::size_t queued_total_ = 0;   // every OutputQueue's bytes(), summed: what --max-output-total bounds
+  std::size_t output_budget_ = 0;  // --max-output-total, resolved
   int listen_fd_ = -1;
   std::int64_t stamp_second_ = -1;
   bool shutting_down_ = false;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "bin/chat_server/log.h"
+#include "bin/chat_server/output_budget.h"
 #include "bin/chat_server/server.h"
 
 namespace chat_server {
@@ -83,6 +84,7 @@ void Server::apply_reloaded(const Options& fresh) {
   compare(fresh.max_line != options_.max_line, "max-line", changed);
   compare(fresh.auth_timeout_seconds != options_.auth_timeout_seconds, "auth-timeout", changed);
   compare(fresh.max_queue != options_.max_queue, "max-queue", changed);
+  compare(fresh.max_output_total != options_.max_output_total, "max-output-total", changed);
   compare(fresh.rate != options_.rate, "rate", changed);
   compare(fresh.burst != options_.burst, "burst", changed);
   compare(fresh.max_clients != options_.max_clients, "max-clients", changed);
@@ -108,6 +110,7 @@ void Server::apply_reloaded(const Options& fresh) {
   service_.set_motd(options_.motd);
   max_clients_ = effective_max_clients(options_.max_clients);
   max_logging_in_ = effective_max_logging_in();
+  output_budget_ = effective_output_budget(options_.max_output_total);
   set_log_level(options_.log_level);  // first, so the lines below follow the new level
 
   log_settings_warnings(options_);

@@ -1,5 +1,5 @@
 // LineFramer fed one stream in arbitrary chunks while its consumer refuses lines (flood
-// control) and stops at over-long ones (a closing connection) at arbitrary points: every
+// control, which paces over-long ones too) at arbitrary points: every
 // frame comes out exactly once and in order, as a model reading the whole stream says, a
 // blocked framer offers nothing until resumed, and an unblocked one holds at most one
 // partial line.
@@ -51,14 +51,10 @@ struct Consumer {
     }
     bool refuse = refusals & 1u;
     refusals >>= 1;
-    if (refuse) {
+    if (refuse) {  // a refused frame of either kind must come again, first
       refused_any = true;
-      if (f == Frame::Line) {
-        refused_line = frame;
-        has_refused_line = true;
-        return false;
-      }
-      taken.push_back(frame);  // an over-long frame is consumed even when the consumer stops
+      refused_line = frame;
+      has_refused_line = true;
       return false;
     }
     taken.push_back(frame);

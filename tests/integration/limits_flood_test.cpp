@@ -1,11 +1,18 @@
-// Flood control: lines beyond --rate/--burst are delayed, never dropped, and delay nobody else.
+// Flood control: lines beyond --rate/--burst are delayed, never dropped, and delay nobody else;
+// every line counts, over-long and empty ones too.
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
 
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "harness.h"
+#include "process_stats.h"
 
 using namespace harness;
 
@@ -141,4 +148,67 @@ TEST(LimitsFlood, DefaultsPaceBeyondABurstOfFifty) {
     (i == 0 ? t_first : t_last) = Clock::now();
   }
   EXPECT_GE(seconds_between(t_first, t_last), (70.0 - 50.0) / 20.0 * 0.8);
+}
+
+namespace {
+
+// alice sends `count` copies of `filler` and then "after"; bob gets "after" no earlier than the
+// rate allows for count + 1 lines beyond the burst (--rate 50 --burst 10), and alice is told
+// about every over-long one.
+void filler_lines_are_paced(const std::string& filler, bool overlong) {
+  constexpr int kCount = 60;
+  Server server(with_args({"--rate", "50", "--burst", "10", "--max-line", "100"}));
+  Client alice(server.port()), bob(server.port());
+  alice.login("alice");
+  bob.login("bob");
+  alice.expect("* bob joined the chat");
+  std::string burst;
+  for (int i = 0; i < kCount; ++i) burst += filler + "\n";
+  const auto sent = Clock::now();
+  alice.send_raw(burst + "after\n");
+  bob.expect_next("<alice> after");
+  // 51 lines beyond the burst at 50/s: at least 1.02 s; 80% of it as a robust lower bound.
+  EXPECT_GE(seconds_between(sent, Clock::now()), (kCount + 1.0 - 10.0) / 50.0 * 0.8);
+  if (overlong) {
+    for (int i = 0; i < kCount; ++i) alice.expect_next("line too long");
+  }
+  EXPECT_TRUE(alice.sync().empty());
+}
+
+}  // namespace
+
+TEST(LimitsFlood, OverlongLinesCostATokenEach) { filler_lines_are_paced(std::string(200, 'x'), true); }
+
+TEST(LimitsFlood, EmptyLinesCostATokenEach) { filler_lines_are_paced("", false); }
+
+TEST(LimitsFlood, BlastingOverlongLinesCostsTheServerLittleCpu) {
+  // One client sends 8 KiB over-long lines as fast as the server reads them for 2 s, and reads
+  // every error it gets: paced like any other line, they cost the server a token each, so it
+  // reads little and its CPU time stays far below the wall time (unpaced: ~70%).
+  Server server;
+  Client alice(server.port());
+  alice.login("alice");
+  const std::string line = std::string(8192, 'x') + "\n";
+  std::string chunk;
+  while (chunk.size() < 65536) chunk += line;
+  const double cpu_before = cpu_seconds(server.pid());
+  ASSERT_GE(cpu_before, 0);
+  const auto start = Clock::now();
+  std::size_t offset = 0;
+  char sink[65536];
+  while (Clock::now() - start < 2s) {
+    pollfd p{alice.fd(), POLLIN | POLLOUT, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    if (p.revents & POLLIN) {
+      ssize_t n = recv(alice.fd(), sink, sizeof sink, MSG_DONTWAIT);
+      ASSERT_TRUE(n > 0 || (n < 0 && errno == EAGAIN)) << "the server closed alice's connection";
+    }
+    if (p.revents & POLLOUT) {
+      ssize_t n = send(alice.fd(), chunk.data() + offset, chunk.size() - offset, MSG_DONTWAIT | MSG_NOSIGNAL);
+      if (n > 0) offset = (offset + static_cast<std::size_t>(n)) % chunk.size();
+    }
+  }
+  const double wall = seconds_between(start, Clock::now());
+  const double cpu = cpu_seconds(server.pid()) - cpu_before;
+  EXPECT_LT(cpu, 0.3 * wall) << "the server used " << cpu << " s of CPU in " << wall << " s";
 }

@@ -343,21 +343,86 @@ TEST(LineFramer, PacedConsumerSeesSameFramesForAnySplit) {
   }
 }
 
-TEST(LineFramer, OverlongReturningFalseStopsButLosesNothing) {
+TEST(LineFramer, RefusedOverlongIsOfferedAgainFirstAndLosesNothing) {
+  // Flood control refuses an over-long frame as it refuses a line: its place is kept (none of
+  // its bytes), and it comes again, before what followed it, when the consumer resumes.
   LineFramer framer(4);
-  std::vector<std::string> got;
-  bool stop_on_overlong = true;
+  std::vector<std::string> offers;
+  bool refuse_overlong = true;
   auto take = [&](Frame f, std::string_view line) {
-    got.push_back(render(f, line));
-    return !(f == Frame::Overlong && stop_on_overlong);
+    offers.push_back(render(f, line));
+    return !(f == Frame::Overlong && refuse_overlong);
   };
   framer.feed("much-too-long\nab\ncd\n", take);
-  EXPECT_EQ(got, std::vector<std::string>{kOverlong});
-  stop_on_overlong = false;
-  framer.resume(take);
-  EXPECT_EQ(got, (std::vector<std::string>{kOverlong, line_frame("ab"), line_frame("cd")}));
+  EXPECT_EQ(offers, std::vector<std::string>{kOverlong});
+  EXPECT_TRUE(framer.blocked());
+  EXPECT_EQ(framer.buffered_bytes(), 6u);  // "ab\ncd\n": the over-long bytes are gone
+  framer.feed("ef\n", take);               // while blocked, input only queues up
+  EXPECT_EQ(offers, std::vector<std::string>{kOverlong});
+  EXPECT_FALSE(framer.resume(take));  // refused again
+  EXPECT_EQ(offers, (std::vector<std::string>{kOverlong, kOverlong}));
+  refuse_overlong = false;
+  EXPECT_TRUE(framer.resume(take));
+  EXPECT_EQ(offers, (std::vector<std::string>{kOverlong, kOverlong, kOverlong, line_frame("ab"), line_frame("cd"),
+                                              line_frame("ef")}));
   EXPECT_FALSE(framer.blocked());
   EXPECT_EQ(framer.buffered_bytes(), 0u);
+}
+
+TEST(LineFramer, RefusedOverlongWithoutNewlineKeepsNoBytes) {
+  // Refused as soon as it is known to be too long, before its end arrived: the framer keeps
+  // neither its bytes nor the rest of it that arrives while blocked beyond what it reads.
+  LineFramer framer(8);
+  int overlong = 0;
+  bool refuse = true;
+  std::vector<std::string> lines;
+  auto take = [&](Frame f, std::string_view line) {
+    if (f == Frame::Overlong) {
+      ++overlong;
+      return !refuse;
+    }
+    lines.emplace_back(line);
+    return true;
+  };
+  framer.feed(std::string(1000, 'x'), take);
+  EXPECT_EQ(overlong, 1);
+  EXPECT_TRUE(framer.blocked());
+  EXPECT_EQ(framer.buffered_bytes(), 0u);
+  framer.feed("yyyy\nok\n", take);  // the over-long line's end and a good line, while blocked
+  refuse = false;
+  EXPECT_TRUE(framer.resume(take));
+  EXPECT_EQ(overlong, 2);  // offered again once, then taken: reported once to the consumer
+  EXPECT_EQ(lines, std::vector<std::string>{"ok"});
+  EXPECT_EQ(framer.buffered_bytes(), 0u);
+}
+
+TEST(LineFramer, ConsumerPacingEveryFrameSeesSameFramesForAnySplit) {
+  // As flood control now does: over-long frames cost a token like lines. Resumed until
+  // drained, the consumer sees exactly what a greedy one sees, for any split of the input.
+  std::string_view input = kPipelined;
+  for (int budget = 1; budget <= 3; ++budget) {
+    for (std::size_t cut = 0; cut <= input.size(); ++cut) {
+      LineFramer framer(kMax);
+      std::vector<std::string> got;
+      int left = 0;
+      auto take = [&](Frame f, std::string_view line) {
+        if (left == 0) return false;
+        --left;
+        got.push_back(render(f, line));
+        return true;
+      };
+      for (std::string_view piece : {input.substr(0, cut), input.substr(cut)}) {
+        left = budget;
+        framer.feed(piece, take);
+        for (int guard = 0; framer.blocked() && guard < 100; ++guard) {
+          left = budget;
+          framer.resume(take);
+        }
+        ASSERT_FALSE(framer.blocked());
+      }
+      ASSERT_EQ(got, kPipelinedFrames) << "budget " << budget << " cut at " << cut;
+    }
+  }
 }
 
 TEST(LineFramer, OneMebibyteLineWithoutNewline) {

@@ -113,3 +113,20 @@ TEST(TokenBucket, TinyRateWaitIsCappedNotOverflowed) {
   EXPECT_GT(wait, std::chrono::minutes(59));
   EXPECT_LE(wait, std::chrono::hours(1));
 }
+
+TEST(TokenBucket, SpendingUnitsMayGoIntoDebtThatTheRefillPaysFirst) {
+  TokenBucket b(1000, 500);  // 1000 bytes per second, bursts of 500
+  ASSERT_TRUE(b.can_spend(t0));
+  b.spend(4000);  // one cost far beyond the burst still goes through...
+  EXPECT_FALSE(b.can_spend(t0));
+  // ...and then the balance stays at or below zero until 3.5 s have paid the debt off.
+  EXPECT_FALSE(b.can_spend(t0 + milliseconds(3400)));
+  EXPECT_EQ(b.wait_for_token(t0 + milliseconds(3400)), milliseconds(101));
+  EXPECT_TRUE(b.can_spend(t0 + milliseconds(3501)));
+}
+
+TEST(TokenBucket, SpendingIsFreeWhenUnlimited) {
+  TokenBucket b(0, 500);
+  b.spend(1e12);
+  EXPECT_TRUE(b.can_spend(t0));
+}
