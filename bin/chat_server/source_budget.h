@@ -8,7 +8,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "protocol/auth_throttle.h"
+#include "bin/chat_server/auth_throttle.h"
 #include "reactor/token_bucket.h"
 
 namespace chat_server {
@@ -24,14 +24,14 @@ class SourceBudgets {
   // The budget of `ip`'s source, created with this rate and burst if it has none yet. The
   // pointer stays valid until the last detach() of that source.
   SourceBudget* attach(std::string_view ip, double rate, double burst) {
-    std::string source = chat::AuthThrottle::source_of(ip);
+    std::string source = AuthThrottle::source_of(ip);
     auto it = by_source_.try_emplace(std::move(source), rate, burst).first;
     ++it->second.connections;
     return &it->second;
   }
   // A connection of `ip` is gone; its source's entry dies with the last one.
   void detach(std::string_view ip) {
-    auto it = by_source_.find(chat::AuthThrottle::source_of(ip));
+    auto it = by_source_.find(AuthThrottle::source_of(ip));
     if (it != by_source_.end() && --it->second.connections == 0) by_source_.erase(it);
   }
   std::size_t size() const { return by_source_.size(); }
