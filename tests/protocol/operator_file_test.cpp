@@ -32,8 +32,9 @@ class OperatorFile : public ::testing::Test {
 }  // namespace
 
 TEST_F(OperatorFile, ReadsARegularFileWhole) {
-  ASSERT_TRUE(read_operator_file(file_with("a\nb\0c"), 100, content_, error_)) << error_;
-  EXPECT_EQ(content_, "a\nb");
+  const std::string bytes("a\nb\0c", 5);  // a NUL byte is content like any other
+  ASSERT_TRUE(read_operator_file(file_with(bytes), 100, content_, error_)) << error_;
+  EXPECT_EQ(content_, bytes);
   ASSERT_TRUE(read_operator_file(file_with(""), 100, content_, error_)) << error_;
   EXPECT_EQ(content_, "");
 }
