@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -71,6 +72,7 @@ class SilentFlood {
         ++reopened_;
       }
       std::vector<pollfd> fds;
+      fds.reserve(open.size());
       for (const Socket& k : open) fds.push_back({k.fd, POLLIN, 0});
       poll(fds.data(), fds.size(), 1);
       std::size_t prompts = 0;
