@@ -95,7 +95,7 @@ void Server::apply_reloaded(const Options& fresh) {
   service_.set_max_line(options_.max_line);
   service_.set_motd(options_.motd);
   max_clients_ = effective_max_clients(options_.max_clients);
-  output_budget_ = effective_output_budget(options_.max_output_total);
+  set_output_budget(effective_output_budget(options_.max_output_total));
   set_log_level(options_.log_level);  // first, so the lines below follow the new level
 
   std::string what = changed.empty() ? std::string("no changes") : "changed " + joined(changed);
