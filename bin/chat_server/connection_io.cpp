@@ -164,14 +164,12 @@ void Server::peer_vanished(Connection& c) {
 
 void Server::deliver_one(chat::ClientId to, const reactor::PayloadRef& line) {
   Connection* c = find(static_cast<int>(to));
-  if (!c || c->phase != Phase::Open || c->output_broken) return;
-  queued_total_ += line.size();
+  if (!c || c->phase != Phase::Open || c->output_broken) {
+    unreserve_output(line.size());
+    return;
+  }
   c->out.push(line);
   ++stats_.deliveries_out;
-  if (queued_total_ > output_budget_) [[unlikely]] {
-    shed_output();
-    if (c->phase != Phase::Open) return;
-  }
   if (c->out.bytes() > options_.max_queue) {
     // The limit is on what the kernel has not accepted: offer it the queue before judging.
     flush(*c);
@@ -199,9 +197,7 @@ void Server::flush(Connection& c) {
   bool was_blocked = c.write_blocked;
   std::size_t queued = c.out.bytes();
   reactor::FlushResult result = c.out.flush_to(c.fd);
-  std::size_t sent = queued - c.out.bytes();
-  stats_.bytes_out += sent;
-  queued_total_ -= sent;
+  output_room_ += static_cast<std::int64_t>(queued - c.out.bytes());  // bytes_out follows (stats())
   switch (result) {
     case reactor::FlushResult::Drained:
       c.write_blocked = false;
@@ -286,7 +282,8 @@ void Server::kill(Connection& c, std::string_view reason, chat::Departure depart
 }
 
 void Server::discard_output(Connection& c) {
-  queued_total_ -= c.out.bytes();
+  output_room_ += static_cast<std::int64_t>(c.out.bytes());
+  output_discarded_ += c.out.bytes();
   c.out.clear();
 }
 

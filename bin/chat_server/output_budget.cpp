@@ -54,25 +54,37 @@ std::size_t effective_output_budget(std::size_t configured) {
   return default_output_budget(physical_memory(), cgroup_limit());
 }
 
+void Server::set_output_budget(std::size_t budget) {
+  auto fresh = static_cast<std::int64_t>(budget);
+  output_room_ += fresh - output_budget_;  // what is queued stays as it is
+  output_budget_ = fresh;
+}
+
+Stats Server::stats() const {
+  Stats s = stats_;
+  s.bytes_out = output_queued_ever_ - output_discarded_ - queued_total();
+  return s;
+}
+
 void Server::shed_output() {
   // Rare (the budget is far above a healthy server's queues), so a walk of the table and a
-  // sort are cheap enough; the hot path only keeps queued_total_. As for --max-queue, only
+  // sort are cheap enough; the hot path only keeps output_room_. As for --max-queue, only
   // what the kernel does not accept counts: every queue is offered to it before judging.
   std::vector<Connection*> queued;
   for (const auto& c : connections_)
     if (c && c->phase != Phase::Dead && !c->out.empty()) queued.push_back(c.get());
   for (Connection* c : queued)
     if (c->phase != Phase::Dead) flush(*c);
-  if (queued_total_ <= output_budget_) return;
+  if (output_room_ >= 0) return;
   std::erase_if(queued, [](const Connection* c) { return c->phase == Phase::Dead || c->out.empty(); });
   std::sort(queued.begin(), queued.end(),
             [](const Connection* a, const Connection* b) { return a->out.bytes() > b->out.bytes(); });
   log_event(LogLevel::Warn, "output_budget",
-            "output budget exceeded: " + std::to_string(queued_total_) + " bytes queued, limit " +
+            "output budget exceeded: " + std::to_string(queued_total()) + " bytes queued, limit " +
                 std::to_string(output_budget_) + "; dropping the largest queues",
-            {{"queued", queued_total_}, {"limit", output_budget_}});
+            {{"queued", queued_total()}, {"limit", output_budget_}});
   for (Connection* c : queued) {
-    if (queued_total_ <= output_budget_) break;
+    if (output_room_ >= 0) break;
     ++stats_.dropped_slow;
     kill(*c, "too slow (output budget)", c->phase == Phase::Open ? chat::Departure::TooSlow : chat::Departure::Silent);
   }

@@ -97,7 +97,7 @@ int Server::open() {
   descriptor_limit_ = limit;
   max_clients_ = effective_max_clients(options_.max_clients);
   max_logging_in_ = effective_max_logging_in();
-  output_budget_ = effective_output_budget(options_.max_output_total);
+  set_output_budget(effective_output_budget(options_.max_output_total));
 
   std::string error;
   listen_fd_ = reactor::listen_tcp(options_.bind, options_.port, kListenBacklog, error);
@@ -332,7 +332,7 @@ void Server::begin_shutdown(int signo) {
 
 void Server::log_stats() const {
   std::chrono::duration<double> uptime = reactor::Clock::now() - started_;
-  chat_server::log_stats(stats_, open_count_, uptime.count());
+  chat_server::log_stats(stats(), open_count_, uptime.count());
 }
 
 // --stats-interval: a timer that re-arms itself; the loop sleeps exactly until it is due.

@@ -1,6 +1,7 @@
 // Server: wires the reactor (sockets, readiness, timers) to the protocol (ChatService, Room).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <span>
@@ -35,7 +36,7 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   std::uint16_t port() const;
   reactor::EventLoop& loop() { return *loop_; }
   // What the server has counted so far (the "stats" log line).
-  const Stats& stats() const { return stats_; }
+  Stats stats() const;
 
   // How SIGHUP gets fresh settings (main() re-reads the config file); without one, SIGHUP
   // only logs that there is nothing to reload. False with a reason keeps the old settings.
@@ -43,8 +44,14 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   void set_reload(Reload reload) { reload_ = std::move(reload); }
 
   // chat::Transport
-  void deliver(chat::ClientId to, const reactor::PayloadRef& line) override { deliver_one(to, line); }
+  // Output is counted against --max-output-total once per call, not per recipient (the
+  // fan-out loop stays as it was); a recipient that takes nothing gives its share back.
+  void deliver(chat::ClientId to, const reactor::PayloadRef& line) override {
+    reserve_output(line.size());
+    deliver_one(to, line);
+  }
   void deliver_all(std::span<const chat::ClientId> to, const reactor::PayloadRef& line) override {
+    reserve_output(line.size() * to.size());
     for (chat::ClientId id : to) deliver_one(id, line);
   }
   // reactor::IoHandler: the listener and every client socket.
@@ -76,6 +83,18 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   void schedule_flush(Connection& c);
   void flush(Connection& c);
   void discard_output(Connection& c);
+  void reserve_output(std::size_t bytes) {
+    output_queued_ever_ += bytes;
+    output_room_ -= static_cast<std::int64_t>(bytes);
+    if (output_room_ < 0) [[unlikely]]
+      shed_output();
+  }
+  void unreserve_output(std::size_t bytes) {
+    output_queued_ever_ -= bytes;
+    output_room_ += static_cast<std::int64_t>(bytes);
+  }
+  std::uint64_t queued_total() const { return output_budget_ - output_room_; }
+  void set_output_budget(std::size_t budget);
   // --max-output-total (output_budget.cpp): the largest queues go first, as slow consumers.
   void shed_output();
   void close_after_flush(Connection& c, std::string_view reason);
@@ -116,8 +135,13 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   LoginSlots logging_in_;                                // open connections not yet chatting, by source
   std::size_t max_logging_in_ = 0;
   SourceBudgets sources_;                                // relayed bytes by source, while it has lines
-  std::size_t queued_total_ = 0;   // every OutputQueue's bytes(), summed: what --max-output-total bounds
-  std::size_t output_budget_ = 0;  // --max-output-total, resolved
+  // Output accounting, kept off the per-delivery path: what every OutputQueue holds, summed
+  // (what --max-output-total bounds), is the budget minus the room left; bytes_out is what
+  // was ever queued minus what was discarded unsent minus what is queued now.
+  std::int64_t output_budget_ = 0;  // --max-output-total, resolved
+  std::int64_t output_room_ = 0;    // negative: over budget
+  std::uint64_t output_queued_ever_ = 0;
+  std::uint64_t output_discarded_ = 0;
   int listen_fd_ = -1;
   std::int64_t stamp_second_ = -1;
   bool shutting_down_ = false;

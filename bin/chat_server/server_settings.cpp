@@ -110,7 +110,7 @@ void Server::apply_reloaded(const Options& fresh) {
   service_.set_motd(options_.motd);
   max_clients_ = effective_max_clients(options_.max_clients);
   max_logging_in_ = effective_max_logging_in();
-  output_budget_ = effective_output_budget(options_.max_output_total);
+  set_output_budget(effective_output_budget(options_.max_output_total));
   set_log_level(options_.log_level);  // first, so the lines below follow the new level
 
   log_settings_warnings(options_);

@@ -73,7 +73,9 @@ TEST(LimitsOutputBudget, NonReadersAreDroppedLargestFirstAndMemoryStaysBounded) 
   EXPECT_GE(dropped.size(), kEach / 2) << "only " << dropped.size() << " dropped";
   for (const auto& name : dropped) EXPECT_TRUE(name.starts_with("big___")) << name << " was dropped";
   EXPECT_FALSE(lines_with(server.log(), {"output budget exceeded"}).empty()) << server.log();
-  EXPECT_LT(rss_after - rss_before, 16 * 1024)
+  // Unbounded, ~110 MiB would wait in the server here; the slack is for the allocator's
+  // caches (and the sanitizers' quarantine and red zones).
+  EXPECT_LT(rss_after - rss_before, 48 * 1024)
       << "server RSS grew from " << rss_before << " KiB to " << rss_after << " KiB";
   // The readers were not touched.
   bob.send_line("still chatting");
