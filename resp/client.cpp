@@ -88,7 +88,9 @@ void RespClient::try_next_address() {
   }
   // Reported from the loop, never from inside connect().
   loop_.cancel_timer(timer_);
-  timer_ = loop_.add_timer(std::chrono::milliseconds(0), [this] { lose(connect_error_); });
+  timer_ = loop_.add_timer(std::chrono::milliseconds(0), [this] {
+    lose(std::string(connect_error_));  // a copy: a callback may connect() again and change it
+  });
 }
 
 void RespClient::on_io(int /*fd*/, std::uint8_t events) {
@@ -223,7 +225,7 @@ void RespClient::teardown() {
   if (!reading_) parser_.reset();
 }
 
-void RespClient::lose(std::string why) {
+void RespClient::lose(const std::string& why) {
   teardown();
   std::deque<RespCallback> failed;
   failed.swap(pending_);

@@ -111,7 +111,7 @@ class RespClient : private reactor::IoHandler {
   // Closes the socket and forgets the connection's state, not the pending callbacks.
   void teardown();
   // The connection is gone: every pending callback, then the disconnect hook, learn why.
-  void lose(std::string why);
+  void lose(const std::string& why);  // never a member: callbacks may change it
   void close_socket();
 
   reactor::EventLoop& loop_;

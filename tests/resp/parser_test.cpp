@@ -176,6 +176,16 @@ TEST(RespParser, AReplyArrivingForeverIsCutAtTheReplyLimit) {
   EXPECT_NE(p.error().find("longer than 1000"), std::string::npos) << p.error();
   RespParser q(limits([](RespLimits& l) { l.max_reply = 100; }));
   EXPECT_FALSE(q.feed("$99\r\n", [](const RespReply&) {})) << "a bulk string that cannot fit is refused at once";
+  // A simple string may be as long as a bulk one, but not longer than a reply: its unfinished
+  // line is held to the reply cap too.
+  RespParser r(limits([](RespLimits& l) { l.max_reply = 1000; }));
+  ok = true;
+  for (chunks = 0; ok && chunks < 1000; ++chunks) {
+    ok = r.feed(chunks == 0 ? std::string_view("+") : std::string_view("xxxxxxxxxxxxxxxx"), [](const RespReply&) {});
+    EXPECT_LE(r.buffered_bytes(), 1000u);
+  }
+  EXPECT_FALSE(ok);
+  EXPECT_NE(r.error().find("longer than 1000"), std::string::npos) << r.error();
 }
 
 TEST(RespParser, PartialReplyIsKeptAndIdleHoldsNothing) {
