@@ -109,21 +109,18 @@ std::string ChatService::online_list(std::size_t limit) const {
 }
 
 Outcome ChatService::on_chat(ClientId id, Session& s, std::string_view line) {
-  Command cmd = parse_command(line);
+  // Cleaned first, so `@sair` with a control byte glued to it is `@sair`, and what a command
+  // quotes back or relays is clean. Clean text (the common case) comes back uncopied.
+  Command cmd = parse_command(sanitize(line, scratch_));
   switch (cmd.kind) {
     case CommandKind::Empty: return Outcome::None;
-    case CommandKind::Public: {
-      std::string_view text = sanitize(cmd.text, scratch_);
-      if (trim_blanks(text).empty()) return Outcome::None;
-      room_.broadcast(public_line(stamp_.view(), s.name, text), id);
-      return Outcome::None;
-    }
+    case CommandKind::Public: room_.broadcast(public_line(stamp_.view(), s.name, cmd.text), id); return Outcome::None;
     case CommandKind::Private: send_private(id, s, cmd.target, cmd.text); return Outcome::None;
     case CommandKind::PrivateUsage: reply_error(id, "usage: @privado:<user> <message>"); return Outcome::None;
     case CommandKind::Users: reply_notice(id, online_list(SIZE_MAX)); return Outcome::None;
     case CommandKind::Help: reply_notice(id, help_text()); return Outcome::None;
     case CommandKind::Unknown:
-      reply_error(id, "unknown command '" + sanitized(cmd.target) + "' (try @ajuda)");
+      reply_error(id, "unknown command '" + std::string(cmd.target) + "' (try @ajuda)");
       return Outcome::None;
     case CommandKind::Quit:
       reply_notice(id, "Bye, " + s.name + "!");
@@ -138,16 +135,11 @@ Outcome ChatService::on_chat(ClientId id, Session& s, std::string_view line) {
 void ChatService::send_private(ClientId id, Session& s, std::string_view target, std::string_view text) {
   std::optional<ClientId> to = room_.find(target);
   if (!to) {
-    reply_error(id, "user '" + sanitized(target) + "' is not connected");
+    reply_error(id, "user '" + std::string(target) + "' is not connected");
     return;
   }
-  std::string_view clean = sanitize(text, scratch_);
-  if (trim_blanks(clean).empty()) {
-    reply_error(id, "usage: @privado:<user> <message>");
-    return;
-  }
-  room_.send_to(*to, private_line(stamp_.view(), s.name, clean));
-  room_.send_to(id, private_echo_line(stamp_.view(), room_.name_of(*to), s.name, clean));
+  room_.send_to(*to, private_line(stamp_.view(), s.name, text));
+  room_.send_to(id, private_echo_line(stamp_.view(), room_.name_of(*to), s.name, text));
 }
 
 void ChatService::on_auth_timeout(ClientId id, Session& s) {

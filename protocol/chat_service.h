@@ -64,6 +64,7 @@ class ChatService {
   Outcome on_password(ClientId id, Session& s, std::string_view line);
   Outcome on_name(ClientId id, Session& s, std::string_view line);
   Outcome on_chat(ClientId id, Session& s, std::string_view line);
+  // `target` and `text` are already clean (views into the cleaned line).
   void send_private(ClientId id, Session& s, std::string_view target, std::string_view text);
   std::string online_list(std::size_t limit) const;
   void reply_notice(ClientId id, std::string_view text) { room_.send_to(id, notice_line(stamp_.view(), text)); }

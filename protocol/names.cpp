@@ -7,10 +7,8 @@ namespace chat {
 
 bool is_valid_name(std::string_view name) {
   if (name.empty() || name.size() > kMaxNameLength) return false;
-  for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-    if (!ok) return false;
-  }
+  for (char c : name)
+    if (!is_name_char(c)) return false;
   return true;
 }
 

@@ -11,6 +11,12 @@ constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
 
 bool is_dropped_control(unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7F; }
 
+// U+0080..U+009F, encoded C2 80..C2 9F: the only two-byte sequences with a C2 lead and a
+// second byte below A0, so one look at the pair decides.
+bool is_c1_control(std::string_view s, std::size_t i, std::size_t len) {
+  return len == 2 && static_cast<unsigned char>(s[i]) == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0;
+}
+
 // Length of the well-formed sequence starting at s[i], or 0 if it is ill-formed; in that
 // case *subpart is the length of the maximal subpart to replace by one U+FFFD (at least 1).
 std::size_t well_formed_length(std::string_view s, std::size_t i, std::size_t* subpart) {
@@ -71,7 +77,10 @@ std::string_view sanitize(std::string_view text, std::string& scratch) {
     }
     std::size_t subpart = 0;
     std::size_t len = well_formed_length(text, i, &subpart);
-    if (len) {
+    if (is_c1_control(text, i, len)) {
+      i += len;
+      changed = true;
+    } else if (len) {
       scratch.append(text.substr(i, len));
       i += len;
     } else {

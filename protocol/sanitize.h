@@ -1,6 +1,7 @@
 // Content hygiene for relayed text (PROTOCOL.md "Content hygiene"): invalid UTF-8 becomes
 // U+FFFD, one per maximal invalid subpart as Unicode recommends (overlong forms and
-// surrogates are invalid); then C0 control bytes other than TAB, and DEL, are removed.
+// surrogates are invalid); then C0 control bytes other than TAB, DEL, and the C1 controls
+// U+0080..U+009F (8-bit CSI, OSC, NEL: terminals act on them too) are removed.
 #pragma once
 
 #include <string>

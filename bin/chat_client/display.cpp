@@ -1,4 +1,4 @@
-// Display: classifying and styling lines (see display.h).
+// Display: styling server lines and classifying what the user typed (see display.h).
 #include "bin/chat_client/display.h"
 
 #include <cctype>
@@ -20,26 +20,7 @@ constexpr std::string_view kError = "\x1b[1;31m";  // bold red
 constexpr std::string_view kNameColors[] = {"\x1b[1;33m", "\x1b[1;34m", "\x1b[1;93m",
                                             "\x1b[1;94m", "\x1b[1;37m", "\x1b[1;96m"};
 
-bool is_timestamp(std::string_view l) {
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  return l.size() >= 11 && l[0] == '[' && digit(l[1]) && digit(l[2]) && l[3] == ':' && digit(l[4]) && digit(l[5]) &&
-         l[6] == ':' && digit(l[7]) && digit(l[8]) && l[9] == ']' && l[10] == ' ';
-}
-
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
-// "<name> text" → sender and text; false if `rest` does not have that shape.
-bool split_sender(std::string_view rest, ServerLine& out) {
-  if (!starts_with(rest, "<")) return false;
-  auto close = rest.find("> ");
-  if (close == std::string_view::npos) {
-    if (rest.size() < 2 || rest.back() != '>') return false;
-    close = rest.size() - 1;  // an empty message
-  }
-  out.sender = rest.substr(1, close - 1);
-  out.text = close + 2 <= rest.size() ? rest.substr(close + 2) : std::string_view();
-  return !out.sender.empty();
-}
 
 std::string_view name_color(std::string_view name) {
   std::uint32_t hash = 2166136261u;  // FNV-1a over the lower-cased name: stable per person
@@ -64,75 +45,24 @@ void stamp_prefix(std::string& out, std::string_view stamp, bool color) {
 
 }  // namespace
 
-std::string_view to_string(LineKind kind) {
-  switch (kind) {
-    case LineKind::Public: return "public";
-    case LineKind::Private: return "private";
-    case LineKind::PrivateEcho: return "private-echo";
-    case LineKind::Notice: return "notice";
-    case LineKind::Error: return "error";
-    case LineKind::Prompt: return "prompt";
-    case LineKind::Other: return "other";
-  }
-  return "?";
-}
-
-ServerLine classify(std::string_view line) {
-  ServerLine out;
-  out.text = line;
-  std::string_view rest = line;
-  if (is_timestamp(line)) {
-    out.stamp = line.substr(0, 10);
-    rest = line.substr(11);
-    out.text = rest;
-  } else if (line == "Password:" || line == "Username:") {
-    out.kind = LineKind::Prompt;
-    return out;
-  }
-  if (starts_with(rest, "* ")) {
-    out.kind = LineKind::Notice;
-    out.text = rest.substr(2);
-  } else if (starts_with(rest, "! ")) {
-    out.kind = LineKind::Error;
-    out.text = rest.substr(2);
-  } else if (out.stamp.empty()) {
-    out.kind = LineKind::Other;
-  } else if (starts_with(rest, "[private] ") && split_sender(rest.substr(10), out)) {
-    out.kind = LineKind::Private;
-  } else if (starts_with(rest, "[private to ")) {
-    auto close = rest.find("] <", 12);
-    if (close != std::string_view::npos && split_sender(rest.substr(close + 2), out)) {
-      out.kind = LineKind::PrivateEcho;
-      out.recipient = rest.substr(12, close - 12);
-    } else {
-      out = ServerLine{LineKind::Other, out.stamp, {}, {}, rest};
-    }
-  } else if (split_sender(rest, out)) {
-    out.kind = LineKind::Public;
-  } else {
-    out = ServerLine{LineKind::Other, out.stamp, {}, {}, rest};
-  }
-  return out;
-}
-
 std::string styled(const ServerLine& line, bool color) {
   std::string out;
   stamp_prefix(out, line.stamp, color);
   switch (line.kind) {
     case LineKind::Public:
-      paint(out, name_color(line.sender), {"<", line.sender, ">"}, color);
+      paint(out, name_color(line.author), {"<", line.author, ">"}, color);
       out += ' ';
       out += strip_controls(line.text);
       break;
     case LineKind::Private:
       paint(out, kPrivateTag, {"[private]"}, color);
       out += ' ';
-      paint(out, kPrivateTag, {"<", line.sender, ">"}, color);
+      paint(out, kPrivateTag, {"<", line.author, ">"}, color);
       out += ' ';
       paint(out, kPrivate, {line.text}, color);
       break;
     case LineKind::PrivateEcho:
-      paint(out, kPrivate, {"[private to ", line.recipient, "] <", line.sender, ">"}, color);
+      paint(out, kPrivate, {"[private to ", line.target, "] <", line.author, ">"}, color);
       out += ' ';
       out += strip_controls(line.text);
       break;

@@ -1,36 +1,22 @@
-// Display: what each server line is (public, private, notice, error, login prompt...) and how
-// it looks on screen, plus what a line the user typed is. Pure functions, no I/O. Without
-// colour the text is the server's, whose markers (`[private]`, `* `, `! `) already tell the
-// kinds apart; with colour each kind also gets its own style.
+// Display: how each server line looks on screen, plus what a line the user typed is. Pure
+// functions, no I/O. protocol/server_line.h says what a server line is (public, private,
+// notice, error, login prompt...). Without colour the text is the server's, whose markers
+// (`[private]`, `* `, `! `) already tell the kinds apart; with colour each kind also gets its
+// own style.
 #pragma once
 
 #include <string>
 #include <string_view>
 
+#include "protocol/server_line.h"
+
 namespace chat_client {
 
-enum class LineKind {
-  Public,       // [t] <alice> text
-  Private,      // [t] [private] <alice> text
-  PrivateEcho,  // [t] [private to bob] <alice> text
-  Notice,       // [t] * text   (also "* text" before login, e.g. a shutdown notice)
-  Error,        // [t] ! text   (also "! text" before login: refusals)
-  Prompt,       // "Password:" or "Username:"
-  Other,        // anything else (another server's greeting...)
-};
+using chat::ServerLine;
+using LineKind = chat::ServerLineKind;
 
-std::string_view to_string(LineKind kind);
-
-struct ServerLine {
-  LineKind kind = LineKind::Other;
-  std::string_view stamp;      // "[HH:MM:SS]" (without the space), or empty before login
-  std::string_view recipient;  // PrivateEcho: who it went to
-  std::string_view sender;     // Public, Private, PrivateEcho: the name between < >
-  std::string_view text;       // the message, or the notice/error/prompt/other text
-};
-
-// Splits a line (without '\n') into its parts. Views point into `line`.
-ServerLine classify(std::string_view line);
+// Splits a line (without '\n') into its parts: the shared parser. Views point into `line`.
+inline ServerLine classify(std::string_view line) { return chat::parse_server_line(line); }
 
 // The line as shown on a terminal: with `color`, ANSI SGR styles per kind (dim timestamp,
 // each name in its own colour, private lines magenta, notices cyan, errors bold red); without

@@ -1,25 +1,11 @@
-// Classifying chat-server's lines by shape.
+// A bot's reading of chat-server's lines: the shared parser's kinds, with the lines before
+// CHATTING told apart (each prompt, a refusal, a notice while logging in).
 #include "bin/chat_swarm/server_line.h"
+
+#include "protocol/server_line.h"
 
 namespace swarm {
 namespace {
-
-bool digit(char c) { return c >= '0' && c <= '9'; }
-
-bool has_timestamp(std::string_view l) {
-  return l.size() >= 11 && l[0] == '[' && digit(l[1]) && digit(l[2]) && l[3] == ':' && digit(l[4]) && digit(l[5]) &&
-         l[6] == ':' && digit(l[7]) && digit(l[8]) && l[9] == ']' && l[10] == ' ';
-}
-
-// "<name> text" -> name and text.
-bool split_author(std::string_view rest, ServerLine& out) {
-  if (rest.empty() || rest[0] != '<') return false;
-  auto close = rest.find("> ");
-  if (close == std::string_view::npos || close < 2) return false;
-  out.from = rest.substr(1, close - 1);
-  out.text = rest.substr(close + 2);
-  return true;
-}
 
 bool ends_with(std::string_view s, std::string_view tail) {
   return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
@@ -27,44 +13,27 @@ bool ends_with(std::string_view s, std::string_view tail) {
 
 bool starts_with(std::string_view s, std::string_view head) { return s.substr(0, head.size()) == head; }
 
+LineKind kind_of(const chat::ServerLine& l) {
+  using chat::ServerLineKind;
+  switch (l.kind) {
+    case ServerLineKind::Public: return LineKind::Public;
+    case ServerLineKind::Private: return LineKind::Private;
+    case ServerLineKind::PrivateEcho: return LineKind::Echo;
+    case ServerLineKind::Notice: return l.stamp.empty() ? LineKind::PlainNotice : LineKind::Notice;
+    case ServerLineKind::Error: return l.stamp.empty() ? LineKind::Refusal : LineKind::Error;
+    case ServerLineKind::Prompt: return l.text == "Password:" ? LineKind::PasswordPrompt : LineKind::NamePrompt;
+    case ServerLineKind::Other: return LineKind::Malformed;
+  }
+  return LineKind::Malformed;
+}
+
 }  // namespace
 
 ServerLine parse_server_line(std::string_view line) {
-  ServerLine out;
-  if (!has_timestamp(line)) {
-    if (line == "Password:") {
-      out.kind = LineKind::PasswordPrompt;
-    } else if (line == "Username:") {
-      out.kind = LineKind::NamePrompt;
-    } else if (starts_with(line, "! ")) {
-      out.kind = LineKind::Refusal;
-      out.text = line.substr(2);
-    } else if (starts_with(line, "* ")) {
-      out.kind = LineKind::PlainNotice;
-      out.text = line.substr(2);
-    }
-    return out;
-  }
-  std::string_view rest = line.substr(11);
-  if (starts_with(rest, "* ")) {
-    out.kind = LineKind::Notice;
-    out.text = rest.substr(2);
-  } else if (starts_with(rest, "! ")) {
-    out.kind = LineKind::Error;
-    out.text = rest.substr(2);
-  } else if (starts_with(rest, "<")) {
-    if (split_author(rest, out)) out.kind = LineKind::Public;
-  } else if (starts_with(rest, "[private] ")) {
-    if (split_author(rest.substr(10), out)) out.kind = LineKind::Private;
-  } else if (starts_with(rest, "[private to ")) {
-    std::string_view tail = rest.substr(12);
-    auto close = tail.find("] ");
-    if (close != std::string_view::npos && close > 0 && split_author(tail.substr(close + 2), out)) {
-      out.kind = LineKind::Echo;
-      out.to = tail.substr(0, close);
-    }
-  }
-  return out;
+  chat::ServerLine l = chat::parse_server_line(line);
+  LineKind kind = kind_of(l);
+  if (kind == LineKind::Malformed) return {};
+  return {kind, l.author, l.target, l.text};
 }
 
 Notice parse_notice(std::string_view text) {

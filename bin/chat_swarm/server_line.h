@@ -1,5 +1,5 @@
-// What a line from chat-server means to a bot (shapes from docs/PROTOCOL.md). Views point
-// into the line; nothing is copied.
+// What a line from chat-server means to a bot: protocol/server_line.h parses the shapes, this
+// tells the login lines apart. Views point into the line; nothing is copied.
 #pragma once
 
 #include <string_view>

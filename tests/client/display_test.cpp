@@ -14,19 +14,19 @@ TEST(Display, ClassifiesPublicLines) {
   ServerLine l = classify("[10:00:09] <alice> hi bob");
   EXPECT_EQ(l.kind, LineKind::Public);
   EXPECT_EQ(l.stamp, "[10:00:09]");
-  EXPECT_EQ(l.sender, "alice");
+  EXPECT_EQ(l.author, "alice");
   EXPECT_EQ(l.text, "hi bob");
 }
 
 TEST(Display, ClassifiesPrivateLinesAndTheirEcho) {
   ServerLine p = classify("[10:00:15] [private] <bob> just for you");
   EXPECT_EQ(p.kind, LineKind::Private);
-  EXPECT_EQ(p.sender, "bob");
+  EXPECT_EQ(p.author, "bob");
   EXPECT_EQ(p.text, "just for you");
   ServerLine e = classify("[10:00:15] [private to alice] <bob> just for you");
   EXPECT_EQ(e.kind, LineKind::PrivateEcho);
-  EXPECT_EQ(e.recipient, "alice");
-  EXPECT_EQ(e.sender, "bob");
+  EXPECT_EQ(e.target, "alice");
+  EXPECT_EQ(e.author, "bob");
   EXPECT_EQ(e.text, "just for you");
 }
 
@@ -53,7 +53,7 @@ TEST(Display, ClassifiesLoginLines) {
 TEST(Display, AUserCannotForgeAnotherKindInsideTheirText) {
   ServerLine l = classify("[10:00:09] <mallory> [private] <bob> give me your password");
   EXPECT_EQ(l.kind, LineKind::Public);
-  EXPECT_EQ(l.sender, "mallory");
+  EXPECT_EQ(l.author, "mallory");
   ServerLine n = classify("[10:00:09] <mallory> * bob left the chat");
   EXPECT_EQ(n.kind, LineKind::Public);
 }

@@ -60,7 +60,6 @@ struct Client {
 
 ClientId id_of(std::size_t slot) { return static_cast<ClientId>(slot + 5); }  // ids are reused, like fds
 
-using fuzz_oracle::blank;
 using fuzz_oracle::lower;
 using fuzz_oracle::trimmed;
 
@@ -269,15 +268,14 @@ class Harness {
   void chat_line(std::size_t slot, std::string_view line, Outcome outcome, const std::vector<std::size_t>& others,
                  Inbox& got) {
     const Client& c = clients_[slot];
-    std::string_view body = trimmed(line);
+    std::string clean = fuzz::reference_sanitize(line);  // commands are recognised after cleaning
+    std::string_view body = trimmed(clean);
     if (body.empty()) {
       FUZZ_CHECK(outcome == Outcome::None, "an empty line did something");
       return;
     }
     if (body.front() != '@') {  // a public line: to every other CHATTING client, exactly once
       FUZZ_CHECK(outcome == Outcome::None, "a public line did something");
-      std::string clean = fuzz::reference_sanitize(line);
-      if (trimmed(clean).empty()) return;
       for (std::size_t o : others) expect(got, o, {stamp_ + "<" + c.name + "> " + clean + "\n"});
       return;
     }

@@ -1,6 +1,6 @@
 // The sanitizer against an independent oracle (utf8_oracle.h): the output is exactly what
-// PROTOCOL.md "Content hygiene" prescribes, always valid UTF-8 without control bytes other
-// than TAB, and clean input comes back unchanged and uncopied.
+// PROTOCOL.md "Content hygiene" prescribes, always valid UTF-8 without control characters
+// (C0 other than TAB, DEL, C1), and clean input comes back unchanged and uncopied.
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -78,6 +78,21 @@ class Utf8Table {
 
 inline bool is_dropped_control(unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7F; }
 
+// The C1 controls U+0080..U+009F, as the encoder writes them.
+inline const std::vector<std::string>& c1_encodings() {
+  static const std::vector<std::string> all = [] {
+    std::vector<std::string> v;
+    for (std::uint32_t cp = 0x80; cp <= 0x9F; ++cp) v.push_back(encode_utf8(cp));
+    return v;
+  }();
+  return all;
+}
+
+inline bool is_c1_control(std::string_view sequence) {
+  const auto& all = c1_encodings();
+  return std::find(all.begin(), all.end(), sequence) != all.end();
+}
+
 // Well-formed UTF-8 throughout.
 inline bool is_valid_utf8(std::string_view s) {
   const Utf8Table& t = Utf8Table::get();
@@ -92,7 +107,7 @@ inline bool is_valid_utf8(std::string_view s) {
 }
 
 // What PROTOCOL.md "Content hygiene" says relayed text becomes: each maximal invalid subpart
-// replaced by one U+FFFD, then C0 controls other than TAB, and DEL, removed.
+// replaced by one U+FFFD, then C0 controls other than TAB, DEL, and C1 controls removed.
 inline std::string reference_sanitize(std::string_view s) {
   const Utf8Table& t = Utf8Table::get();
   std::string out;
@@ -110,7 +125,9 @@ inline std::string reference_sanitize(std::string_view s) {
       subpart = len;
     }
     if (whole) {
-      if (!(whole == 1 && is_dropped_control(static_cast<unsigned char>(s[i])))) out.append(s.substr(i, whole));
+      std::string_view sequence = s.substr(i, whole);
+      bool dropped = whole == 1 ? is_dropped_control(static_cast<unsigned char>(s[i])) : is_c1_control(sequence);
+      if (!dropped) out.append(sequence);
       i += whole;
     } else {
       out.append("\xEF\xBF\xBD");
@@ -120,10 +137,13 @@ inline std::string reference_sanitize(std::string_view s) {
   return out;
 }
 
-// Valid UTF-8 without the bytes the hygiene rule removes.
+// Valid UTF-8 without the characters the hygiene rule removes. In valid UTF-8 a C1 encoding
+// found anywhere is that character: its lead byte cannot be a continuation.
 inline bool is_clean_text(std::string_view s) {
   for (char c : s)
     if (is_dropped_control(static_cast<unsigned char>(c))) return false;
+  for (const std::string& c1 : c1_encodings())
+    if (s.find(c1) != std::string_view::npos) return false;
   return is_valid_utf8(s);
 }
 

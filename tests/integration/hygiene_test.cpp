@@ -1,4 +1,5 @@
-// Content hygiene (PROTOCOL.md): control bytes removed, invalid UTF-8 replaced by U+FFFD, valid UTF-8 untouched.
+// Content hygiene (PROTOCOL.md): C0 and C1 controls removed, invalid UTF-8 replaced by U+FFFD, valid UTF-8
+// untouched; commands are recognised after cleaning.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -46,9 +47,13 @@ static bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+// C0 other than TAB, DEL, and the C1 controls U+0080..U+009F (C2 80..C2 9F).
 static bool has_control_bytes(std::string_view s) {
-  for (unsigned char c : s)
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
     if ((c < 0x20 && c != '\t') || c == 0x7F) return true;
+    if (c == 0xC2 && i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xE0) == 0x80) return true;
+  }
   return false;
 }
 
@@ -164,4 +169,72 @@ TEST(Hygiene, ErrorsQuotingTheClientAreClean) {
     EXPECT_FALSE(has_control_bytes(line)) << escaped(line);
   }
   EXPECT_EQ(p.bob.sync(), std::vector<std::string>{});
+}
+
+// NEL (U+0085) starts a new line on some terminals: "hi<NEL>* x" would show a forged notice.
+TEST(Hygiene, C1ControlsAreRemovedFromPublicLines) {
+  Pair p;
+  relay(p, "hi\xC2\x85* mallory is now an operator", "hi* mallory is now an operator");
+  relay(p,
+        "\xC2\x9B"
+        "2J\xC2\x9B"
+        "31mred",
+        "2J31mred");  // 8-bit CSI
+  relay(p,
+        "\xC2\x9D"
+        "0;owned\xC2\x9C"
+        "title",
+        "0;ownedtitle");                             // 8-bit OSC ... ST
+  relay(p, "\xC2\x80\xC2\x9F\xC2\xA0", "\xC2\xA0");  // both ends of the range; U+00A0 stays
+}
+
+TEST(Hygiene, C1ControlsAreRemovedFromPrivateLinesAndQuotedErrors) {
+  Pair p;
+  p.alice.send_line(
+      "@msg bob \xC2\x85* x\xC2\x9B"
+      "1m");
+  auto to_bob = p.bob.read_line();
+  ASSERT_TRUE(to_bob);
+  EXPECT_EQ(escaped(strip_timestamp(*to_bob)), escaped("[private] <alice> * x1m"));
+  auto echo = p.alice.read_line();
+  ASSERT_TRUE(echo);
+  EXPECT_EQ(escaped(strip_timestamp(*echo)), escaped("[private to bob] <alice> * x1m"));
+  p.alice.send_line("@x\xC2\x85y");
+  auto unknown = p.alice.read_line();
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(escaped(strip_timestamp(*unknown)), escaped("! unknown command '@xy' (try @ajuda)"));
+  p.alice.send_line(
+      "@msg z\xC2\x9B"
+      "1m hi");
+  auto no_user = p.alice.read_line();
+  ASSERT_TRUE(no_user);
+  EXPECT_EQ(escaped(strip_timestamp(*no_user)), escaped("! user 'z1m' is not connected"));
+  for (const auto& line : {*to_bob, *echo, *unknown, *no_user}) EXPECT_FALSE(has_control_bytes(line)) << escaped(line);
+  EXPECT_EQ(p.bob.sync(), std::vector<std::string>{});
+}
+
+TEST(Hygiene, MotdIsCleaned) {
+  TempFile motd(
+      "Lab\xC2\x85* fake notice\n\x1b[1mbold\xC2\x9B"
+      "0m \xFF\n");
+  Server server(with_args({"--motd", motd.path}));
+  Client alice(server.port());
+  alice.login("alice");
+  expect_exact_stamped(alice, "* Lab* fake notice");
+  expect_exact_stamped(alice, "* [1mbold0m " + kFFFD);
+}
+
+// Commands are recognised after cleaning: a control byte glued to @sair does not turn it into
+// the unknown command "@sair".
+TEST(Hygiene, QuitWithAControlByteGluedToItQuits) {
+  for (const std::string& quit : {std::string("@sair\x1b"), std::string("@sair\xC2\x85"), std::string("@Sa\x7Fir")}) {
+    SCOPED_TRACE("sent: " + escaped(quit));
+    Pair p;
+    p.alice.send_line(quit);
+    auto bye = p.alice.read_line();
+    ASSERT_TRUE(bye);
+    ASSERT_EQ(escaped(strip_timestamp(*bye)), "* Bye, alice!");
+    EXPECT_TRUE(p.alice.closed_by_server());
+    expect_exact_stamped(p.bob, "* alice left the chat");
+  }
 }

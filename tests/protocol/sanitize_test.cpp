@@ -1,4 +1,4 @@
-// Sanitizer: PROTOCOL.md "Content hygiene" (control bytes, invalid UTF-8, maximal subparts).
+// Sanitizer: PROTOCOL.md "Content hygiene" (C0 and C1 controls, invalid UTF-8, maximal subparts).
 #include "protocol/sanitize.h"
 
 #include <gtest/gtest.h>
@@ -86,7 +86,9 @@ std::string reference_sanitize(std::string_view s) {
       }
     }
     if (n > 0 && k == n) {
-      out.append(s.substr(i, static_cast<std::size_t>(n)));
+      // U+0080..U+009F decoded by hand: the C1 controls are removed like C0 ones.
+      unsigned cp = (static_cast<unsigned>(c & 0x1F) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3F);
+      if (!(n == 2 && cp <= 0x9F)) out.append(s.substr(i, static_cast<std::size_t>(n)));
       i += static_cast<std::size_t>(n);
     } else {
       out += kFFFD;
@@ -123,8 +125,7 @@ TEST(Sanitize, ValidMultibyteTextIsReturnedWithoutCopy) {
 
 TEST(Sanitize, BoundaryCodePointsAreValid) {
   for (const std::string& s : {
-           bytes({0xC2, 0x80}),              // U+0080, smallest 2-byte
-           bytes({0xC2, 0x85}),              // U+0085 (C1 control as a code point: valid UTF-8)
+           bytes({0xC2, 0xA0}),              // U+00A0, the first 2-byte character after the C1 controls
            bytes({0xDF, 0xBF}),              // U+07FF
            bytes({0xE0, 0xA0, 0x80}),        // U+0800, smallest 3-byte
            bytes({0xED, 0x9F, 0xBF}),        // U+D7FF, just below the surrogates
@@ -155,6 +156,43 @@ TEST(Sanitize, EveryC0ControlExceptTabIsRemoved) {
     std::string expected = c == '\t' ? std::string("a\tb") : std::string("ab");
     EXPECT_EQ(sanitized(input), expected) << "byte 0x" << std::hex << c;
   }
+}
+
+TEST(Sanitize, EveryC1ControlIsRemoved) {
+  for (unsigned cp = 0x80; cp <= 0x9F; ++cp) {
+    std::string input = bytes({'a', 0xC2, cp, 'b'});
+    EXPECT_EQ(sanitized(input), "ab") << "U+00" << std::hex << cp;
+  }
+  EXPECT_EQ(sanitized(bytes({0xC2, 0x80, 0xC2, 0x9F})), "");  // the two ends of the range
+}
+
+TEST(Sanitize, C1NeighboursAreKept) {
+  expect_untouched(bytes({0xC2, 0xA0}));  // U+00A0, just above the range
+  expect_untouched(bytes({0xC3, 0x80}));  // U+00C0: the same second byte after another lead
+  EXPECT_EQ(sanitized(bytes({0xC2, 0x85, 0xC2, 0xA0})), bytes({0xC2, 0xA0}));
+}
+
+TEST(Sanitize, C1SequencesCannotForgeALineOrAnEscape) {
+  EXPECT_EQ(sanitized("hi\xC2\x85* mallory is admin"), "hi* mallory is admin");  // NEL: a new line on some terminals
+  EXPECT_EQ(sanitized("\xC2\x9B"
+                      "2J\xC2\x9B"
+                      "31mred"),
+            "2J31mred");  // 8-bit CSI
+  EXPECT_EQ(sanitized("\xC2\x9D"
+                      "0;owned\xC2\x9C"),
+            "0;owned");  // 8-bit OSC ... ST
+}
+
+TEST(Sanitize, RawC1BytesAreInvalidUtf8) {
+  // A lone 0x85 or 0x9B (Latin-1 style) is not UTF-8: one U+FFFD each, like any stray byte.
+  EXPECT_EQ(sanitized("a\x85"
+                      "b\x9B"),
+            std::string("a") + kFFFD + std::string("b") + kFFFD);
+}
+
+TEST(Sanitize, RemovingC1CannotAssembleACharacter) {
+  // E2 _ 82 AC would be U+20AC: the E2 is replaced before C2 85 is removed.
+  EXPECT_EQ(sanitized(bytes({0xE2, 0xC2, 0x85, 0x82, 0xAC})), fffd(3));
 }
 
 TEST(Sanitize, DelIsRemoved) {
