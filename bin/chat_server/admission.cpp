@@ -80,10 +80,10 @@ bool Server::evict_a_login() {
   }
   log_client(LogLevel::Warn, "evicted", "evicted", {}, c->peer, "server busy: making room for a newcomer");
   c->session.state = chat::State::Gone;
-  if (!c->output_broken) {
-    c->out.push(chat::plain_line(kEvicted));
-    (void)c->out.flush_to(c->fd);  // a few bytes to a socket that got only the prompt: they fit
-  }
+  // Through deliver() and flush(), so --max-output-total's count sees these bytes come and go.
+  // A few bytes to a socket that got only the prompt: they fit.
+  deliver(static_cast<chat::ClientId>(fd), chat::plain_line(kEvicted));
+  if (c->phase == Phase::Open) flush(*c);
   // As refuse() does: shut our side and drop what the client sent, so the close is a FIN.
   shutdown(c->fd, SHUT_WR);
   while (read(c->fd, read_buffer_.data(), read_buffer_.size()) > 0) {
@@ -97,7 +97,7 @@ bool Server::refuse_locked_guess(Connection& c) {
     return false;
   ++stats_.refused_locked;
   c.session.state = chat::State::Gone;
-  deliver_one(static_cast<chat::ClientId>(c.fd), chat::plain_line(kLockedOut));
+  deliver(static_cast<chat::ClientId>(c.fd), chat::plain_line(kLockedOut));  // counted, as all output
   log_client(LogLevel::Warn, "refused", "refused", {}, c.peer, kLockedOutWhy);
   close_after_flush(c, "locked out");
   return true;

@@ -189,6 +189,23 @@ TEST(Observability, StatsCountASession) {
   EXPECT_EQ(s.size(), 16u) << "every counter, once";
 }
 
+// bytes_out is what the clients received, the lines written outside the chat too: the
+// goodbye of a login evicted to make room (it once went around the output count, so it was
+// missing here and --max-output-total never saw it).
+TEST(Observability, BytesOutCountsTheEvictionGoodbye) {
+  Server server(with_args({"--max-clients", "10", "--max-unauthenticated", "1"}));
+  Client first(server.port(), {.source = "127.0.0.2"});
+  expect_exact(first, "Password:");
+  Client second(server.port(), {.source = "127.0.0.3"});
+  expect_exact(second, "Password:");
+  expect_exact(first, "! Server busy; please reconnect. Bye.");
+  EXPECT_TRUE(first.closed_by_server());
+  ASSERT_TRUE(server.wait_for_log("evicted 127.0.0.2")) << server.log();
+
+  Counters s = stats_now(server);
+  EXPECT_EQ(s["bytes_out"], 10 + 38 + 10) << "Password: twice, the eviction line once\n" << server.log();
+}
+
 TEST(Observability, StatsCountRefusalsTimeoutsAndFloodPauses) {
   Server server(with_args({"--max-clients", "2", "--auth-timeout", "1.5", "--rate", "20", "--burst", "1"}));
   Client alice(server.port());
