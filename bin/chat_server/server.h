@@ -134,7 +134,7 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   std::unordered_map<std::string, std::size_t> per_ip_;  // open connections by peer address
   LoginSlots logging_in_;                                // open connections not yet chatting, by source
   std::size_t max_logging_in_ = 0;
-  SourceBudgets sources_;                                // relayed bytes by source, while it has lines
+  SourceBudgets sources_;  // relayed bytes by source, while it has lines
   // Output accounting, kept off the per-delivery path: what every OutputQueue holds, summed
   // (what --max-output-total bounds), is the budget minus the room left; bytes_out is what
   // was ever queued minus what was discarded unsent minus what is queued now.
