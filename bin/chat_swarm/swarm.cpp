@@ -38,7 +38,7 @@ Swarm::Swarm(const Options& options, Plan plan, Address server, std::vector<Addr
 
 Swarm::~Swarm() {
   for (const auto& bot : bots_)
-    if (bot->fd >= 0) ::close(bot->fd);
+    if (bot->stream.attached()) ::close(bot->stream.fd());
 }
 
 std::int64_t Swarm::now_ns() const {
@@ -397,7 +397,7 @@ void Swarm::finish() {
   for (auto& b : bots_) {
     ++b->send_generation;
     loop_->cancel_timer(b->life_timer);
-    if (b->fd >= 0) {
+    if (b->stream.attached()) {
       close_socket(*b, false);
       set_state(*b, BotState::Closed);
     }

@@ -90,7 +90,7 @@ void Swarm::spawn(std::uint32_t slot) {
     return;
   }
   if (static_cast<std::size_t>(fd) >= bot_of_fd_.size()) bot_of_fd_.resize(fd + 1, kNoBot);
-  bot.fd = fd;
+  bot.stream.attach(fd);
   bot_of_fd_[fd] = id;
   if (int err = loop_->watch(fd, reactor::kWritable, this)) fail(bot, "watch: " + errno_text(err));
 }
@@ -107,7 +107,7 @@ void Swarm::on_io(int fd, std::uint8_t events) {
     return;
   }
   if (events & (reactor::kReadable | reactor::kHangup)) read_ready(bot);
-  if (bot.fd >= 0 && (events & reactor::kWritable) && !bot.flush_queued) {
+  if (bot.stream.attached() && (events & reactor::kWritable) && !bot.flush_queued) {
     bot.flush_queued = true;
     flush_list_.push_back(bot.id);
   }
@@ -120,7 +120,7 @@ void Swarm::connected(Bot& bot) {
     return;
   }
   set_state(bot, BotState::AwaitPassword);
-  loop_->set_interest(bot.fd, reactor::kReadable);
+  loop_->set_interest(bot.stream.fd(), reactor::kReadable);
   if (options_.pipeline) {
     queue_line(bot, options_.password + "\n" + bot.name + "\n");
     if (bot.role->listens) ledger_.join_requested(bot.id, tick());
@@ -129,38 +129,37 @@ void Swarm::connected(Bot& bot) {
 
 // ---- reading ---------------------------------------------------------------------------
 
+// One read() per readiness into the shared buffer; a failed bot (detached inside a callback)
+// reads no further.
 void Swarm::read_ready(Bot& bot) {
-  ssize_t n;
-  do {
-    n = ::read(bot.fd, read_buffer_.data(), read_buffer_.size());
-  } while (n < 0 && errno == EINTR);
-  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
-  if (n <= 0) {
-    ended(bot, n == 0 ? 0 : errno);
-    return;
-  }
-  read_ns_ = now_ns();
+  reactor::ReadResult r;
   if (options_.proto == Proto::Redis) {
-    bool ok = bot.resp_parser.feed(std::string_view(read_buffer_.data(), static_cast<std::size_t>(n)),
-                                   [this, &bot](const resp::RespReply& reply) {
-                                     redis_reply(bot, reply);
-                                     return bot.fd >= 0;  // a failed bot reads no further
-                                   });
-    if (!ok && bot.fd >= 0) fail(bot, "not RESP: " + bot.resp_parser.error());
-    if (bot.fd < 0) bot.resp_parser.reset();
-    return;
+    r = bot.stream.read_bytes(read_buffer_, [this, &bot](std::string_view bytes) {
+      read_ns_ = now_ns();
+      bool ok = bot.resp_parser.feed(bytes, [this, &bot](const resp::RespReply& reply) {
+        redis_reply(bot, reply);
+        return bot.stream.attached();
+      });
+      if (!ok && bot.stream.attached()) fail(bot, "not RESP: " + bot.resp_parser.error());
+      if (!bot.stream.attached()) bot.resp_parser.reset();
+      return bot.stream.attached();
+    });
+  } else {
+    bool stamped = false;  // read_ns_ is taken once per read, at its first line
+    r = bot.stream.read_available(read_buffer_, [this, &bot, &stamped](reactor::Frame frame, std::string_view line) {
+      if (!stamped) {
+        read_ns_ = now_ns();
+        stamped = true;
+      }
+      if (frame == reactor::Frame::Overlong) {
+        count_error("line from the server longer than 16384 bytes");
+      } else {
+        handle_line(bot, line);
+      }
+      return bot.stream.attached();
+    });
   }
-  bot.framer.feed(std::string_view(read_buffer_.data(), static_cast<std::size_t>(n)),
-                  [this, &bot](reactor::Frame frame, std::string_view line) {
-                    if (bot.fd < 0) return false;
-                    if (frame == reactor::Frame::Overlong) {
-                      count_error("line from the server longer than 16384 bytes");
-                    } else {
-                      handle_line(bot, line);
-                    }
-                    return bot.fd >= 0;
-                  });
-  if (bot.fd < 0) bot.framer = reactor::LineFramer(kMaxServerLine);
+  if (r.status != reactor::ReadStatus::Open && bot.stream.attached()) ended(bot, r.error);
 }
 
 // The server closed the connection (err 0) or reset it.
@@ -374,23 +373,23 @@ void Swarm::fail(Bot& bot, const std::string& reason) {
 }
 
 void Swarm::close_socket(Bot& bot, bool reset) {
-  if (bot.fd < 0) return;
-  loop_->unwatch(bot.fd);
-  bot_of_fd_[bot.fd] = kNoBot;
+  if (!bot.stream.attached()) return;
+  int fd = bot.stream.fd();
+  loop_->unwatch(fd);
+  bot_of_fd_[fd] = kNoBot;
   if (reset) {
-    close_with_reset(bot.fd);
+    close_with_reset(fd);
   } else {
-    ::close(bot.fd);
+    ::close(fd);
   }
-  bot.fd = -1;
-  bot.out.clear();
+  bot.stream.detach();
 }
 
 // ---- writing ---------------------------------------------------------------------------
 
 void Swarm::queue_line(Bot& bot, std::string_view line) {
-  if (bot.fd < 0) return;
-  bot.out.push(reactor::PayloadRef::copy_of(line));
+  if (!bot.stream.attached()) return;
+  bot.stream.push_copy(line);
   if (!bot.flush_queued) {
     bot.flush_queued = true;
     flush_list_.push_back(bot.id);
@@ -403,11 +402,13 @@ void Swarm::flush_all() {
   for (std::size_t i = 0; i < flush_list_.size(); ++i) {  // NOLINT(modernize-loop-convert)
     Bot& bot = *bots_[flush_list_[i]];
     bot.flush_queued = false;
-    if (bot.fd < 0 || bot.state == BotState::Connecting) continue;
-    switch (bot.out.flush_to(bot.fd)) {
-      case reactor::FlushResult::Drained: loop_->set_interest(bot.fd, reactor::kReadable); break;
-      case reactor::FlushResult::Pending: loop_->set_interest(bot.fd, reactor::kReadable | reactor::kWritable); break;
-      case reactor::FlushResult::Failed: ended(bot, errno); break;
+    if (!bot.stream.attached() || bot.state == BotState::Connecting) continue;
+    switch (bot.stream.flush()) {
+      case reactor::FlushResult::Drained: loop_->set_interest(bot.stream.fd(), reactor::kReadable); break;
+      case reactor::FlushResult::Pending:
+        loop_->set_interest(bot.stream.fd(), reactor::kReadable | reactor::kWritable);
+        break;
+      case reactor::FlushResult::Failed: ended(bot, bot.stream.write_error()); break;
     }
   }
   flush_list_.clear();
