@@ -267,4 +267,25 @@ TEST(LineStreamTest, DetachFromInsideTheCallbackStopsAtThatLine) {
   EXPECT_FALSE(s.paused());
 }
 
+// The view handed to the callback stays valid after a detach from inside it, also when the
+// line was completed from the stream's own buffer (a line split across reads).
+TEST(LineStreamTest, DetachInsideTheCallbackKeepsTheLineValid) {
+  Pair p;
+  LineStream s(200);
+  s.attach(p.fd[0]);
+  const std::string first = "a line split across two reads, long enough for the heap";
+  std::vector<std::string> got;
+  auto take = [&](Frame, std::string_view line) {
+    s.detach();
+    got.emplace_back(line);  // read after the detach
+    return false;
+  };
+  p.peer_write(first);
+  s.read_available(buffer, take);
+  p.peer_write(" and its end\nnever\n");
+  s.read_available(buffer, take);
+  EXPECT_EQ(got, (std::vector<std::string>{first + " and its end"}));
+  EXPECT_EQ(s.input_bytes(), 0U);
+}
+
 }  // namespace
