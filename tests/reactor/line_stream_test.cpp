@@ -148,28 +148,40 @@ TEST(LineStreamTest, EofAfterAPartialLineIsEndedAndTheLineCanBeFinished) {
   EXPECT_EQ(c.frames, (std::vector<std::string>{"whole", "partial"}));
 }
 
+// Closes a descriptor when the test ends, however it ends.
+struct Fd {
+  int fd;
+  explicit Fd(int f) : fd(f) {}
+  ~Fd() {
+    if (fd >= 0) close(fd);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+};
+
 TEST(LineStreamTest, PeerResetIsFailedWithItsErrno) {
-  int listener = socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(listener, 0);
+  Fd listener(socket(AF_INET, SOCK_STREAM, 0));
+  ASSERT_GE(listener.fd, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t len = sizeof addr;
-  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(listener, 1), 0);
-  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-  int client = socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_EQ(connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  int server = accept(listener, nullptr, nullptr);
-  ASSERT_GE(server, 0);
-  ASSERT_TRUE(reactor_test::make_nonblocking_cloexec(client));
-  linger hard{1, 0};
-  ASSERT_EQ(setsockopt(server, SOL_SOCKET, SO_LINGER, &hard, sizeof hard), 0);
-  ASSERT_EQ(write(server, "line\n", 5), 5);
-  close(server);  // an RST after the line
+  ASSERT_EQ(bind(listener.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(listener.fd, 1), 0);
+  ASSERT_EQ(getsockname(listener.fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  Fd client(socket(AF_INET, SOCK_STREAM, 0));
+  ASSERT_EQ(connect(client.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  {
+    Fd server(accept(listener.fd, nullptr, nullptr));
+    ASSERT_GE(server.fd, 0);
+    linger hard{1, 0};
+    ASSERT_EQ(setsockopt(server.fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard), 0);
+    ASSERT_EQ(write(server.fd, "line\n", 5), 5);
+  }  // closed: an RST after the line
+  ASSERT_TRUE(reactor_test::make_nonblocking_cloexec(client.fd));
 
   LineStream s(100);
-  s.attach(client);
+  s.attach(client.fd);
   Collector c;
   reactor::ReadResult r;
   for (int i = 0; i < 1000 && r.status == ReadStatus::Open; ++i) r = s.read_available(buffer, c.take());
@@ -182,8 +194,6 @@ TEST(LineStreamTest, PeerResetIsFailedWithItsErrno) {
   EXPECT_EQ(s.flush(), FlushResult::Failed);
   EXPECT_TRUE(s.write_failed());
   EXPECT_EQ(s.output_bytes(), 0U);
-  close(client);
-  close(listener);
 }
 
 TEST(LineStreamTest, PartialWritesArePendingThenDrained) {
