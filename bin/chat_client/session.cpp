@@ -1,4 +1,5 @@
-// Session: login state machine and the event loop wiring (see session.h).
+// Session: the event loop wiring, the login state machine and the server side (see session.h);
+// session_input.cpp is the user's side.
 #include "bin/chat_client/session.h"
 
 #include <sys/socket.h>
@@ -9,12 +10,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
 
 #include "bin/chat_client/connect.h"
 #include "bin/chat_client/display.h"
 #include "bin/chat_client/terminal.h"
-#include "reactor/payload.h"
 #include "reactor/poller.h"
 
 namespace chat_client {
@@ -23,13 +22,8 @@ namespace {
 constexpr std::size_t kReadChunk = std::size_t{64} * 1024;
 constexpr std::size_t kMaxServerLine = std::size_t{64} * 1024;  // far above what the server sends
 constexpr std::size_t kMaxTypedLine = 4096;                     // the server's default --max-line
-constexpr std::size_t kMaxPipedLine = std::size_t{64} * 1024;   // longer lines are left to the server to refuse
-constexpr std::size_t kPauseStdinAt = std::size_t{256} * 1024;  // unsent bytes at which stdin stops being read
 constexpr auto kConnectTimeout = std::chrono::seconds(10);
 constexpr auto kGoodbyeTimeout = std::chrono::seconds(5);
-constexpr const char* kNoPassword =
-    "standard input ended before the login was complete (no password; see --password-file)";
-constexpr const char* kNoName = "standard input ended before the login was complete (no name; see --name)";
 
 bool terminal_can_redraw() {
   const char* term = std::getenv("TERM");
@@ -39,15 +33,6 @@ bool terminal_can_redraw() {
 InputMode pick_mode() {
   if (!isatty(STDIN_FILENO) || !terminal::save(STDIN_FILENO)) return InputMode::Pipe;
   return isatty(STDOUT_FILENO) && terminal_can_redraw() ? InputMode::Editor : InputMode::TerminalLines;
-}
-
-std::string local_stamp() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  char text[16];
-  (void)std::snprintf(text, sizeof text, "[%02d:%02d:%02d]", tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return text;
 }
 
 std::string_view trim(std::string_view s) {
@@ -61,9 +46,9 @@ std::string_view trim(std::string_view s) {
 Session::Session(Options options)
     : options_(std::move(options)),
       mode_(pick_mode()),
-      server_lines_(kMaxServerLine),
+      server_(kMaxServerLine),
       read_buffer_(kReadChunk),
-      stdin_lines_(kMaxPipedLine),
+      stdin_(kMaxPipedLine),
       editor_(kMaxTypedLine),
       console_(mode_ == InputMode::Editor ? Console::Mode::Editor : Console::Mode::Lines, STDOUT_FILENO, editor_) {
   output_is_terminal_ = isatty(STDOUT_FILENO);
@@ -97,6 +82,8 @@ int Session::run() {
     (void)std::fprintf(stderr, "chat-client: %s\n", error.c_str());
     return kExitConnection;
   }
+  server_.attach(socket_);
+  stdin_.attach(STDIN_FILENO);
   // poll, not epoll: a handful of descriptors, and stdin may be a regular file or /dev/null,
   // which epoll refuses.
   loop_ = std::make_unique<reactor::EventLoop>(reactor::make_poller("poll"));
@@ -199,32 +186,20 @@ void Session::on_io(int fd, std::uint8_t events) {
 }
 
 void Session::read_server() {
-  ssize_t n = read(socket_, read_buffer_.data(), read_buffer_.size());
-  if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) return;
-  if (n <= 0) {
-    server_closed();
-    return;
-  }
-  server_lines_.feed(std::string_view(read_buffer_.data(), static_cast<std::size_t>(n)),
-                     [this](reactor::Frame frame, std::string_view line) {
-                       if (state_ == State::Done) return false;
-                       if (frame == reactor::Frame::Line) on_server_line(line);
-                       return true;
-                     });
+  reactor::ReadResult r = server_.read_available(read_buffer_, [this](reactor::Frame frame, std::string_view line) {
+    if (state_ == State::Done) return false;
+    if (frame == reactor::Frame::Line) on_server_line(line);
+    return true;
+  });
+  if (r.status != reactor::ReadStatus::Open) server_closed();
 }
 
 void Session::flush_server() {
   if (socket_ < 0 || state_ == State::Done) return;
-  std::uint8_t interest = reactor::kReadable;
-  if (!to_server_.empty()) {
-    switch (to_server_.flush_to(socket_)) {
-      case reactor::FlushResult::Drained: break;
-      case reactor::FlushResult::Pending: interest |= reactor::kWritable; break;
-      case reactor::FlushResult::Failed: to_server_.clear(); break;  // the read side reports why
-    }
-  }
-  loop_->set_interest(socket_, interest);
-  if (state_ == State::Draining && to_server_.empty() && !write_side_shut_) {
+  // A failed write drops what was queued; the read side reports why.
+  bool pending = server_.flush() == reactor::FlushResult::Pending;
+  loop_->set_interest(socket_, pending ? reactor::kReadable | reactor::kWritable : reactor::kReadable);
+  if (state_ == State::Draining && server_.output_empty() && !write_side_shut_) {
     shutdown(socket_, SHUT_WR);  // like `nc -N`: the server answers what it got, then closes
     write_side_shut_ = true;
   }
@@ -313,191 +288,13 @@ void Session::name_prompt() {
 void Session::send(std::string_view line) {
   std::string text(line);
   text += '\n';
-  to_server_.push(reactor::PayloadRef::copy_of(text));
+  server_.push_copy(text);
 }
 
 void Session::send_name(std::string_view name) {
   own_name_ = std::string(trim(name));  // the server trims it too; the welcome confirms it
   send(name);
   enter(State::AwaitWelcome);
-}
-
-// ---- the user -----------------------------------------------------------------------------
-
-void Session::watch_stdin(bool on) {
-  if (on == stdin_watched_) return;
-  if (on) {
-    if (loop_->watch(STDIN_FILENO, reactor::kReadable, this) != 0) {
-      input_ = Input::Ended;  // stdin is closed or unusable: as if it had ended
-      return;
-    }
-  } else {
-    // Unwatched rather than given no interest: poll reports a hung-up pipe regardless.
-    loop_->unwatch(STDIN_FILENO);
-  }
-  stdin_watched_ = on;
-}
-
-void Session::read_stdin() {
-  char buf[4096];
-  ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
-  if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) return;
-  if (n <= 0) {
-    watch_stdin(false);
-    input_ = Input::Ended;
-    if (mode_ == InputMode::Editor) {
-      input_ = Input::Finished;
-      end_of_input();  // the terminal went away
-    }
-    return;
-  }
-  std::string_view bytes(buf, static_cast<std::size_t>(n));
-  if (mode_ == InputMode::Editor) {
-    on_keys(bytes);
-  } else {
-    stdin_lines_.feed(bytes, [this](reactor::Frame frame, std::string_view line) { return stdin_frame(frame, line); });
-  }
-}
-
-void Session::on_keys(std::string_view bytes) {
-  for (char byte : bytes) {
-    if (state_ == State::Done) return;
-    switch (editor_.feed(byte)) {
-      case EditResult::None:
-      case EditResult::Bell: break;
-      case EditResult::Changed: console_.input_changed(); break;
-      case EditResult::Submitted:
-        if (wants_line()) {
-          take_user_line(editor_.take_line());
-          console_.input_changed();
-        }
-        break;
-      case EditResult::EndOfInput: end_of_input(); break;
-      case EditResult::Interrupted: interrupt(); break;
-      case EditResult::Suspend: suspend(); break;
-      case EditResult::ClearScreen: console_.clear_screen(); break;
-    }
-  }
-}
-
-bool Session::wants_line() const {
-  switch (state_) {
-    case State::AwaitPasswordPrompt:
-    case State::AwaitNamePrompt:
-    case State::AwaitWelcome: return false;  // the line waits until the server asks
-    default: return true;
-  }
-}
-
-void Session::take_user_line(const std::string& line) {
-  switch (state_) {
-    case State::EnterPassword:
-      // The answered prompt stays on screen as a terminal would leave it (without the password).
-      if (mode_ == InputMode::Editor) console_.print_line("Password:");
-      send(line);
-      enter(State::AwaitNamePrompt);
-      break;
-    case State::EnterName:
-      if (mode_ == InputMode::Editor) console_.print_line("Username: " + strip_controls(line));
-      send_name(line);
-      break;
-    case State::Chatting:
-      switch (classify_user_line(line)) {
-        case UserLine::Blank: break;  // the server ignores blank lines too
-        case UserLine::Quit:
-          send(line);
-          enter(State::Leaving);
-          break;
-        case UserLine::Command: send(line); break;
-        case UserLine::Public:
-          send(line);
-          // The server does not echo one's own lines; a terminal in line mode already did.
-          if (mode_ == InputMode::Editor) console_.print_line(own_line(local_stamp(), own_name_, line, color_));
-          break;
-      }
-      break;
-    default: break;  // leaving: nothing more is sent
-  }
-}
-
-bool Session::stdin_frame(reactor::Frame frame, std::string_view line) {
-  if (frame == reactor::Frame::Overlong) {
-    (void)std::fprintf(stderr, "chat-client: an input line longer than %zu bytes was not sent\n", kMaxPipedLine);
-    return true;
-  }
-  if (state_ == State::Done || !wants_line()) return false;  // keep it until a line is wanted
-  take_user_line(std::string(line));
-  return true;
-}
-
-void Session::pump_stdin() {
-  auto on_frame = [this](reactor::Frame frame, std::string_view line) { return stdin_frame(frame, line); };
-  if (stdin_lines_.blocked() && wants_line()) stdin_lines_.resume(on_frame);
-  if (input_ == Input::Ended && !stdin_lines_.blocked()) {
-    if (stdin_lines_.buffered_bytes() > 0) stdin_lines_.feed("\n", on_frame);  // a last line without '\n'
-    if (!stdin_lines_.blocked() && stdin_lines_.buffered_bytes() == 0) stdin_finished();
-  }
-  // Everything piped in is sent (or queued): say so to the server once logged in.
-  if (input_ == Input::Finished && mode_ == InputMode::Pipe && state_ == State::Chatting) enter(State::Draining);
-  bool room = to_server_.bytes() < kPauseStdinAt && !stdin_lines_.blocked();
-  watch_stdin(input_ == Input::Reading && room);
-}
-
-void Session::stdin_finished() {
-  input_ = Input::Finished;
-  if (mode_ == InputMode::TerminalLines) {
-    end_of_input();  // Ctrl-D on a terminal in line mode: as in the editor
-    return;
-  }
-  switch (state_) {
-    case State::EnterPassword: finish(kExitLoginRefused, kNoPassword); break;
-    case State::EnterName: finish(kExitLoginRefused, kNoName); break;
-    default: break;  // chatting: see pump_stdin; logging in: a prompt will find stdin ended
-  }
-}
-
-void Session::end_of_input() {
-  switch (state_) {
-    case State::Chatting:
-      send("@sair");
-      enter(State::Leaving);
-      break;
-    case State::Leaving:
-    case State::Draining:
-    case State::Done: break;
-    default: finish(kExitConnection, "login cancelled"); break;
-  }
-}
-
-void Session::interrupt() {
-  switch (state_) {
-    case State::Chatting:
-      send("@sair");
-      enter(State::Leaving);
-      break;
-    case State::Leaving: finish(kExitOk, ""); break;  // asked twice: do not wait for the goodbye
-    case State::Done: break;
-    default: finish(kExitInterrupted, "interrupted"); break;
-  }
-}
-
-void Session::suspend() {
-  console_.hide_input();
-  console_.flush();
-  terminal::suspend();  // returns once the shell resumes us, raw mode back on
-  console_.set_columns(terminal::columns(STDOUT_FILENO));
-  console_.input_changed();
-}
-
-void Session::on_signal(int signo) {
-  switch (signo) {
-    case SIGWINCH: console_.set_columns(terminal::columns(STDOUT_FILENO)); break;
-    case SIGCONT:  // resumed (perhaps after a stop we did not see): modes and screen again
-      apply_terminal_mode();
-      console_.input_changed();
-      break;
-    default: interrupt(); break;  // SIGINT, SIGTERM, SIGHUP: leave cleanly
-  }
 }
 
 void Session::before_sleep() {

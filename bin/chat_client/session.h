@@ -14,8 +14,7 @@
 #include "bin/chat_client/line_editor.h"
 #include "bin/chat_client/options.h"
 #include "reactor/event_loop.h"
-#include "reactor/line_framer.h"
-#include "reactor/output_queue.h"
+#include "reactor/line_stream.h"
 
 namespace chat_client {
 
@@ -59,6 +58,11 @@ class Session final : public reactor::IoHandler {
     Done,
   };
   static std::string_view to_string(State state);
+  static constexpr std::size_t kMaxPipedLine = std::size_t{64} * 1024;   // longer ones are left to the server
+  static constexpr std::size_t kPauseStdinAt = std::size_t{256} * 1024;  // unsent bytes that stop stdin
+  static constexpr const char* kNoPassword =
+      "standard input ended before the login was complete (no password; see --password-file)";
+  static constexpr const char* kNoName = "standard input ended before the login was complete (no name; see --name)";
   // Standard input, in line and pipe modes.
   enum class Input {
     Reading,   // watched while lines are wanted
@@ -71,7 +75,7 @@ class Session final : public reactor::IoHandler {
   void show_prompt(std::string_view text, bool secret, bool record_history);
   void apply_terminal_mode();
 
-  // Server side.
+  // Server side (session.cpp).
   void read_server();
   void flush_server();
   void server_closed();
@@ -82,7 +86,7 @@ class Session final : public reactor::IoHandler {
   void send(std::string_view line);
   void send_name(std::string_view name);
 
-  // User side.
+  // User side (session_input.cpp).
   void read_stdin();
   void on_keys(std::string_view bytes);
   bool wants_line() const;
@@ -103,12 +107,11 @@ class Session final : public reactor::IoHandler {
   bool color_ = false;
   bool output_is_terminal_ = false;
   std::unique_ptr<reactor::EventLoop> loop_;
-  int socket_ = -1;
-  reactor::LineFramer server_lines_;
-  reactor::OutputQueue to_server_;
+  int socket_ = -1;  // owned: closed by the destructor
+  reactor::LineStream server_;
   bool write_side_shut_ = false;
   std::vector<char> read_buffer_;
-  reactor::LineFramer stdin_lines_;
+  reactor::LineStream stdin_;  // lines in line and pipe modes, raw keys in the editor
   Input input_ = Input::Reading;
   bool stdin_watched_ = false;
   LineEditor editor_;

@@ -1,4 +1,4 @@
-// Bot: one simulated client. Its connection (descriptor, line framer, output queue), its
+// Bot: one simulated client. Its connection (a LineStream: descriptor, framing, output), its
 // explicit login state machine, and its sending schedule. Bots are owned by the Swarm and
 // live until the end of the run, so the ledger can name them in the report.
 #pragma once
@@ -10,8 +10,7 @@
 #include "bin/chat_swarm/ledger.h"
 #include "bin/chat_swarm/scenario.h"
 #include "bin/chat_swarm/server_line.h"
-#include "reactor/line_framer.h"
-#include "reactor/output_queue.h"
+#include "reactor/line_stream.h"
 #include "reactor/timer_queue.h"
 #include "resp/parser.h"
 
@@ -55,18 +54,16 @@ struct Bot {
   BotId id;
   std::uint32_t slot;
   std::string name;
-  int fd = -1;
   BotState state = BotState::Connecting;
   Departure departure = Departure::Stay;
   bool initial = true;  // connected in the ramp-up (not a churn or login-storm replacement)
   bool saw_bye = false;
   bool reported_slow = false;
 
-  reactor::LineFramer framer{kMaxServerLine};
+  reactor::LineStream stream{kMaxServerLine};  // the descriptor is closed by Swarm::close_socket
   // --proto redis reads replies instead of lines, no longer than a line of chat mode.
   resp::RespParser resp_parser{
       resp::RespLimits{.max_bulk = kMaxServerLine, .max_elements = 1024, .max_depth = 4, .max_reply = kMaxServerLine}};
-  reactor::OutputQueue out;
   bool flush_queued = false;
 
   std::int64_t connect_started_ns = 0;

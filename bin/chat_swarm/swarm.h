@@ -1,8 +1,9 @@
 // Swarm: one event loop driving every bot through the run's phases:
 //   Connecting (ramp-up until every client is in the room) -> Sending (open-loop schedules or
 //   closed loop, churn) -> Draining (until every owed line arrived, or --drain-timeout) -> Done.
-// swarm.cpp holds the phases and the report; swarm_io.cpp one bot's socket and lines;
-// swarm_redis.cpp the same bot speaking Redis pub/sub (--proto redis).
+// swarm.cpp holds the phases and the report; swarm_sending.cpp the senders' schedules and the
+// closed loop; swarm_io.cpp one bot's socket (a reactor::LineStream); swarm_lines.cpp what
+// the server's lines mean; swarm_redis.cpp the same bot speaking Redis pub/sub (--proto redis).
 #pragma once
 
 #include <deque>
@@ -50,6 +51,7 @@ class Swarm final : public reactor::IoHandler {
   void spawn_tick();
   void initial_settled(Bot& bot);
   void ready_deadline();
+  // swarm_sending.cpp: sending.
   void start_sending();
   void start_bot(Bot& bot);
   void schedule_send(const Bot& bot);
@@ -63,6 +65,7 @@ class Swarm final : public reactor::IoHandler {
   void sender_finished();
   void life_over(BotId id);
   void storm_check_done();
+  // swarm.cpp: draining and the report.
   void stop_sending();
   void check_drained();
   void finish();
@@ -71,16 +74,18 @@ class Swarm final : public reactor::IoHandler {
   void build_report(Report& report);
   const char* phase_name() const;
 
-  // swarm_io.cpp: one bot's connection and lines.
+  // swarm_io.cpp: one bot's connection.
   void spawn(std::uint32_t slot);
   void connected(Bot& bot);
   void read_ready(Bot& bot);
   void ended(Bot& bot, int err);
+  // swarm_lines.cpp: what the server's lines mean.
   void handle_line(Bot& bot, std::string_view raw);
   void became_ready(Bot& bot, Tick t);
   void chat_line(Bot& bot, const ServerLine& line, std::string_view raw, Tick t);
   void receive_message(Bot& bot, const ServerLine& line, Channel channel, Tick t);
   void accept_message(Bot& bot, std::string_view text, BotId from, Channel channel, Tick t);
+  // swarm_io.cpp again.
   void leave(Bot& bot, Departure how);
   void vanish_on_purpose(Bot& bot);
   void departed(Bot& bot);

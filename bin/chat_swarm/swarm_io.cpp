@@ -1,5 +1,5 @@
-// One bot's connection: connecting, logging in, reading and checking every line, writing,
-// leaving (politely or not), and counting every failure by its cause.
+// One bot's connection: connecting, reading and writing through its LineStream, leaving
+// (politely or not), and counting every failure by its cause. swarm_lines.cpp checks the lines.
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,12 +13,6 @@ namespace {
 
 constexpr std::size_t kMaxErrorKinds = 40;
 constexpr std::int64_t kRetryPauseNs = 100'000'000;  // before a failed slot tries again
-
-std::string excerpt(std::string_view s) {
-  std::string out(s.substr(0, 60));
-  if (s.size() > 60) out += "...";
-  return out;
-}
 
 }  // namespace
 
@@ -90,7 +84,7 @@ void Swarm::spawn(std::uint32_t slot) {
     return;
   }
   if (static_cast<std::size_t>(fd) >= bot_of_fd_.size()) bot_of_fd_.resize(fd + 1, kNoBot);
-  bot.fd = fd;
+  bot.stream.attach(fd);
   bot_of_fd_[fd] = id;
   if (int err = loop_->watch(fd, reactor::kWritable, this)) fail(bot, "watch: " + errno_text(err));
 }
@@ -107,7 +101,7 @@ void Swarm::on_io(int fd, std::uint8_t events) {
     return;
   }
   if (events & (reactor::kReadable | reactor::kHangup)) read_ready(bot);
-  if (bot.fd >= 0 && (events & reactor::kWritable) && !bot.flush_queued) {
+  if (bot.stream.attached() && (events & reactor::kWritable) && !bot.flush_queued) {
     bot.flush_queued = true;
     flush_list_.push_back(bot.id);
   }
@@ -120,7 +114,7 @@ void Swarm::connected(Bot& bot) {
     return;
   }
   set_state(bot, BotState::AwaitPassword);
-  loop_->set_interest(bot.fd, reactor::kReadable);
+  loop_->set_interest(bot.stream.fd(), reactor::kReadable);
   if (options_.pipeline) {
     queue_line(bot, options_.password + "\n" + bot.name + "\n");
     if (bot.role->listens) ledger_.join_requested(bot.id, tick());
@@ -129,38 +123,37 @@ void Swarm::connected(Bot& bot) {
 
 // ---- reading ---------------------------------------------------------------------------
 
+// One read() per readiness into the shared buffer; a failed bot (detached inside a callback)
+// reads no further.
 void Swarm::read_ready(Bot& bot) {
-  ssize_t n;
-  do {
-    n = ::read(bot.fd, read_buffer_.data(), read_buffer_.size());
-  } while (n < 0 && errno == EINTR);
-  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
-  if (n <= 0) {
-    ended(bot, n == 0 ? 0 : errno);
-    return;
-  }
-  read_ns_ = now_ns();
+  reactor::ReadResult r;
   if (options_.proto == Proto::Redis) {
-    bool ok = bot.resp_parser.feed(std::string_view(read_buffer_.data(), static_cast<std::size_t>(n)),
-                                   [this, &bot](const resp::RespReply& reply) {
-                                     redis_reply(bot, reply);
-                                     return bot.fd >= 0;  // a failed bot reads no further
-                                   });
-    if (!ok && bot.fd >= 0) fail(bot, "not RESP: " + bot.resp_parser.error());
-    if (bot.fd < 0) bot.resp_parser.reset();
-    return;
+    r = bot.stream.read_bytes(read_buffer_, [this, &bot](std::string_view bytes) {
+      read_ns_ = now_ns();
+      bool ok = bot.resp_parser.feed(bytes, [this, &bot](const resp::RespReply& reply) {
+        redis_reply(bot, reply);
+        return bot.stream.attached();
+      });
+      if (!ok && bot.stream.attached()) fail(bot, "not RESP: " + bot.resp_parser.error());
+      if (!bot.stream.attached()) bot.resp_parser.reset();
+      return bot.stream.attached();
+    });
+  } else {
+    bool stamped = false;  // read_ns_ is taken once per read, at its first line
+    r = bot.stream.read_available(read_buffer_, [this, &bot, &stamped](reactor::Frame frame, std::string_view line) {
+      if (!stamped) {
+        read_ns_ = now_ns();
+        stamped = true;
+      }
+      if (frame == reactor::Frame::Overlong) {
+        count_error("line from the server longer than 16384 bytes");
+      } else {
+        handle_line(bot, line);
+      }
+      return bot.stream.attached();
+    });
   }
-  bot.framer.feed(std::string_view(read_buffer_.data(), static_cast<std::size_t>(n)),
-                  [this, &bot](reactor::Frame frame, std::string_view line) {
-                    if (bot.fd < 0) return false;
-                    if (frame == reactor::Frame::Overlong) {
-                      count_error("line from the server longer than 16384 bytes");
-                    } else {
-                      handle_line(bot, line);
-                    }
-                    return bot.fd >= 0;
-                  });
-  if (bot.fd < 0) bot.framer = reactor::LineFramer(kMaxServerLine);
+  if (r.status != reactor::ReadStatus::Open && bot.stream.attached()) ended(bot, r.error);
 }
 
 // The server closed the connection (err 0) or reset it.
@@ -177,143 +170,6 @@ void Swarm::ended(Bot& bot, int err) {
     case BotState::Syncing: fail(bot, "connection " + how + " while chatting"); return;
     default: fail(bot, "connection " + how + " while logging in"); return;
   }
-}
-
-void Swarm::handle_line(Bot& bot, std::string_view raw) {
-  Tick t = tick();
-  ServerLine line = parse_server_line(raw);
-  if (in_room(bot.state)) {
-    chat_line(bot, line, raw, t);
-    return;
-  }
-  LoginStep step = login_step(bot.state, line, options_.pipeline, bot.name);
-  switch (step.action) {
-    case LoginAction::Wait: break;
-    case LoginAction::SendPassword: queue_line(bot, options_.password + "\n"); break;
-    case LoginAction::SendName:
-      queue_line(bot, bot.name + "\n");
-      if (bot.role->listens) ledger_.join_requested(bot.id, tick());
-      break;
-    case LoginAction::Ready:
-      bot.state = BotState::AwaitWelcome;  // login_step moved it; set_state keeps the counts
-      set_state(bot, BotState::Chatting);
-      became_ready(bot, t);
-      break;
-    case LoginAction::Fail:
-      bot.state = BotState::AwaitWelcome;  // any login state: the counts are the same
-      fail(bot, step.reason);
-      break;
-  }
-}
-
-void Swarm::became_ready(Bot& bot, Tick t) {
-  if (bot.role->listens) ledger_.welcomed(bot.id, t);  // a dedicated sender is owed nothing
-  ++logins_;
-  login_latency_.record(static_cast<std::uint64_t>(std::max<std::int64_t>(0, read_ns_ - bot.connect_started_ns)));
-  if (plan_.cycles_logins) {
-    leave(bot, Departure::Quit);  // a login storm logs in and out again
-    return;
-  }
-  if (bot.initial) {
-    ++initial_ready_;
-    last_initial_ready_ns_ = read_ns_;
-    initial_settled(bot);  // may start sending, which starts this bot too
-  } else if (phase_ == Phase::Sending) {
-    start_bot(bot);
-  }
-}
-
-// ---- lines in the room -----------------------------------------------------------------
-
-void Swarm::chat_line(Bot& bot, const ServerLine& line, std::string_view raw, Tick t) {
-  switch (line.kind) {
-    case LineKind::Public:
-      // pubsub in chat mode: the server also copies each sender's lines to the other
-      // senders; they are read (the server must be able to write them) but owed to nobody,
-      // so that deliveries mean the same with --proto redis.
-      if (!bot.role->listens) return;
-      receive_message(bot, line, Channel::Public, t);
-      return;
-    case LineKind::Private:
-    case LineKind::Echo:
-      if (line.text == kBarrierText && line.from == bot.name) {
-        // A bot leaving abruptly waits for its own barrier: everything the server processed
-        // before it has been read, and only then does the bot vanish.
-        if (line.kind == LineKind::Echo && bot.state == BotState::Syncing) vanish_on_purpose(bot);
-        return;
-      }
-      receive_message(bot, line, line.kind == LineKind::Private ? Channel::Private : Channel::Echo, t);
-      return;
-    case LineKind::Notice: {
-      Notice n = parse_notice(line.text);
-      switch (n.kind) {
-        case NoticeKind::Left:
-        case NoticeKind::Disconnected:
-        case NoticeKind::TooSlow: {
-          BotId who = bot_named(n.name);
-          if (who == kNoBot) return;
-          ledger_.departure_seen(who, t);
-          if (n.kind == NoticeKind::TooSlow && !bots_[who]->reported_slow) {
-            bots_[who]->reported_slow = true;
-            count_error("server dropped a bot as too slow");
-          }
-          return;
-        }
-        case NoticeKind::Bye:
-          if (n.name != bot.name) {
-            count_error("'* Bye' for someone else");
-            return;
-          }
-          bot.saw_bye = true;
-          ledger_.departure_seen(bot.id, t);
-          if (bot.state != BotState::Leaving) count_error("'* Bye' without @sair");
-          return;
-        case NoticeKind::ShuttingDown: count_error("server is shutting down"); return;
-        case NoticeKind::Welcome: count_error("a second '* Welcome'"); return;
-        case NoticeKind::Joined:
-        case NoticeKind::Other: return;
-      }
-      return;
-    }
-    case LineKind::Error: count_error("server error: " + excerpt(line.text)); return;
-    default: count_error("unexpected line in the room: " + excerpt(raw)); return;
-  }
-}
-
-void Swarm::receive_message(Bot& bot, const ServerLine& line, Channel channel, Tick t) {
-  BotId from = bot_named(line.from);
-  if (from == kNoBot) {
-    ++foreign_;
-    return;
-  }
-  if (channel == Channel::Echo && line.to != bots_[from]->peer_name) {
-    ++corrupted_;
-    return;
-  }
-  accept_message(bot, line.text, from, channel, t);
-}
-
-// `from` is the author the server named, or kNoBot where the protocol names none (Redis
-// pub/sub): then the message's own sender field is all there is.
-void Swarm::accept_message(Bot& bot, std::string_view text, BotId from, Channel channel, Tick t) {
-  MessageHeader h;
-  MessageCheck check = parse_message(text, options_.size, h);
-  if (check == MessageCheck::NotSwarm && from == kNoBot) {
-    ++foreign_;
-    return;
-  }
-  if (check != MessageCheck::Ok || (from != kNoBot && h.sender != from)) {
-    ++corrupted_;
-    return;
-  }
-  Receipt r = ledger_.record_receipt(bot.id, h.sender, h.seq, channel, t);
-  if (r != Receipt::Fresh && r != Receipt::Late) return;
-  ++delivered_;
-  if (plan_.closed_loop && channel == Channel::Public) closed_loop_ack(h.sender, h.seq);
-  if (channel == Channel::Echo) return;  // latency is measured where the message is meant to go
-  latency_.record(static_cast<std::uint64_t>(std::max<std::int64_t>(0, read_ns_ - h.intended_ns)));
-  latency_write_.record(
-      static_cast<std::uint64_t>(std::max<std::int64_t>(0, read_ns_ - ledger_.queued_ns(h.sender, h.seq))));
 }
 
 // ---- leaving ---------------------------------------------------------------------------
@@ -374,23 +230,23 @@ void Swarm::fail(Bot& bot, const std::string& reason) {
 }
 
 void Swarm::close_socket(Bot& bot, bool reset) {
-  if (bot.fd < 0) return;
-  loop_->unwatch(bot.fd);
-  bot_of_fd_[bot.fd] = kNoBot;
+  if (!bot.stream.attached()) return;
+  int fd = bot.stream.fd();
+  loop_->unwatch(fd);
+  bot_of_fd_[fd] = kNoBot;
   if (reset) {
-    close_with_reset(bot.fd);
+    close_with_reset(fd);
   } else {
-    ::close(bot.fd);
+    ::close(fd);
   }
-  bot.fd = -1;
-  bot.out.clear();
+  bot.stream.detach();
 }
 
 // ---- writing ---------------------------------------------------------------------------
 
 void Swarm::queue_line(Bot& bot, std::string_view line) {
-  if (bot.fd < 0) return;
-  bot.out.push(reactor::PayloadRef::copy_of(line));
+  if (!bot.stream.attached()) return;
+  bot.stream.push_copy(line);
   if (!bot.flush_queued) {
     bot.flush_queued = true;
     flush_list_.push_back(bot.id);
@@ -403,11 +259,13 @@ void Swarm::flush_all() {
   for (std::size_t i = 0; i < flush_list_.size(); ++i) {  // NOLINT(modernize-loop-convert)
     Bot& bot = *bots_[flush_list_[i]];
     bot.flush_queued = false;
-    if (bot.fd < 0 || bot.state == BotState::Connecting) continue;
-    switch (bot.out.flush_to(bot.fd)) {
-      case reactor::FlushResult::Drained: loop_->set_interest(bot.fd, reactor::kReadable); break;
-      case reactor::FlushResult::Pending: loop_->set_interest(bot.fd, reactor::kReadable | reactor::kWritable); break;
-      case reactor::FlushResult::Failed: ended(bot, errno); break;
+    if (!bot.stream.attached() || bot.state == BotState::Connecting) continue;
+    switch (bot.stream.flush()) {
+      case reactor::FlushResult::Drained: loop_->set_interest(bot.stream.fd(), reactor::kReadable); break;
+      case reactor::FlushResult::Pending:
+        loop_->set_interest(bot.stream.fd(), reactor::kReadable | reactor::kWritable);
+        break;
+      case reactor::FlushResult::Failed: ended(bot, bot.stream.write_error()); break;
     }
   }
   flush_list_.clear();

@@ -44,7 +44,7 @@ std::string describe(const RespReply& r) {
 
 void Swarm::redis_connected(Bot& bot) {
   set_state(bot, BotState::AwaitWelcome);
-  loop_->set_interest(bot.fd, reactor::kReadable);
+  loop_->set_interest(bot.stream.fd(), reactor::kReadable);
   if (bot.role->listens) {
     scratch_.clear();
     resp::append_command(scratch_, {"SUBSCRIBE", channel_});
