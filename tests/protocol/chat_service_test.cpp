@@ -11,9 +11,9 @@
 using chat::ChatService;
 using chat::ClientId;
 using chat::Departure;
+using chat::LoginState;
 using chat::Outcome;
 using chat::Room;
-using chat::Session;
 using chat::State;
 using chat::Timestamp;
 
@@ -62,15 +62,15 @@ class ChatServiceTest : public ::testing::Test {
     return out;
   }
 
-  Session& connect(ClientId id) {
-    Session& s = sessions[id];
+  LoginState& connect(ClientId id) {
+    LoginState& s = sessions[id];
     service.on_connect(id, s);
     return s;
   }
 
   // Connects, gives the password and the name; asserts each step; forgets the output.
-  Session& login(ClientId id, const std::string& name) {
-    Session& s = connect(id);
+  LoginState& login(ClientId id, const std::string& name) {
+    LoginState& s = connect(id);
     EXPECT_EQ(service.on_line(id, s, kPassword), Outcome::PasswordAccepted);
     EXPECT_EQ(service.on_line(id, s, name), Outcome::NameAccepted);
     EXPECT_EQ(s.state, State::Chatting);
@@ -83,7 +83,7 @@ class ChatServiceTest : public ::testing::Test {
   FakeTransport transport;
   Room room{transport};
   ChatService service{kPassword, kMaxLine, room};
-  std::map<ClientId, Session> sessions;
+  std::map<ClientId, LoginState> sessions;
 };
 
 }  // namespace
@@ -91,13 +91,13 @@ class ChatServiceTest : public ::testing::Test {
 // --- Password --------------------------------------------------------------------------------
 
 TEST_F(ChatServiceTest, ConnectAsksForPassword) {
-  Session& s = connect(1);
+  LoginState& s = connect(1);
   EXPECT_EQ(s.state, State::AwaitPassword);
   EXPECT_EQ(take(), (SentList{{1, "Password:\n"}}));
 }
 
 TEST_F(ChatServiceTest, WrongPasswordIsRejectedAndCloses) {
-  Session& s = connect(1);
+  LoginState& s = connect(1);
   take();
   Outcome o = service.on_line(1, s, "guess");
   EXPECT_EQ(o, Outcome::PasswordRejected);
@@ -108,19 +108,19 @@ TEST_F(ChatServiceTest, WrongPasswordIsRejectedAndCloses) {
 
 TEST_F(ChatServiceTest, PasswordMustMatchExactly) {
   for (const char* guess : {"", "s3cre", "s3cret ", " s3cret", "S3CRET", "s3cretx", "s3cret\r"}) {
-    Session s;
+    LoginState s;
     service.on_connect(9, s);
     EXPECT_EQ(service.on_line(9, s, guess), Outcome::PasswordRejected) << testing::PrintToString(guess);
   }
 }
 
 TEST_F(ChatServiceTest, PasswordWithEmbeddedNulIsRejected) {
-  Session& s = connect(1);
+  LoginState& s = connect(1);
   EXPECT_EQ(service.on_line(1, s, std::string_view("s3cret\0", 7)), Outcome::PasswordRejected);
 }
 
 TEST_F(ChatServiceTest, RightPasswordAsksForName) {
-  Session& s = connect(1);
+  LoginState& s = connect(1);
   take();
   Outcome o = service.on_line(1, s, kPassword);
   EXPECT_EQ(o, Outcome::PasswordAccepted);
@@ -130,7 +130,7 @@ TEST_F(ChatServiceTest, RightPasswordAsksForName) {
 }
 
 TEST_F(ChatServiceTest, LinesAfterWrongPasswordAreIgnored) {
-  Session& s = connect(1);
+  LoginState& s = connect(1);
   service.on_line(1, s, "nope");
   take();
   EXPECT_EQ(service.on_line(1, s, kPassword), Outcome::None);
@@ -143,7 +143,7 @@ TEST_F(ChatServiceTest, LinesAfterWrongPasswordAreIgnored) {
 // --- Name ------------------------------------------------------------------------------------
 
 TEST_F(ChatServiceTest, InvalidNameIsRefusedAndAskedAgain) {
-  Session& s = connect(1);
+  LoginState& s = connect(1);
   service.on_line(1, s, kPassword);
   take();
   for (const std::string& bad :
@@ -160,13 +160,13 @@ TEST_F(ChatServiceTest, InvalidNameIsRefusedAndAskedAgain) {
 }
 
 TEST_F(ChatServiceTest, NameOfExactly24IsAccepted) {
-  Session& s = connect(1);
+  LoginState& s = connect(1);
   service.on_line(1, s, kPassword);
   EXPECT_EQ(service.on_line(1, s, std::string(24, 'z')), Outcome::NameAccepted);
 }
 
 TEST_F(ChatServiceTest, NameSurroundingBlanksAreTrimmed) {
-  Session& s = connect(1);
+  LoginState& s = connect(1);
   service.on_line(1, s, kPassword);
   EXPECT_EQ(service.on_line(1, s, "  alice\t"), Outcome::NameAccepted);
   EXPECT_EQ(s.name, "alice");
@@ -175,7 +175,7 @@ TEST_F(ChatServiceTest, NameSurroundingBlanksAreTrimmed) {
 
 TEST_F(ChatServiceTest, TakenNameIsRefused) {
   login(1, "bob");
-  Session& s = connect(2);
+  LoginState& s = connect(2);
   service.on_line(2, s, kPassword);
   take();
   EXPECT_EQ(service.on_line(2, s, "bob"), Outcome::NameRefused);
@@ -185,7 +185,7 @@ TEST_F(ChatServiceTest, TakenNameIsRefused) {
 
 TEST_F(ChatServiceTest, TakenNameIgnoresCase) {
   login(1, "bob");
-  Session& s = connect(2);
+  LoginState& s = connect(2);
   service.on_line(2, s, kPassword);
   take();
   EXPECT_EQ(service.on_line(2, s, "BOB"), Outcome::NameRefused);
@@ -199,7 +199,7 @@ TEST_F(ChatServiceTest, TakenNameIgnoresCase) {
 }
 
 TEST_F(ChatServiceTest, WelcomeListsOnlineAndCommands) {
-  Session& s = connect(1);
+  LoginState& s = connect(1);
   service.on_line(1, s, kPassword);
   take();
   EXPECT_EQ(service.on_line(1, s, "alice"), Outcome::NameAccepted);
@@ -217,7 +217,7 @@ TEST_F(ChatServiceTest, HelpTextMentionsEveryCommand) {
 TEST_F(ChatServiceTest, JoinIsAnnouncedToOthersAndWelcomeListsEveryoneSorted) {
   login(1, "carol");
   login(2, "bob");
-  Session& s = connect(3);
+  LoginState& s = connect(3);
   service.on_line(3, s, kPassword);
   take();
   ASSERT_EQ(service.on_line(3, s, "Alice"), Outcome::NameAccepted);
@@ -231,7 +231,7 @@ TEST_F(ChatServiceTest, WelcomeListIsCappedButCountsEveryone) {
   for (ClientId id = 1; id <= 52; ++id) {
     login(id, (id < 10 ? "u0" : "u") + std::to_string(id));
   }
-  Session& s = connect(100);
+  LoginState& s = connect(100);
   service.on_line(100, s, kPassword);
   take();
   ASSERT_EQ(service.on_line(100, s, "zz"), Outcome::NameAccepted);
@@ -252,8 +252,8 @@ TEST_F(ChatServiceTest, WelcomeListIsCappedButCountsEveryone) {
 
 TEST_F(ChatServiceTest, ClientsNotYetChattingReceiveNoChatTraffic) {
   login(1, "alice");
-  Session& pw = connect(2);  // still at Password:
-  Session& nm = connect(3);  // at Username:
+  LoginState& pw = connect(2);  // still at Password:
+  LoginState& nm = connect(3);  // at Username:
   service.on_line(3, nm, kPassword);
   take();
   say(1, "hello");
@@ -365,7 +365,7 @@ TEST_F(ChatServiceTest, MotdLinesAreCleaned) {
   service.set_motd({"Lab\xC2\x85* fake",
                     "\x1B[1mbold\xC2\x9B"
                     "0m"});
-  Session& s = connect(1);
+  LoginState& s = connect(1);
   service.on_line(1, s, kPassword);
   take();
   service.on_line(1, s, "alice");
@@ -593,8 +593,8 @@ TEST_F(ChatServiceTest, SilentDepartureTellsNobody) {
 
 TEST_F(ChatServiceTest, DisconnectBeforeChattingTellsNobody) {
   login(1, "alice");
-  Session& a = connect(2);
-  Session& b = connect(3);
+  LoginState& a = connect(2);
+  LoginState& b = connect(3);
   service.on_line(3, b, kPassword);
   take();
   service.on_disconnect(2, a, Departure::Lost);
@@ -619,7 +619,7 @@ TEST_F(ChatServiceTest, DisconnectedClientReceivesNothingMore) {
 // --- Over-long lines ---------------------------------------------------------------------------
 
 TEST_F(ChatServiceTest, OverlongAtPasswordCloses) {
-  Session& s = connect(1);
+  LoginState& s = connect(1);
   take();
   Outcome o = service.on_overlong(1, s);
   EXPECT_EQ(o, Outcome::TooLongBeforeChat);
@@ -629,7 +629,7 @@ TEST_F(ChatServiceTest, OverlongAtPasswordCloses) {
 }
 
 TEST_F(ChatServiceTest, OverlongAtUsernameCloses) {
-  Session& s = connect(1);
+  LoginState& s = connect(1);
   service.on_line(1, s, kPassword);
   take();
   EXPECT_EQ(service.on_overlong(1, s), Outcome::TooLongBeforeChat);
@@ -660,7 +660,7 @@ TEST(ChatServiceMaxLine, OverlongMessageNamesConfiguredLimit) {
   } transport;
   Room room(transport);
   ChatService service("pw", 100, room);
-  Session s;
+  LoginState s;
   service.on_connect(1, s);
   EXPECT_EQ(service.on_overlong(1, s), Outcome::TooLongBeforeChat);
   ASSERT_EQ(transport.sent.size(), 2u);
@@ -670,7 +670,7 @@ TEST(ChatServiceMaxLine, OverlongMessageNamesConfiguredLimit) {
 // --- Authentication timeout and shutdown -------------------------------------------------------
 
 TEST_F(ChatServiceTest, AuthTimeoutAtPassword) {
-  Session& s = connect(1);
+  LoginState& s = connect(1);
   take();
   service.on_auth_timeout(1, s);
   EXPECT_EQ(s.state, State::Gone);
@@ -680,7 +680,7 @@ TEST_F(ChatServiceTest, AuthTimeoutAtPassword) {
 }
 
 TEST_F(ChatServiceTest, AuthTimeoutAtUsername) {
-  Session& s = connect(1);
+  LoginState& s = connect(1);
   service.on_line(1, s, kPassword);
   take();
   service.on_auth_timeout(1, s);
@@ -696,7 +696,7 @@ TEST_F(ChatServiceTest, AuthTimeoutAfterLoginDoesNothing) {
 }
 
 TEST_F(ChatServiceTest, AuthTimeoutAfterGoneDoesNothing) {
-  Session& s = connect(1);
+  LoginState& s = connect(1);
   service.on_line(1, s, "wrong");
   take();
   service.on_auth_timeout(1, s);
@@ -710,8 +710,8 @@ TEST_F(ChatServiceTest, ShutdownNoticeWhileChattingHasTimestamp) {
 }
 
 TEST_F(ChatServiceTest, ShutdownNoticeBeforeChattingHasNoTimestamp) {
-  Session& a = connect(1);
-  Session& b = connect(2);
+  LoginState& a = connect(1);
+  LoginState& b = connect(2);
   service.on_line(2, b, kPassword);
   take();
   service.on_shutdown(1, a);
@@ -720,7 +720,7 @@ TEST_F(ChatServiceTest, ShutdownNoticeBeforeChattingHasNoTimestamp) {
 }
 
 TEST_F(ChatServiceTest, ShutdownAfterGoneSendsNothing) {
-  Session& s = connect(1);
+  LoginState& s = connect(1);
   service.on_line(1, s, "wrong");
   take();
   service.on_shutdown(1, s);
@@ -730,10 +730,10 @@ TEST_F(ChatServiceTest, ShutdownAfterGoneSendsNothing) {
 // --- A whole session -------------------------------------------------------------------------
 
 TEST_F(ChatServiceTest, FullConversationTranscript) {
-  Session& a = connect(1);
+  LoginState& a = connect(1);
   EXPECT_EQ(service.on_line(1, a, kPassword), Outcome::PasswordAccepted);
   EXPECT_EQ(service.on_line(1, a, "alice"), Outcome::NameAccepted);
-  Session& b = connect(2);
+  LoginState& b = connect(2);
   EXPECT_EQ(service.on_line(2, b, kPassword), Outcome::PasswordAccepted);
   EXPECT_EQ(service.on_line(2, b, "alice"), Outcome::NameRefused);
   EXPECT_EQ(service.on_line(2, b, "bob"), Outcome::NameAccepted);
