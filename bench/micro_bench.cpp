@@ -129,7 +129,7 @@ struct Lobby {
   }
   chat::Room room;
   chat::ChatService service;
-  std::vector<chat::Session> sessions;
+  std::vector<chat::LoginState> sessions;
 };
 
 // One client's whole session in a room of `members`: connect, password, name (a welcome
@@ -140,7 +140,7 @@ void BM_LoginLeave(benchmark::State& state) {
   Lobby lobby(transport, static_cast<std::size_t>(state.range(0)));
   auto id = static_cast<chat::ClientId>(state.range(0));
   for ([[maybe_unused]] auto _ : state) {
-    chat::Session s;
+    chat::LoginState s;
     lobby.service.on_connect(id, s);
     lobby.service.on_line(id, s, "pw");
     chat::Outcome o = lobby.service.on_line(id, s, "newcomer");

@@ -36,12 +36,12 @@ void ChatService::set_motd(const std::vector<std::string>& lines) {
   for (const std::string& line : lines) motd_.push_back(sanitized(line));
 }
 
-void ChatService::on_connect(ClientId id, Session& s) {
+void ChatService::on_connect(ClientId id, LoginState& s) {
   s.state = State::AwaitPassword;
   reply_plain(id, "Password:");
 }
 
-Outcome ChatService::on_line(ClientId id, Session& s, std::string_view line) {
+Outcome ChatService::on_line(ClientId id, LoginState& s, std::string_view line) {
   switch (s.state) {
     case State::AwaitPassword: return on_password(id, s, line);
     case State::AwaitName: return on_name(id, s, line);
@@ -51,7 +51,7 @@ Outcome ChatService::on_line(ClientId id, Session& s, std::string_view line) {
   return Outcome::None;
 }
 
-Outcome ChatService::on_overlong(ClientId id, Session& s) {
+Outcome ChatService::on_overlong(ClientId id, LoginState& s) {
   std::string message = "line too long (max " + std::to_string(max_line_) + " bytes)";
   if (s.state == State::Chatting) {
     reply_error(id, message);
@@ -63,7 +63,7 @@ Outcome ChatService::on_overlong(ClientId id, Session& s) {
   return Outcome::TooLongBeforeChat;
 }
 
-Outcome ChatService::on_password(ClientId id, Session& s, std::string_view line) {
+Outcome ChatService::on_password(ClientId id, LoginState& s, std::string_view line) {
   if (!constant_time_equals(line, password_)) {
     s.state = State::Gone;
     reply_plain(id, "! Wrong password. Bye.");
@@ -74,7 +74,7 @@ Outcome ChatService::on_password(ClientId id, Session& s, std::string_view line)
   return Outcome::PasswordAccepted;
 }
 
-Outcome ChatService::on_name(ClientId id, Session& s, std::string_view line) {
+Outcome ChatService::on_name(ClientId id, LoginState& s, std::string_view line) {
   std::string_view name = trim_blanks(line);
   if (!is_valid_name(name)) {
     reply_plain(id, "! names are 1-24 letters, digits, _ or -");
@@ -108,7 +108,7 @@ std::string ChatService::online_list(std::size_t limit) const {
   return out;
 }
 
-Outcome ChatService::on_chat(ClientId id, Session& s, std::string_view line) {
+Outcome ChatService::on_chat(ClientId id, LoginState& s, std::string_view line) {
   // Cleaned first, so `@sair` with a control byte glued to it is `@sair`, and what a command
   // quotes back or relays is clean. Clean text (the common case) comes back uncopied.
   Command cmd = parse_command(sanitize(line, scratch_));
@@ -132,7 +132,7 @@ Outcome ChatService::on_chat(ClientId id, Session& s, std::string_view line) {
   return Outcome::None;
 }
 
-void ChatService::send_private(ClientId id, Session& s, std::string_view target, std::string_view text) {
+void ChatService::send_private(ClientId id, LoginState& s, std::string_view target, std::string_view text) {
   std::optional<ClientId> to = room_.find(target);
   if (!to) {
     reply_error(id, "user '" + std::string(target) + "' is not connected");
@@ -142,13 +142,13 @@ void ChatService::send_private(ClientId id, Session& s, std::string_view target,
   room_.send_to(id, private_echo_line(stamp_.view(), room_.name_of(*to), s.name, text));
 }
 
-void ChatService::on_auth_timeout(ClientId id, Session& s) {
+void ChatService::on_auth_timeout(ClientId id, LoginState& s) {
   if (s.state != State::AwaitPassword && s.state != State::AwaitName) return;
   s.state = State::Gone;
   reply_plain(id, "! Authentication timed out. Bye.");
 }
 
-void ChatService::on_disconnect(ClientId id, Session& s, Departure why) {
+void ChatService::on_disconnect(ClientId id, LoginState& s, Departure why) {
   if (s.state != State::Chatting) {
     s.state = State::Gone;
     return;
@@ -160,7 +160,7 @@ void ChatService::on_disconnect(ClientId id, Session& s, Departure why) {
   room_.broadcast(notice_line(stamp_.view(), text), std::nullopt);
 }
 
-void ChatService::on_shutdown(ClientId id, const Session& s) {
+void ChatService::on_shutdown(ClientId id, const LoginState& s) {
   if (s.state == State::Chatting) {
     reply_notice(id, "Server is shutting down");
   } else if (s.state != State::Gone) {

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "protocol/format.h"
+#include "protocol/login_state.h"
 #include "protocol/room.h"
-#include "protocol/session.h"
 
 namespace chat {
 
@@ -51,21 +51,21 @@ class ChatService {
   void set_motd(const std::vector<std::string>& lines);
   std::string_view stamp() const { return stamp_.view(); }
 
-  void on_connect(ClientId id, Session& s);
-  Outcome on_line(ClientId id, Session& s, std::string_view line);
-  Outcome on_overlong(ClientId id, Session& s);
+  void on_connect(ClientId id, LoginState& s);
+  Outcome on_line(ClientId id, LoginState& s, std::string_view line);
+  Outcome on_overlong(ClientId id, LoginState& s);
   // Authentication did not finish in time: the goodbye is queued; the caller closes.
-  void on_auth_timeout(ClientId id, Session& s);
-  void on_disconnect(ClientId id, Session& s, Departure why);
+  void on_auth_timeout(ClientId id, LoginState& s);
+  void on_disconnect(ClientId id, LoginState& s, Departure why);
   // The server is going down: tell this client (the caller closes after flushing).
-  void on_shutdown(ClientId id, const Session& s);
+  void on_shutdown(ClientId id, const LoginState& s);
 
  private:
-  Outcome on_password(ClientId id, Session& s, std::string_view line);
-  Outcome on_name(ClientId id, Session& s, std::string_view line);
-  Outcome on_chat(ClientId id, Session& s, std::string_view line);
+  Outcome on_password(ClientId id, LoginState& s, std::string_view line);
+  Outcome on_name(ClientId id, LoginState& s, std::string_view line);
+  Outcome on_chat(ClientId id, LoginState& s, std::string_view line);
   // `target` and `text` are already clean (views into the cleaned line).
-  void send_private(ClientId id, Session& s, std::string_view target, std::string_view text);
+  void send_private(ClientId id, LoginState& s, std::string_view target, std::string_view text);
   std::string online_list(std::size_t limit) const;
   void reply_notice(ClientId id, std::string_view text) { room_.send_to(id, notice_line(stamp_.view(), text)); }
   void reply_error(ClientId id, std::string_view text) { room_.send_to(id, error_line(stamp_.view(), text)); }

@@ -79,7 +79,7 @@ bool Server::evict_a_login() {
     return false;
   }
   log_client(LogLevel::Warn, "evicted", "evicted", {}, c->peer, "server busy: making room for a newcomer");
-  c->session.state = chat::State::Gone;
+  c->login.state = chat::State::Gone;
   // Through deliver() and flush(), so --max-output-total's count sees these bytes come and go.
   // A few bytes to a socket that got only the prompt: they fit.
   deliver(static_cast<chat::ClientId>(fd), chat::plain_line(kEvicted));
@@ -88,15 +88,15 @@ bool Server::evict_a_login() {
   shutdown(c->fd, SHUT_WR);
   while (read(c->fd, read_buffer_.data(), read_buffer_.size()) > 0) {
   }
-  kill(*c, "evicted", chat::Departure::Silent);
+  condemn(*c, "evicted", chat::Departure::Silent);
   return true;
 }
 
 bool Server::refuse_locked_guess(Connection& c) {
-  if (c.session.state != chat::State::AwaitPassword || !throttle_.is_locked(c.peer.ip, reactor::Clock::now()))
+  if (c.login.state != chat::State::AwaitPassword || !throttle_.is_locked(c.peer.ip, reactor::Clock::now()))
     return false;
   ++stats_.refused_locked;
-  c.session.state = chat::State::Gone;
+  c.login.state = chat::State::Gone;
   deliver(static_cast<chat::ClientId>(c.fd), chat::plain_line(kLockedOut));  // counted, as all output
   log_client(LogLevel::Warn, "refused", "refused", {}, c.peer, kLockedOutWhy);
   close_after_flush(c, "locked out");

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "bin/chat_server/source_budget.h"
-#include "protocol/session.h"
+#include "protocol/login_state.h"
 #include "reactor/line_framer.h"
 #include "reactor/output_queue.h"
 #include "reactor/socket.h"
@@ -28,7 +28,7 @@ struct Connection {
 
   int fd;
   reactor::PeerAddress peer;
-  chat::Session session;
+  chat::LoginState login;
   reactor::LineFramer framer;
   reactor::OutputQueue out;
   reactor::TokenBucket bucket;     // lines, over-long and empty ones included

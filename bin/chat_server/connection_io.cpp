@@ -1,5 +1,5 @@
 // One connection's input and output: reading and pacing lines, flushing coalesced output,
-// and the orderly close (flush, shut the write side, linger) or the immediate one (kill).
+// and the orderly close (flush, shut the write side, linger) or the immediate one (condemn).
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -33,7 +33,7 @@ void Server::read_ready(Connection& c) {
                 [this, &c](reactor::Frame f, std::string_view line) { return take_frame(c, f, line); });
   if (c.framer.blocked() && !c.resume_timer && c.phase == Phase::Open) {
     ++stats_.flood_pauses;
-    log_client(LogLevel::Debug, "flood_pause", "flood control pauses", c.session.name, c.peer);
+    log_client(LogLevel::Debug, "flood_pause", "flood control pauses", c.login.name, c.peer);
   }
   if (c.framer.blocked()) arm_resume(c);
   update_interest(c);
@@ -52,7 +52,7 @@ bool Server::take_frame(Connection& c, reactor::Frame frame, std::string_view li
   if (frame == reactor::Frame::Overlong) {
     if (c.source) c.source->bytes.spend(static_cast<double>(c.framer.max_line() + 1 + kRelayAllowance));
     ++stats_.lines_in;
-    handle_outcome(c, service_.on_overlong(id, c.session));
+    handle_outcome(c, service_.on_overlong(id, c.login));
     return c.phase == Phase::Open;
   }
   if (c.source) c.source->bytes.spend(static_cast<double>(line.size() + 1 + kRelayAllowance));
@@ -60,10 +60,10 @@ bool Server::take_frame(Connection& c, reactor::Frame frame, std::string_view li
   if (log_enabled(LogLevel::Debug)) {  // the size only: lines may be private
     std::string peer = c.peer.to_string();
     log_event(LogLevel::Debug, "line", "line from " + who(c) + " (" + std::to_string(line.size()) + " bytes)",
-              {{"name", c.session.name}, {"peer", peer}, {"bytes", line.size()}});
+              {{"name", c.login.name}, {"peer", peer}, {"bytes", line.size()}});
   }
   if (refuse_locked_guess(c)) return false;  // before the password is compared
-  handle_outcome(c, service_.on_line(id, c.session, line));
+  handle_outcome(c, service_.on_line(id, c.login, line));
   return c.phase == Phase::Open;
 }
 
@@ -103,11 +103,11 @@ void Server::handle_outcome(Connection& c, chat::Outcome outcome) {
   switch (outcome) {
     case chat::Outcome::None: return;
     case chat::Outcome::PasswordAccepted:
-      log_client(LogLevel::Info, "auth_ok", "auth ok", c.session.name, c.peer);
+      log_client(LogLevel::Info, "auth_ok", "auth ok", c.login.name, c.peer);
       return;
     case chat::Outcome::PasswordRejected:
       ++stats_.failed_logins;
-      log_client(LogLevel::Warn, "auth_failed", "auth failed", c.session.name, c.peer);
+      log_client(LogLevel::Warn, "auth_failed", "auth failed", c.login.name, c.peer);
       if (throttle_.record_failure(c.peer.ip, reactor::Clock::now()))
         log_event(LogLevel::Warn, "lockout", "locking out " + c.peer.ip + " after repeated wrong passwords",
                   {{"ip", c.peer.ip}});
@@ -117,10 +117,10 @@ void Server::handle_outcome(Connection& c, chat::Outcome outcome) {
       loop_->cancel_timer(c.auth_timer);
       logging_in_.remove(c.fd);
       ++stats_.logins;
-      log_client(LogLevel::Info, "login", "name", c.session.name, c.peer);
+      log_client(LogLevel::Info, "login", "name", c.login.name, c.peer);
       return;
     case chat::Outcome::NameRefused:
-      log_client(LogLevel::Info, "name_refused", "name refused", c.session.name, c.peer);
+      log_client(LogLevel::Info, "name_refused", "name refused", c.login.name, c.peer);
       return;
     case chat::Outcome::Quit: close_after_flush(c, "quit"); return;
     case chat::Outcome::TooLongBeforeChat: close_after_flush(c, "line too long"); return;
@@ -140,7 +140,7 @@ void Server::input_ended(Connection& c, std::string_view reason) {
 void Server::finish_input(Connection& c) {
   if (c.phase != Phase::Open) return;
   // Every line the peer sent has been processed: now the others may hear it is gone.
-  service_.on_disconnect(static_cast<chat::ClientId>(c.fd), c.session, chat::Departure::Lost);
+  service_.on_disconnect(static_cast<chat::ClientId>(c.fd), c.login, chat::Departure::Lost);
   std::string reason = c.close_reason;
   close_after_flush(c, reason);
 }
@@ -158,8 +158,8 @@ void Server::peer_vanished(Connection& c) {
     c.watched = false;
     return;
   }
-  kill(c, c.close_reason.empty() ? "reset" : c.close_reason,
-       c.phase == Phase::Open ? chat::Departure::Lost : chat::Departure::Silent);
+  condemn(c, c.close_reason.empty() ? "reset" : c.close_reason,
+          c.phase == Phase::Open ? chat::Departure::Lost : chat::Departure::Silent);
 }
 
 void Server::deliver_one(chat::ClientId to, const reactor::PayloadRef& line) {
@@ -176,7 +176,7 @@ void Server::deliver_one(chat::ClientId to, const reactor::PayloadRef& line) {
     if (c->phase != Phase::Open) return;
     if (c->out.bytes() > options_.max_queue) {
       ++stats_.dropped_slow;
-      kill(*c, "too slow", chat::Departure::TooSlow);
+      condemn(*c, "too slow", chat::Departure::TooSlow);
       return;
     }
   }
@@ -191,7 +191,7 @@ void Server::schedule_flush(Connection& c) {
 
 void Server::flush(Connection& c) {
   if (c.output_broken) {
-    if (c.phase != Phase::Open) kill(c, c.close_reason, chat::Departure::Silent);
+    if (c.phase != Phase::Open) condemn(c, c.close_reason, chat::Departure::Silent);
     return;
   }
   bool was_blocked = c.write_blocked;
@@ -215,7 +215,7 @@ void Server::flush(Connection& c) {
       // those still in the kernel (Linux keeps a reset connection's received bytes readable,
       // then reports the error). Reading on ends the input, which reports the departure.
       if (c.phase == Phase::Open) break;
-      kill(c, c.close_reason, chat::Departure::Silent);
+      condemn(c, c.close_reason, chat::Departure::Silent);
       return;
   }
   if (!c.watched && c.write_blocked) {
@@ -239,7 +239,7 @@ void Server::close_after_flush(Connection& c, std::string_view reason) {
     Connection* c = find(fd);
     if (!c) return;
     c->close_timer = {};
-    kill(*c, c->close_reason, chat::Departure::Silent);
+    condemn(*c, c->close_reason, chat::Departure::Silent);
   });
   schedule_flush(c);
   update_interest(c);
@@ -252,11 +252,11 @@ void Server::begin_linger(Connection& c) {
     // No time to wait for the peer: drop what it sent so close() still ends with FIN.
     while (read(c.fd, read_buffer_.data(), read_buffer_.size()) > 0) {
     }
-    kill(c, c.close_reason, chat::Departure::Silent);
+    condemn(c, c.close_reason, chat::Departure::Silent);
     return;
   }
   if (c.read_ended || !c.watched) {
-    kill(c, c.close_reason, chat::Departure::Silent);
+    condemn(c, c.close_reason, chat::Departure::Silent);
     return;
   }
   update_interest(c);
@@ -269,10 +269,10 @@ void Server::linger_read(Connection& c) {
   } while (n < 0 && errno == EINTR);
   if (n > 0) stats_.bytes_in += static_cast<std::size_t>(n);
   if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))) return;
-  kill(c, c.close_reason, chat::Departure::Silent);
+  condemn(c, c.close_reason, chat::Departure::Silent);
 }
 
-void Server::kill(Connection& c, std::string_view reason, chat::Departure departure) {
+void Server::condemn(Connection& c, std::string_view reason, chat::Departure departure) {
   if (c.phase == Phase::Dead) return;
   c.phase = Phase::Dead;
   c.close_reason = std::string(reason);

@@ -86,7 +86,8 @@ void Server::shed_output() {
   for (Connection* c : queued) {
     if (output_room_ >= 0) break;
     ++stats_.dropped_slow;
-    kill(*c, "too slow (output budget)", c->phase == Phase::Open ? chat::Departure::TooSlow : chat::Departure::Silent);
+    condemn(*c, "too slow (output budget)",
+            c->phase == Phase::Open ? chat::Departure::TooSlow : chat::Departure::Silent);
   }
 }
 

@@ -110,7 +110,7 @@ int Server::open() {
               std::string("chat-server: cannot set up the event loop: ") + std::strerror(errno));
     return 1;
   }
-  loop_->set_before_sleep([this] { before_sleep(); });
+  loop_->set_before_sleep([this] { end_iteration(); });
   refresh_stamp();
 
   if (options_.default_password)
@@ -228,7 +228,7 @@ void Server::open_connection(int fd, reactor::PeerAddress peer, const std::strin
   logging_in_.add(fd, source);
   ++stats_.connections_total;
   log_client(LogLevel::Info, "connect", "connect", {}, c.peer);
-  service_.on_connect(static_cast<chat::ClientId>(fd), c.session);
+  service_.on_connect(static_cast<chat::ClientId>(fd), c.login);
   auto timeout = std::chrono::duration_cast<reactor::Clock::duration>(
       std::chrono::duration<double>(options_.auth_timeout_seconds));
   c.auth_timer = loop_->add_timer(timeout, [this, fd] {
@@ -236,14 +236,14 @@ void Server::open_connection(int fd, reactor::PeerAddress peer, const std::strin
     if (!c) return;
     c->auth_timer = {};
     refresh_stamp();
-    service_.on_auth_timeout(static_cast<chat::ClientId>(fd), c->session);
+    service_.on_auth_timeout(static_cast<chat::ClientId>(fd), c->login);
     ++stats_.auth_timeouts;
-    log_client(LogLevel::Warn, "auth_timeout", "auth timeout", c->session.name, c->peer);
+    log_client(LogLevel::Warn, "auth_timeout", "auth timeout", c->login.name, c->peer);
     close_after_flush(*c, "timeout");
   });
 }
 
-void Server::before_sleep() {
+void Server::flush_pass() {
   // One pass over the connections with output, in the order they got it. A long pass (a
   // fan-out to thousands) stops every kFlushesBetweenPolls writes to take the input that
   // arrived meanwhile: its lines join the queues of everyone not yet written in this pass,
@@ -266,6 +266,10 @@ void Server::before_sleep() {
     if (queued_in_pass / (i + 1) <= kMidPassMaxQueuedBytes) (void)loop_->dispatch_ready();
   }
   flushing_.clear();
+}
+
+void Server::end_iteration() {
+  flush_pass();
   cull();  // telling the others about departures may queue more output
   // Output queued since its connection's turn goes out in the next iteration, which does
   // not wait.
@@ -286,12 +290,12 @@ void Server::cull() {
   // we walk it.
   for (std::size_t i = 0; i < dead_list_.size(); ++i) {  // NOLINT(modernize-loop-convert)
     auto [c, departure] = dead_list_[i];
-    service_.on_disconnect(static_cast<chat::ClientId>(c->fd), c->session, departure);
+    service_.on_disconnect(static_cast<chat::ClientId>(c->fd), c->login, departure);
   }
   // ...then free them, now that nothing refers to them.
   for (auto [c, departure] : dead_list_) {
     log_client(departure == chat::Departure::TooSlow ? LogLevel::Warn : LogLevel::Info, "disconnect", "disconnect",
-               c->session.name, c->peer, c->close_reason);
+               c->login.name, c->peer, c->close_reason);
     loop_->cancel_timer(c->auth_timer);
     loop_->cancel_timer(c->resume_timer);
     loop_->cancel_timer(c->close_timer);
@@ -324,7 +328,7 @@ void Server::begin_shutdown(int signo) {
   refresh_stamp();
   for (auto& c : connections_) {
     if (!c || c->phase != Phase::Open) continue;
-    service_.on_shutdown(static_cast<chat::ClientId>(c->fd), c->session);
+    service_.on_shutdown(static_cast<chat::ClientId>(c->fd), c->login);
     close_after_flush(*c, "shutdown");
   }
   loop_->add_timer(kShutdownFlush, [this] { loop_->stop(); });
@@ -374,8 +378,8 @@ void Server::refresh_stamp() {
 }
 
 std::string Server::who(const Connection& c) {
-  if (c.session.name.empty()) return c.peer.to_string();
-  return c.session.name + " " + c.peer.to_string();
+  if (c.login.name.empty()) return c.peer.to_string();
+  return c.login.name + " " + c.peer.to_string();
 }
 
 }  // namespace chat_server

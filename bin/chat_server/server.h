@@ -99,9 +99,13 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   void shed_output();
   void close_after_flush(Connection& c, std::string_view reason);
   void begin_linger(Connection& c);
-  void kill(Connection& c, std::string_view reason, chat::Departure departure);
+  // Marks the connection dead and queues it for cull(); nothing is freed until then.
+  void condemn(Connection& c, std::string_view reason, chat::Departure departure);
   void update_interest(Connection& c);
-  void before_sleep();
+  // The event loop's before-sleep hook: the flush pass, the cull, the log backlog, the stop.
+  void end_iteration();
+  // Writes every connection with output once, taking input mid-pass (see server.cpp).
+  void flush_pass();
   void cull();
   void on_signal(int signo);
   void begin_shutdown(int signo);
@@ -125,7 +129,7 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   reactor::DescriptorReserve reserve_;
   std::vector<std::unique_ptr<Connection>> connections_;  // by descriptor
   std::vector<Connection*> flush_list_;                   // connections with output for the next flush pass
-  std::vector<Connection*> flushing_;                     // the pass under way (see before_sleep)
+  std::vector<Connection*> flushing_;                     // the pass under way (see flush_pass)
   std::vector<std::pair<Connection*, chat::Departure>> dead_list_;
   std::vector<char> read_buffer_;
   std::size_t open_count_ = 0;

@@ -51,7 +51,7 @@ enum class Stage { Password, Name, Chatting, Gone };  // the model's own view of
 struct Client {
   bool connected = false;
   bool closing = false;  // the server closes it after flushing: no more lines are taken
-  chat::Session session;
+  chat::LoginState login;
   std::optional<reactor::LineFramer> framer;
   unsigned tokens = 0;  // flood control: a line needs one
   Stage stage = Stage::Password;
@@ -162,7 +162,7 @@ class Harness {
     c.connected = true;
     c.framer.emplace(kMaxLine);
     c.tokens = 1000;
-    service_.on_connect(id_of(slot), c.session);
+    service_.on_connect(id_of(slot), c.login);
     Inbox got = take();
     expect(got, slot, {"Password:\n"});
     expect_nothing_else(got);
@@ -215,7 +215,7 @@ class Harness {
   void on_line(std::size_t slot, std::string_view line) {
     Client& c = clients_[slot];
     std::vector<std::size_t> others = chatting_except(slot);
-    Outcome outcome = service_.on_line(id_of(slot), c.session, line);
+    Outcome outcome = service_.on_line(id_of(slot), c.login, line);
     Inbox got = take();
     switch (c.stage) {
       case Stage::Password:
@@ -316,7 +316,7 @@ class Harness {
 
   void overlong(std::size_t slot) {
     Client& c = clients_[slot];
-    Outcome outcome = service_.on_overlong(id_of(slot), c.session);
+    Outcome outcome = service_.on_overlong(id_of(slot), c.login);
     Inbox got = take();
     std::string message = "! line too long (max " + std::to_string(kMaxLine) + " bytes)";
     if (c.stage == Stage::Chatting) {
@@ -333,7 +333,7 @@ class Harness {
   void auth_timeout(std::size_t slot) {
     Client& c = clients_[slot];
     if (!c.connected || c.closing) return;
-    service_.on_auth_timeout(id_of(slot), c.session);
+    service_.on_auth_timeout(id_of(slot), c.login);
     Inbox got = take();
     if (c.stage == Stage::Password || c.stage == Stage::Name) {
       expect(got, slot, {"! Authentication timed out. Bye.\n"});
@@ -345,7 +345,7 @@ class Harness {
   void shutdown_notice(std::size_t slot) {
     Client& c = clients_[slot];
     if (!c.connected || c.closing) return;
-    service_.on_shutdown(id_of(slot), c.session);
+    service_.on_shutdown(id_of(slot), c.login);
     Inbox got = take();
     expect(got, slot,
            {c.stage == Stage::Chatting ? stamp_ + "* Server is shutting down\n" : "* Server is shutting down\n"});
@@ -356,14 +356,14 @@ class Harness {
   void disconnect(std::size_t slot, chat::Departure why) {
     Client& c = clients_[slot];
     std::vector<std::size_t> others = chatting_except(slot);
-    service_.on_disconnect(id_of(slot), c.session, why);
+    service_.on_disconnect(id_of(slot), c.login, why);
     Inbox got = take();
     if (c.stage == Stage::Chatting && why != chat::Departure::Silent) {
       std::string what = why == chat::Departure::TooSlow ? " was disconnected (too slow)\n" : " disconnected\n";
       for (std::size_t o : others) expect(got, o, {stamp_ + "* " + c.name + what});
     }
     expect_nothing_else(got);
-    FUZZ_CHECK(c.session.state == chat::State::Gone, "a departed client is not GONE");
+    FUZZ_CHECK(c.login.state == chat::State::Gone, "a departed client is not GONE");
     c = Client{};
   }
 
@@ -416,7 +416,7 @@ class Harness {
                          : c.stage == Stage::Name     ? chat::State::AwaitName
                          : c.stage == Stage::Chatting ? chat::State::Chatting
                                                       : chat::State::Gone;
-      FUZZ_CHECK(c.session.state == want, "the session's state disagrees with the model");
+      FUZZ_CHECK(c.login.state == want, "the login state disagrees with the model");
       if (!c.closing && !c.framer->blocked())
         FUZZ_CHECK(c.framer->buffered_bytes() <= kMaxLine + 1, "the framer holds more than a partial line");
     }

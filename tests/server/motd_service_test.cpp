@@ -10,9 +10,9 @@
 
 using chat::ChatService;
 using chat::ClientId;
+using chat::LoginState;
 using chat::Outcome;
 using chat::Room;
-using chat::Session;
 
 namespace {
 
@@ -46,7 +46,7 @@ class ServiceSettings : public ::testing::Test {
   Transport transport;
   Room room{transport};
   ChatService service{"pw", 4096, room};
-  Session sessions[8];
+  LoginState sessions[8];
 };
 
 }  // namespace

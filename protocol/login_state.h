@@ -1,4 +1,4 @@
-// Session: where one client is in the login state machine (PROTOCOL.md "States").
+// LoginState: where one client is in the login state machine (PROTOCOL.md "States").
 #pragma once
 
 #include <string>
@@ -23,7 +23,7 @@ inline std::string_view to_string(State s) {
   return "?";
 }
 
-struct Session {
+struct LoginState {
   State state = State::AwaitPassword;
   std::string name;  // set on entering Chatting
 };
