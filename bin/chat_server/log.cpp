@@ -145,11 +145,16 @@ std::size_t utf8_sequence(std::string_view s) {
   return len;
 }
 
-// A text line shows its message as is, but for what could forge or hide lines or drive a
-// terminal: control characters (C0, DEL, C1) and invalid UTF-8 bytes become C-style escapes
-// ("\n", "\x1b", "\u009b"), and a backslash is doubled so that an escape is never ambiguous.
-void append_text_escaped(std::string& out, std::string_view text) {
+// One walk for both formats. Each shows a value as is, but for what could forge or hide lines
+// or drive a terminal: control characters (C0, DEL, C1) become escapes ("\n", "\x1b" or
+// "\u001b", "\u009b"), a backslash is doubled so that an escape is never ambiguous, and an
+// invalid UTF-8 byte is "\xff" in text (the byte stays visible) or U+FFFD in JSON (whose
+// strings are Unicode). JSON also escapes the quote that ends its string.
+enum class Escaping { Text, Json };
+
+void append_escaped(std::string& out, std::string_view text, Escaping style) {
   static constexpr char kHex[] = "0123456789abcdef";
+  const bool json = style == Escaping::Json;
   auto hex = [&out](const char* prefix, unsigned c) {
     out += prefix;
     out.push_back(kHex[(c >> 4) & 0xF]);
@@ -160,7 +165,10 @@ void append_text_escaped(std::string& out, std::string_view text) {
     if (c >= 0x80) {
       std::size_t len = utf8_sequence(text);
       if (len == 0) {
-        hex("\\x", c);
+        if (json)
+          out += "\\ufffd";
+        else
+          hex("\\x", c);
         len = 1;
       } else if (len == 2 && c == 0xC2 && static_cast<unsigned char>(text[1]) < 0xA0) {
         hex("\\u00", static_cast<unsigned char>(text[1]));  // U+0080..U+009F
@@ -176,14 +184,22 @@ void append_text_escaped(std::string& out, std::string_view text) {
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
+      case '"':
+        if (json)
+          out += "\\\"";
+        else
+          out.push_back('"');
+        break;
       default:
         if (c < 0x20 || c == 0x7F)
-          hex("\\x", c);
+          hex(json ? "\\u00" : "\\x", c);
         else
           out.push_back(static_cast<char>(c));
     }
   }
 }
+
+void append_text_escaped(std::string& out, std::string_view text) { append_escaped(out, text, Escaping::Text); }
 
 void append_field_value(std::string& out, const LogField& f) {
   switch (f.kind) {
@@ -217,38 +233,8 @@ std::string_view to_string(LogLevel level) {
 }
 
 void append_json_string(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  while (!text.empty()) {
-    auto c = static_cast<unsigned char>(text.front());
-    if (c >= 0x80) {
-      std::size_t len = utf8_sequence(text);
-      if (len == 0) {
-        out += "\\ufffd";
-        len = 1;
-      } else {
-        out.append(text.substr(0, len));
-      }
-      text.remove_prefix(len);
-      continue;
-    }
-    text.remove_prefix(1);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xF]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
+  append_escaped(out, text, Escaping::Json);
   out.push_back('"');
 }
 

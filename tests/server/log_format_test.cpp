@@ -39,6 +39,15 @@ TEST(LogFormat, JsonKeepsValidUtf8AndReplacesInvalidBytes) {
   EXPECT_EQ(json_string("\xf4\x90\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");  // above U+10FFFF
 }
 
+// C1 controls (8-bit CSI, NEL) are valid in JSON strings, but a log read in a terminal would
+// act on them: escaped as the text format escapes them.
+TEST(LogFormat, JsonEscapesC1Controls) {
+  EXPECT_EQ(json_string("csi\xc2\x9b"
+                        "2J nel\xc2\x85"),
+            "\"csi\\u009b2J nel\\u0085\"");
+  EXPECT_EQ(json_string("nbsp\xc2\xa0"), "\"nbsp\xc2\xa0\"") << "U+00A0 is not a control";
+}
+
 TEST(LogFormat, JsonLineHasTimestampLevelEventMessageAndTypedFields) {
   std::string line = format_log_line(LogFormat::Json, LogLevel::Warn, "refused", "refused 10.0.0.1:5: full",
                                      {{"peer", "10.0.0.1:5"}, {"count", 42}, {"seconds", 1.5}}, kNoon);
