@@ -96,8 +96,9 @@ class ChatWorld final : public FanoutWorld {
     options.port = 0;
     options.password = std::string(kPassword);
     options.default_password = false;
-    options.rate = 0;        // no flood control: the sender is the benchmark
-    options.max_per_ip = 0;  // every simulated client comes from 127.0.0.1
+    options.rate = 0;                        // no flood control: the sender is the benchmark
+    options.max_per_ip = 0;                  // every simulated client comes from 127.0.0.1
+    options.max_unauthenticated_per_ip = 0;  // ...and they log in at once
     options.backend = std::string(reactor::available_backends().front());  // as parse_options defaults
     QuietStderr quiet;
     server_ = std::make_unique<chat_server::Server>(options);
