@@ -99,7 +99,7 @@ class ChatWorld final : public FanoutWorld {
     options.rate = 0;        // no flood control: the sender is the benchmark
     options.max_per_ip = 0;  // every simulated client comes from 127.0.0.1
     options.max_unauthenticated_per_ip = 0;
-    options.max_unauthenticated = SIZE_MAX;  // all receivers log in at once: no eviction
+    options.max_unauthenticated = SIZE_MAX;                                // all receivers log in at once: no eviction
     options.backend = std::string(reactor::available_backends().front());  // as parse_options defaults
     QuietStderr quiet;
     server_ = std::make_unique<chat_server::Server>(options);

@@ -119,7 +119,7 @@ struct Lobby {
       : room(transport), service("pw", 4096, room), sessions(members) {
     service.set_stamp(chat::Timestamp{});
     for (std::size_t i = 0; i < members; ++i) {
-      auto id = static_cast<chat::ClientId>(i);
+      chat::ClientId id(static_cast<std::uint32_t>(i));
       service.on_connect(id, sessions[i]);
       service.on_line(id, sessions[i], "pw");
       char name[24];
@@ -138,7 +138,7 @@ struct Lobby {
 void BM_LoginLeave(benchmark::State& state) {
   CountingTransport transport;
   Lobby lobby(transport, static_cast<std::size_t>(state.range(0)));
-  auto id = static_cast<chat::ClientId>(state.range(0));
+  chat::ClientId id(static_cast<std::uint32_t>(state.range(0)));
   for ([[maybe_unused]] auto _ : state) {
     chat::LoginState s;
     lobby.service.on_connect(id, s);
@@ -172,7 +172,7 @@ class QueueTransport final : public chat::Transport {
  public:
   explicit QueueTransport(std::size_t clients) : queues(clients) {}
   void deliver(chat::ClientId to, const reactor::PayloadRef& line) override {
-    queues[to].push(line);
+    queues[to.slot()].push(line);
     ++deliveries;
   }
   std::vector<reactor::OutputQueue> queues;

@@ -3,14 +3,12 @@
 // would sit behind the Room, which is the one place deciding who receives a line.
 #pragma once
 
-#include <cstdint>
 #include <span>
 
+#include "protocol/client_id.h"
 #include "reactor/payload.h"
 
 namespace chat {
-
-using ClientId = std::uint32_t;
 
 class Transport {
  public:

@@ -73,7 +73,7 @@ void Server::admit(int fd, reactor::PeerAddress peer) {
 // so its place is free for the connection being admitted.
 bool Server::evict_a_login() {
   int fd = logging_in_.victim();
-  Connection* c = find(fd);
+  Connection* c = connections_.find_fd(fd);
   if (!c) {
     logging_in_.remove(fd);
     return false;
@@ -82,7 +82,7 @@ bool Server::evict_a_login() {
   c->login.state = chat::State::Gone;
   // Through deliver() and flush(), so --max-output-total's count sees these bytes come and go.
   // A few bytes to a socket that got only the prompt: they fit.
-  deliver(static_cast<chat::ClientId>(fd), chat::plain_line(kEvicted));
+  deliver(c->id, chat::plain_line(kEvicted));
   if (c->phase == Phase::Open) flush(*c);
   // As refuse() does: shut our side and drop what the client sent, so the close is a FIN.
   shutdown(c->fd, SHUT_WR);
@@ -97,7 +97,7 @@ bool Server::refuse_locked_guess(Connection& c) {
     return false;
   ++stats_.refused_locked;
   c.login.state = chat::State::Gone;
-  deliver(static_cast<chat::ClientId>(c.fd), chat::plain_line(kLockedOut));  // counted, as all output
+  deliver(c.id, chat::plain_line(kLockedOut));  // counted, as all output
   log_client(LogLevel::Warn, "refused", "refused", {}, c.peer, kLockedOutWhy);
   close_after_flush(c, "locked out");
   return true;

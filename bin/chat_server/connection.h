@@ -1,10 +1,11 @@
-// Connection: everything the server keeps for one client socket. Owned by Server's table,
-// indexed by descriptor; freed only between event batches (see Server::cull).
+// Connection: everything the server keeps for one client socket. Owned by Server's table
+// (connection_table.h) under its ClientId; freed only between event batches (see Server::cull).
 #pragma once
 
 #include <string>
 
 #include "bin/chat_server/source_budget.h"
+#include "protocol/client_id.h"
 #include "protocol/login_state.h"
 #include "reactor/line_framer.h"
 #include "reactor/output_queue.h"
@@ -27,6 +28,7 @@ struct Connection {
       : fd(fd_), peer(std::move(peer_)), framer(max_line), bucket(rate, burst) {}
 
   int fd;
+  chat::ClientId id;  // set by ConnectionTable::insert; what timers and the Room hold
   reactor::PeerAddress peer;
   chat::LoginState login;
   reactor::LineFramer framer;

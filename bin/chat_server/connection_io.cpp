@@ -48,7 +48,7 @@ bool Server::take_frame(Connection& c, reactor::Frame frame, std::string_view li
   if (!c.source) attach_source(c);
   if (c.source && !c.source->bytes.can_spend(now)) return false;
   if (!c.bucket.try_take(now)) return false;
-  auto id = static_cast<chat::ClientId>(c.fd);
+  chat::ClientId id = c.id;
   if (frame == reactor::Frame::Overlong) {
     if (c.source) c.source->bytes.spend(static_cast<double>(c.framer.max_line() + 1 + kRelayAllowance));
     ++stats_.lines_in;
@@ -78,12 +78,12 @@ void Server::attach_source(Connection& c) {
 
 void Server::arm_resume(Connection& c) {
   if (c.resume_timer || c.phase != Phase::Open) return;
-  int fd = c.fd;
+  chat::ClientId id = c.id;
   reactor::Clock::time_point paused_at = reactor::Clock::now();
   reactor::Clock::duration wait = c.bucket.wait_for_token(paused_at);
   if (c.source) wait = std::max(wait, c.source->bytes.wait_for_token(paused_at));
-  c.resume_timer = loop_->add_timer(wait, [this, fd, paused_at] {
-    Connection* c = find(fd);
+  c.resume_timer = loop_->add_timer(wait, [this, id, paused_at] {
+    Connection* c = connections_.find(id);
     if (!c) return;
     c->resume_timer = {};
     stats_.flood_paused_seconds += std::chrono::duration<double>(reactor::Clock::now() - paused_at).count();
@@ -140,7 +140,7 @@ void Server::input_ended(Connection& c, std::string_view reason) {
 void Server::finish_input(Connection& c) {
   if (c.phase != Phase::Open) return;
   // Every line the peer sent has been processed: now the others may hear it is gone.
-  service_.on_disconnect(static_cast<chat::ClientId>(c.fd), c.login, chat::Departure::Lost);
+  service_.on_disconnect(c.id, c.login, chat::Departure::Lost);
   std::string reason = c.close_reason;
   close_after_flush(c, reason);
 }
@@ -163,7 +163,7 @@ void Server::peer_vanished(Connection& c) {
 }
 
 void Server::deliver_one(chat::ClientId to, const reactor::PayloadRef& line) {
-  Connection* c = find(static_cast<int>(to));
+  Connection* c = connections_.find(to);
   if (!c || c->phase != Phase::Open || c->output_broken) {
     unreserve_output(line.size());
     return;
@@ -234,9 +234,9 @@ void Server::close_after_flush(Connection& c, std::string_view reason) {
   logging_in_.remove(c.fd);  // leaving: no longer holds a place among the logins
   loop_->cancel_timer(c.auth_timer);
   loop_->cancel_timer(c.resume_timer);
-  int fd = c.fd;
-  c.close_timer = loop_->add_timer(kCloseDeadline, [this, fd] {
-    Connection* c = find(fd);
+  chat::ClientId id = c.id;
+  c.close_timer = loop_->add_timer(kCloseDeadline, [this, id] {
+    Connection* c = connections_.find(id);
     if (!c) return;
     c->close_timer = {};
     condemn(*c, c->close_reason, chat::Departure::Silent);

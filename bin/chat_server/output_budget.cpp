@@ -71,8 +71,9 @@ void Server::shed_output() {
   // sort are cheap enough; the hot path only keeps output_room_. As for --max-queue, only
   // what the kernel does not accept counts: every queue is offered to it before judging.
   std::vector<Connection*> queued;
-  for (const auto& c : connections_)
-    if (c && c->phase != Phase::Dead && !c->out.empty()) queued.push_back(c.get());
+  connections_.for_each([&queued](Connection& c) {
+    if (c.phase != Phase::Dead && !c.out.empty()) queued.push_back(&c);
+  });
   for (Connection* c : queued)
     if (c->phase != Phase::Dead) flush(*c);
   if (output_room_ >= 0) return;

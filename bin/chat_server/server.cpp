@@ -38,14 +38,8 @@ Server::Server(const Options& options)
 }
 
 Server::~Server() {
-  for (const auto& c : connections_)
-    if (c) close(c->fd);
+  connections_.for_each([](const Connection& c) { close(c.fd); });
   if (listen_fd_ >= 0) close(listen_fd_);
-}
-
-Connection* Server::find(int fd) const {
-  if (fd < 0 || static_cast<std::size_t>(fd) >= connections_.size()) return nullptr;
-  return connections_[fd].get();
 }
 
 int Server::run() {
@@ -138,7 +132,7 @@ void Server::on_io(int fd, std::uint8_t events) {
     accept_ready();
     return;
   }
-  Connection* c = find(fd);
+  Connection* c = connections_.find_fd(fd);
   if (!c || c->phase == Phase::Dead) return;
   refresh_stamp();
   if (events & (reactor::kReadable | reactor::kHangup)) {
@@ -219,24 +213,23 @@ void Server::open_connection(int fd, reactor::PeerAddress peer, const std::strin
     close(fd);
     return;
   }
-  if (static_cast<std::size_t>(fd) >= connections_.size()) connections_.resize(fd + 1);
-  connections_[fd] =
-      std::make_unique<Connection>(fd, std::move(peer), options_.max_line, options_.rate, options_.burst);
-  Connection& c = *connections_[fd];
+  chat::ClientId id = connections_.insert(
+      std::make_unique<Connection>(fd, std::move(peer), options_.max_line, options_.rate, options_.burst));
+  Connection& c = *connections_.find(id);
   ++open_count_;
   ++per_ip_[c.peer.ip];
   logging_in_.add(fd, source);
   ++stats_.connections_total;
   log_client(LogLevel::Info, "connect", "connect", {}, c.peer);
-  service_.on_connect(static_cast<chat::ClientId>(fd), c.login);
+  service_.on_connect(id, c.login);
   auto timeout = std::chrono::duration_cast<reactor::Clock::duration>(
       std::chrono::duration<double>(options_.auth_timeout_seconds));
-  c.auth_timer = loop_->add_timer(timeout, [this, fd] {
-    Connection* c = find(fd);
+  c.auth_timer = loop_->add_timer(timeout, [this, id] {
+    Connection* c = connections_.find(id);
     if (!c) return;
     c->auth_timer = {};
     refresh_stamp();
-    service_.on_auth_timeout(static_cast<chat::ClientId>(fd), c->login);
+    service_.on_auth_timeout(id, c->login);
     ++stats_.auth_timeouts;
     log_client(LogLevel::Warn, "auth_timeout", "auth timeout", c->login.name, c->peer);
     close_after_flush(*c, "timeout");
@@ -290,7 +283,7 @@ void Server::cull() {
   // we walk it.
   for (std::size_t i = 0; i < dead_list_.size(); ++i) {  // NOLINT(modernize-loop-convert)
     auto [c, departure] = dead_list_[i];
-    service_.on_disconnect(static_cast<chat::ClientId>(c->fd), c->login, departure);
+    service_.on_disconnect(c->id, c->login, departure);
   }
   // ...then free them, now that nothing refers to them.
   for (auto [c, departure] : dead_list_) {
@@ -304,7 +297,7 @@ void Server::cull() {
     int fd = c->fd;
     forget_address(c->peer.ip);
     if (c->source) sources_.detach(c->peer.ip);
-    connections_[fd].reset();
+    connections_.erase(c->id);
     close(fd);
     --open_count_;
   }
@@ -326,11 +319,11 @@ void Server::begin_shutdown(int signo) {
   close(listen_fd_);
   listen_fd_ = -1;
   refresh_stamp();
-  for (auto& c : connections_) {
-    if (!c || c->phase != Phase::Open) continue;
-    service_.on_shutdown(static_cast<chat::ClientId>(c->fd), c->login);
-    close_after_flush(*c, "shutdown");
-  }
+  connections_.for_each([this](Connection& c) {
+    if (c.phase != Phase::Open) return;
+    service_.on_shutdown(c.id, c.login);
+    close_after_flush(c, "shutdown");
+  });
   loop_->add_timer(kShutdownFlush, [this] { loop_->stop(); });
 }
 
@@ -359,8 +352,9 @@ void Server::arm_heap_trim_timer() {
     // The slots a drained queue keeps for its next lines were allocated all over the heap a
     // burst grew, each pinning its page: idle queues give them back (a walk of the table,
     // about 20 µs at 10 000 clients), so that the trim returns whole pages.
-    for (const auto& c : connections_)
-      if (c && c->out.empty()) c->out.release_spare_capacity();
+    connections_.for_each([](Connection& c) {
+      if (c.out.empty()) c.out.release_spare_capacity();
+    });
     trim_if_worthwhile(kWorthTrimming);
     arm_heap_trim_timer();
   });

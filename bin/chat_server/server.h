@@ -11,6 +11,7 @@
 
 #include "bin/chat_server/auth_throttle.h"
 #include "bin/chat_server/connection.h"
+#include "bin/chat_server/connection_table.h"
 #include "bin/chat_server/login_slots.h"
 #include "bin/chat_server/options.h"
 #include "bin/chat_server/source_budget.h"
@@ -58,7 +59,6 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   void on_io(int fd, std::uint8_t events) override;
 
  private:
-  Connection* find(int fd) const;
   void deliver_one(chat::ClientId to, const reactor::PayloadRef& line);
   void accept_ready();
   static void refuse(int fd, const reactor::PeerAddress& peer, std::string_view line, std::string_view why);
@@ -127,9 +127,9 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   chat::ChatService service_;
   AuthThrottle throttle_;
   reactor::DescriptorReserve reserve_;
-  std::vector<std::unique_ptr<Connection>> connections_;  // by descriptor
-  std::vector<Connection*> flush_list_;                   // connections with output for the next flush pass
-  std::vector<Connection*> flushing_;                     // the pass under way (see flush_pass)
+  ConnectionTable connections_;
+  std::vector<Connection*> flush_list_;  // connections with output for the next flush pass
+  std::vector<Connection*> flushing_;    // the pass under way (see flush_pass)
   std::vector<std::pair<Connection*, chat::Departure>> dead_list_;
   std::vector<char> read_buffer_;
   std::size_t open_count_ = 0;

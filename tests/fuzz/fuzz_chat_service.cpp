@@ -58,7 +58,7 @@ struct Client {
   std::string name;
 };
 
-ClientId id_of(std::size_t slot) { return static_cast<ClientId>(slot + 5); }  // ids are reused, like fds
+ClientId id_of(std::size_t slot) { return ClientId(static_cast<std::uint32_t>(slot + 5)); }  // ids are reused, like fds
 
 using fuzz_oracle::lower;
 using fuzz_oracle::trimmed;
@@ -384,7 +384,7 @@ class Harness {
   Inbox take() {
     Inbox got;
     for (auto& [to, line] : transport_.log) {
-      std::size_t slot = to - id_of(0);
+      std::size_t slot = to.slot() - id_of(0).slot();
       FUZZ_CHECK(to >= id_of(0) && slot < kSlots && clients_[slot].connected, "a line to an unknown client");
       FUZZ_CHECK(!line.empty() && line.back() == '\n' && line.find('\n') == line.size() - 1, "not one line");
       FUZZ_CHECK(fuzz::is_clean_text(std::string_view(line).substr(0, line.size() - 1)), "a line is not clean UTF-8");

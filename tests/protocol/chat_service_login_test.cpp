@@ -143,7 +143,7 @@ TEST_F(ChatServiceTest, JoinIsAnnouncedToOthersAndWelcomeListsEveryoneSorted) {
 }
 
 TEST_F(ChatServiceTest, WelcomeListIsCappedButCountsEveryone) {
-  for (ClientId id = 1; id <= 52; ++id) {
+  for (std::uint32_t id = 1; id <= 52; ++id) {
     login(id, (id < 10 ? "u0" : "u") + std::to_string(id));
   }
   LoginState& s = connect(100);

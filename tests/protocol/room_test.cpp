@@ -191,13 +191,13 @@ TEST(RoomBatch, BroadcastHandsTheTransportTheMemberListInOrder) {
   };
   BatchTransport transport;
   Room room{transport};
-  for (ClientId id = 1; id <= 100; ++id) ASSERT_TRUE(room.join(id, std::string("m").append(std::to_string(id))));
+  for (std::uint32_t id = 1; id <= 100; ++id) ASSERT_TRUE(room.join(id, std::string("m").append(std::to_string(id))));
   for (ClientId sender : {ClientId{1}, ClientId{50}, ClientId{100}, ClientId{1000}}) {
     transport.calls.clear();
     room.broadcast(PayloadRef::copy_of("x\n"), sender);
     EXPECT_LE(transport.calls.size(), 2u) << "sender " << sender;
     std::vector<ClientId> want;
-    for (ClientId id = 1; id <= 100; ++id)
+    for (std::uint32_t id = 1; id <= 100; ++id)
       if (id != sender) want.push_back(id);
     EXPECT_EQ(transport.flat(), want) << "sender " << sender;
   }
@@ -249,7 +249,7 @@ TEST_F(RoomTest, SwapRemoveKeepsEveryoneReachable) {
   // every remaining member must still be found, named and reached by a broadcast exactly once.
   constexpr ClientId kCount = 10;
   std::set<ClientId> present;
-  for (ClientId id = 1; id <= kCount; ++id) {
+  for (std::uint32_t id = 1; id <= kCount; ++id) {
     ASSERT_TRUE(room.join(id, std::string("user") + std::to_string(id)));
     present.insert(id);
   }
@@ -257,7 +257,7 @@ TEST_F(RoomTest, SwapRemoveKeepsEveryoneReachable) {
     room.leave(gone);
     present.erase(gone);
     ASSERT_EQ(room.size(), present.size());
-    for (ClientId id = 1; id <= kCount; ++id) {
+    for (std::uint32_t id = 1; id <= kCount; ++id) {
       std::string name = std::string("user") + std::to_string(id);
       if (present.contains(id)) {
         EXPECT_TRUE(room.contains(id)) << id;
@@ -281,13 +281,13 @@ TEST_F(RoomTest, SwapRemoveKeepsEveryoneReachable) {
 TEST_F(RoomTest, ChurnKeepsIndexesConsistent) {
   // Join and leave many times in an interleaved pattern; the indexes must agree throughout.
   std::set<ClientId> present;
-  for (ClientId round = 0; round < 200; ++round) {
+  for (std::uint32_t round = 0; round < 200; ++round) {
     ClientId id = (round * 7) % 23;
     if (present.contains(id)) {
       room.leave(id);
       present.erase(id);
     } else {
-      ASSERT_TRUE(room.join(id, std::string("n") + std::to_string(id)));
+      ASSERT_TRUE(room.join(id, std::string("n") + std::to_string(id.slot())));
       present.insert(id);
     }
     ASSERT_EQ(room.size(), present.size());
@@ -296,5 +296,18 @@ TEST_F(RoomTest, ChurnKeepsIndexesConsistent) {
   room.broadcast(PayloadRef::copy_of("x\n"), std::nullopt);
   EXPECT_EQ(transport.recipients(), std::vector<ClientId>(present.begin(), present.end()));
   EXPECT_EQ(room.names().size(), present.size());
-  for (ClientId id : present) EXPECT_EQ(room.find(std::string("N") + std::to_string(id)), std::optional<ClientId>(id));
+  for (ClientId id : present)
+    EXPECT_EQ(room.find(std::string("N") + std::to_string(id.slot())), std::optional<ClientId>(id));
+}
+
+TEST_F(RoomTest, IdsOfTheSameSlotWithOtherGenerationsAreOtherMembers) {
+  // The server reuses a slot under a new generation: the Room must not confuse the two.
+  ASSERT_TRUE(room.join(ClientId(3, 1), "old"));
+  ASSERT_TRUE(room.join(ClientId(3, 2), "new"));
+  EXPECT_EQ(room.find("old"), std::optional<ClientId>(ClientId(3, 1)));
+  EXPECT_EQ(room.find("new"), std::optional<ClientId>(ClientId(3, 2)));
+  room.leave(ClientId(3, 1));
+  EXPECT_FALSE(room.contains(ClientId(3, 1)));
+  EXPECT_TRUE(room.contains(ClientId(3, 2)));
+  EXPECT_EQ(room.name_of(ClientId(3, 2)), "new");
 }

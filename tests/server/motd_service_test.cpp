@@ -38,9 +38,9 @@ class ServiceSettings : public ::testing::Test {
     service.set_stamp(t);
   }
   std::vector<std::string> login(ClientId id, const std::string& name, const std::string& password = "pw") {
-    service.on_connect(id, sessions[id]);
-    EXPECT_EQ(service.on_line(id, sessions[id], password), Outcome::PasswordAccepted);
-    EXPECT_EQ(service.on_line(id, sessions[id], name), Outcome::NameAccepted);
+    service.on_connect(id, sessions[id.slot()]);
+    EXPECT_EQ(service.on_line(id, sessions[id.slot()], password), Outcome::PasswordAccepted);
+    EXPECT_EQ(service.on_line(id, sessions[id.slot()], name), Outcome::NameAccepted);
     return transport.take(id);
   }
   Transport transport;
