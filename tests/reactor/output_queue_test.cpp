@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tests/reactor/descriptors.h"
+#include "tests/reactor/ignore_sigpipe.h"
 
 using reactor::FlushResult;
 using reactor::OutputQueue;
@@ -59,18 +60,6 @@ std::string numbered(std::size_t i, std::size_t size) {
   s.resize(size);
   return s;
 }
-
-// Ignores SIGPIPE for the test's duration (a server does so via SignalPipe); restores after.
-struct IgnoreSigpipe {
-  struct sigaction old {};
-  IgnoreSigpipe() {
-    struct sigaction ign {};
-    ign.sa_handler = SIG_IGN;
-    sigemptyset(&ign.sa_mask);
-    sigaction(SIGPIPE, &ign, &old);
-  }
-  ~IgnoreSigpipe() { sigaction(SIGPIPE, &old, nullptr); }
-};
 
 }  // namespace
 
