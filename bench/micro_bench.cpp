@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "protocol/chat_service.h"
 #include "protocol/format.h"
+#include "protocol/line_door.h"
 #include "protocol/sanitize.h"
 #include "reactor/line_framer.h"
 #include "reactor/output_queue.h"
@@ -116,7 +116,7 @@ class CountingTransport final : public chat::Transport {
 // A room with `members` clients logged in through the real state machine.
 struct Lobby {
   explicit Lobby(chat::Transport& transport, std::size_t members)
-      : room(transport), service("pw", 4096, room), sessions(members) {
+      : room(transport), names(room), core("pw", room, names), service(core, 4096), sessions(members) {
     service.set_stamp(chat::Timestamp{});
     for (std::size_t i = 0; i < members; ++i) {
       chat::ClientId id(static_cast<std::uint32_t>(i));
@@ -128,7 +128,9 @@ struct Lobby {
     }
   }
   chat::Room room;
-  chat::ChatService service;
+  chat::LocalNames names;
+  chat::ChatCore core;
+  chat::LineDoor service;
   std::vector<chat::LoginState> sessions;
 };
 

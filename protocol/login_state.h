@@ -6,9 +6,12 @@
 
 namespace chat {
 
+class Dialect;
+
 enum class State {
   AwaitPassword,
   AwaitName,
+  ClaimingName,  // a name was offered and the registry has not answered yet
   Chatting,
   Gone,  // said @sair, failed the password or was refused: no more lines are taken
 };
@@ -17,6 +20,7 @@ inline std::string_view to_string(State s) {
   switch (s) {
     case State::AwaitPassword: return "AWAIT_PASSWORD";
     case State::AwaitName: return "AWAIT_NAME";
+    case State::ClaimingName: return "CLAIMING_NAME";
     case State::Chatting: return "CHATTING";
     case State::Gone: return "GONE";
   }
@@ -25,7 +29,8 @@ inline std::string_view to_string(State s) {
 
 struct LoginState {
   State state = State::AwaitPassword;
-  std::string name;  // set on entering Chatting
+  std::string name;            // the name being claimed, then held (ClaimingName, Chatting)
+  Dialect* dialect = nullptr;  // the door's: how this client sees events (set on connect)
 };
 
 }  // namespace chat

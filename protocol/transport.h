@@ -13,7 +13,7 @@ namespace chat {
 class Transport {
  public:
   virtual ~Transport() = default;
-  // Queues `line` for `to`. Must not call back into the Room or ChatService.
+  // Queues `line` for `to`. Must not call back into the Room or the ChatCore.
   virtual void deliver(ClientId to, const reactor::PayloadRef& line) = 0;
   // Queues `line` for each of `to`, in order. A broadcast makes one call instead of one per
   // member; a transport may override it to skip the per-member dispatch.

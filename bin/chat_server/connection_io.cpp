@@ -31,7 +31,7 @@ void Server::read_ready(Connection& c) {
   stats_.bytes_in += static_cast<std::size_t>(n);
   c.framer.feed(std::string_view(read_buffer_.data(), static_cast<std::size_t>(n)),
                 [this, &c](reactor::Frame f, std::string_view line) { return take_frame(c, f, line); });
-  if (c.framer.blocked() && !c.resume_timer && c.phase == Phase::Open) {
+  if (c.framer.blocked() && !c.resume_timer && c.phase == Phase::Open && !chat::LineDoor::holds_input(c.login)) {
     ++stats_.flood_pauses;
     log_client(LogLevel::Debug, "flood_pause", "flood control pauses", c.login.name, c.peer);
   }
@@ -39,8 +39,31 @@ void Server::read_ready(Connection& c) {
   update_interest(c);
 }
 
+chat::LoginState* Server::login_of(chat::ClientId id) {
+  Connection* c = connections_.find(id);
+  return c && c->phase == Phase::Open ? &c->login : nullptr;
+}
+
+// The lines the client sent behind its name waited in the framer: they go now, in order.
+void Server::name_claim_settled(chat::ClientId id, bool accepted) {
+  Connection* c = connections_.find(id);
+  if (!c || c->phase != Phase::Open) return;
+  refresh_stamp();
+  handle_outcome(*c, accepted ? chat::Outcome::NameAccepted : chat::Outcome::NameRefused);
+  if (c->phase != Phase::Open) return;
+  bool drained =
+      c->framer.resume([this, c](reactor::Frame f, std::string_view line) { return take_frame(*c, f, line); });
+  if (!drained) {
+    arm_resume(*c);
+  } else if (c->read_ended) {
+    finish_input(*c);
+  }
+  update_interest(*c);
+}
+
 bool Server::take_frame(Connection& c, reactor::Frame frame, std::string_view line) {
-  if (c.phase != Phase::Open) return false;  // closing: what follows is never read
+  if (c.phase != Phase::Open) return false;                // closing: what follows is never read
+  if (chat::LineDoor::holds_input(c.login)) return false;  // until name_claim_settled()
   // Flood control, for every line the client sends, over-long and empty ones too: without a
   // token (a line from the connection, bytes from its source) the frame waits in the framer
   // and reading pauses. Discarding an over-long line costs what relaying the longest does.
@@ -52,7 +75,7 @@ bool Server::take_frame(Connection& c, reactor::Frame frame, std::string_view li
   if (frame == reactor::Frame::Overlong) {
     if (c.source) c.source->bytes.spend(static_cast<double>(c.framer.max_line() + 1 + kRelayAllowance));
     ++stats_.lines_in;
-    handle_outcome(c, service_.on_overlong(id, c.login));
+    handle_outcome(c, line_door_.on_overlong(id, c.login));
     return c.phase == Phase::Open;
   }
   if (c.source) c.source->bytes.spend(static_cast<double>(line.size() + 1 + kRelayAllowance));
@@ -63,7 +86,7 @@ bool Server::take_frame(Connection& c, reactor::Frame frame, std::string_view li
               {{"name", c.login.name}, {"peer", peer}, {"bytes", line.size()}});
   }
   if (refuse_locked_guess(c)) return false;  // before the password is compared
-  handle_outcome(c, service_.on_line(id, c.login, line));
+  handle_outcome(c, line_door_.on_line(id, c.login, line));
   return c.phase == Phase::Open;
 }
 
@@ -77,7 +100,8 @@ void Server::attach_source(Connection& c) {
 }
 
 void Server::arm_resume(Connection& c) {
-  if (c.resume_timer || c.phase != Phase::Open) return;
+  // A pending name claim, not flood control, holds the lines: name_claim_settled resumes.
+  if (c.resume_timer || c.phase != Phase::Open || chat::LineDoor::holds_input(c.login)) return;
   chat::ClientId id = c.id;
   reactor::Clock::time_point paused_at = reactor::Clock::now();
   reactor::Clock::duration wait = c.bucket.wait_for_token(paused_at);
@@ -119,6 +143,9 @@ void Server::handle_outcome(Connection& c, chat::Outcome outcome) {
       ++stats_.logins;
       log_client(LogLevel::Info, "login", "name", c.login.name, c.peer);
       return;
+    case chat::Outcome::NamePending:
+      log_client(LogLevel::Debug, "name_pending", "name claim pending", c.login.name, c.peer);
+      return;
     case chat::Outcome::NameRefused:
       log_client(LogLevel::Info, "name_refused", "name refused", c.login.name, c.peer);
       return;
@@ -140,7 +167,7 @@ void Server::input_ended(Connection& c, std::string_view reason) {
 void Server::finish_input(Connection& c) {
   if (c.phase != Phase::Open) return;
   // Every line the peer sent has been processed: now the others may hear it is gone.
-  service_.on_disconnect(c.id, c.login, chat::Departure::Lost);
+  line_door_.on_disconnect(c.id, c.login, chat::Departure::Lost);
   std::string reason = c.close_reason;
   close_after_flush(c, reason);
 }

@@ -33,8 +33,14 @@ constexpr std::uint64_t kMidPassMaxQueuedBytes = 1024;
 }  // namespace
 
 Server::Server(const Options& options)
-    : options_(options), room_(*this), service_(options.password, options.max_line, room_), read_buffer_(kReadChunk) {
-  service_.set_motd(options.motd);
+    : options_(options),
+      room_(*this),
+      names_(room_),
+      core_(options.password, room_, names_),
+      line_door_(core_, options.max_line),
+      read_buffer_(kReadChunk) {
+  core_.set_directory(this);
+  core_.set_motd(options.motd);
 }
 
 Server::~Server() {
@@ -221,7 +227,7 @@ void Server::open_connection(int fd, reactor::PeerAddress peer, const std::strin
   logging_in_.add(fd, source);
   ++stats_.connections_total;
   log_client(LogLevel::Info, "connect", "connect", {}, c.peer);
-  service_.on_connect(id, c.login);
+  line_door_.on_connect(id, c.login);
   auto timeout = std::chrono::duration_cast<reactor::Clock::duration>(
       std::chrono::duration<double>(options_.auth_timeout_seconds));
   c.auth_timer = loop_->add_timer(timeout, [this, id] {
@@ -229,7 +235,7 @@ void Server::open_connection(int fd, reactor::PeerAddress peer, const std::strin
     if (!c) return;
     c->auth_timer = {};
     refresh_stamp();
-    service_.on_auth_timeout(id, c->login);
+    line_door_.on_auth_timeout(id, c->login);
     ++stats_.auth_timeouts;
     log_client(LogLevel::Warn, "auth_timeout", "auth timeout", c->login.name, c->peer);
     close_after_flush(*c, "timeout");
@@ -283,7 +289,7 @@ void Server::cull() {
   // we walk it.
   for (std::size_t i = 0; i < dead_list_.size(); ++i) {  // NOLINT(modernize-loop-convert)
     auto [c, departure] = dead_list_[i];
-    service_.on_disconnect(c->id, c->login, departure);
+    line_door_.on_disconnect(c->id, c->login, departure);
   }
   // ...then free them, now that nothing refers to them.
   for (auto [c, departure] : dead_list_) {
@@ -321,7 +327,7 @@ void Server::begin_shutdown(int signo) {
   refresh_stamp();
   connections_.for_each([this](Connection& c) {
     if (c.phase != Phase::Open) return;
-    service_.on_shutdown(c.id, c.login);
+    line_door_.on_shutdown(c.id, c.login);
     close_after_flush(c, "shutdown");
   });
   loop_->add_timer(kShutdownFlush, [this] { loop_->stop(); });
@@ -368,7 +374,7 @@ void Server::refresh_stamp() {
   localtime_r(&now, &local);
   chat::Timestamp stamp;
   stamp.set(local.tm_hour, local.tm_min, local.tm_sec);
-  service_.set_stamp(stamp);
+  line_door_.set_stamp(stamp);
 }
 
 std::string Server::who(const Connection& c) {

@@ -1,4 +1,4 @@
-// Server: wires the reactor (sockets, readiness, timers) to the protocol (ChatService, Room).
+// Server: wires the reactor (sockets, readiness, timers) to the chat (ChatCore, LineDoor, Room).
 #pragma once
 
 #include <cstdint>
@@ -16,13 +16,15 @@
 #include "bin/chat_server/options.h"
 #include "bin/chat_server/source_budget.h"
 #include "bin/chat_server/stats.h"
-#include "protocol/chat_service.h"
+#include "protocol/chat_core.h"
+#include "protocol/line_door.h"
+#include "protocol/name_registry.h"
 #include "reactor/descriptor_reserve.h"
 #include "reactor/event_loop.h"
 
 namespace chat_server {
 
-class Server final : public reactor::IoHandler, public chat::Transport {
+class Server final : public reactor::IoHandler, public chat::Transport, public chat::ClientDirectory {
  public:
   explicit Server(const Options& options);
   ~Server() override;
@@ -55,6 +57,9 @@ class Server final : public reactor::IoHandler, public chat::Transport {
     reserve_output(line.size() * to.size());
     for (chat::ClientId id : to) deliver_one(id, line);
   }
+  // chat::ClientDirectory: a name claim answered later finds its connection by id.
+  chat::LoginState* login_of(chat::ClientId id) override;
+  void name_claim_settled(chat::ClientId id, bool accepted) override;
   // reactor::IoHandler: the listener and every client socket.
   void on_io(int fd, std::uint8_t events) override;
 
@@ -124,7 +129,9 @@ class Server final : public reactor::IoHandler, public chat::Transport {
   Options options_;
   std::unique_ptr<reactor::EventLoop> loop_;
   chat::Room room_;
-  chat::ChatService service_;
+  chat::LocalNames names_;
+  chat::ChatCore core_;
+  chat::LineDoor line_door_;
   AuthThrottle throttle_;
   reactor::DescriptorReserve reserve_;
   ConnectionTable connections_;

@@ -105,9 +105,9 @@ void Server::apply_reloaded(const Options& fresh) {
   next.config_path = options_.config_path;
   options_ = std::move(next);
 
-  service_.set_password(options_.password);
-  service_.set_max_line(options_.max_line);
-  service_.set_motd(options_.motd);
+  core_.set_password(options_.password);
+  line_door_.set_max_line(options_.max_line);
+  core_.set_motd(options_.motd);
   max_clients_ = effective_max_clients(options_.max_clients);
   max_logging_in_ = effective_max_logging_in();
   set_output_budget(effective_output_budget(options_.max_output_total));

@@ -1,5 +1,5 @@
 // The whole per-client path of bin/chat_server for several clients at once: arbitrary bytes in
-// arbitrary chunks through a LineFramer (with flood control refusing lines) into ChatService
+// arbitrary chunks through a LineFramer (with flood control refusing lines) into the LineDoor and ChatCore
 // and the Room, plus connects, disconnects of every kind, clock ticks, authentication
 // timeouts and shutdown notices. A model written from PROTOCOL.md says who must receive what
 // for every line and event; the checks: every public line of a CHATTING client reaches every
@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "protocol/chat_service.h"
+#include "protocol/line_door.h"
 #include "protocol/room.h"
 #include "reactor/line_framer.h"
 #include "tests/fuzz/fuzz_support.h"
@@ -34,7 +34,7 @@ constexpr std::size_t kMaxLine = 64;  // small, so over-long lines are easy to r
 constexpr std::string_view kPassword = "pw";
 // Includes names equal ignoring case and invalid ones.
 constexpr std::array<std::string_view, 8> kNames = {"alice", "Bob", "carol", "ALICE", "d-1_", "bob", "", "no way"};
-// The longest line ChatService may send here: a sanitized line may triple, plus the frame.
+// The longest line the line door may send here: a sanitized line may triple, plus the frame.
 constexpr std::size_t kMaxPayload = 3 * kMaxLine + 512;
 
 using Inbox = std::map<std::size_t, std::vector<std::string>>;  // slot -> lines of one event
@@ -425,7 +425,9 @@ class Harness {
 
   RecordingTransport transport_;
   chat::Room room_{transport_};
-  chat::ChatService service_{std::string(kPassword), kMaxLine, room_};
+  chat::LocalNames names_{room_};
+  chat::ChatCore core_{std::string(kPassword), room_, names_};
+  chat::LineDoor service_{core_, kMaxLine};
   std::array<Client, kSlots> clients_;
   std::string stamp_;
 };

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "protocol/format.h"
+#include "protocol/dialect.h"
 
 using chat::ClientId;
 using chat::Room;
@@ -30,11 +30,28 @@ struct RecordingTransport : chat::Transport {
   }
 };
 
+// Renders an event as its text, and counts how often it was asked to.
+struct TextDialect : chat::Dialect {
+  int renders = 0;
+  PayloadRef render(const chat::ChatEvent& e) override {
+    ++renders;
+    return PayloadRef::copy_of(e.text);
+  }
+};
+
+chat::ChatEvent text(std::string_view bytes) {
+  chat::ChatEvent e;
+  e.kind = chat::EventKind::Public;
+  e.text = bytes;
+  return e;
+}
+
 std::vector<std::string> as_strings(const std::vector<std::string_view>& v) { return {v.begin(), v.end()}; }
 
 class RoomTest : public ::testing::Test {
  protected:
   RecordingTransport transport;
+  TextDialect dialect;
   Room room{transport};
 };
 
@@ -49,7 +66,7 @@ TEST_F(RoomTest, StartsEmpty) {
 }
 
 TEST_F(RoomTest, JoinAddsMember) {
-  EXPECT_TRUE(room.join(7, "Alice"));
+  EXPECT_TRUE(room.join(7, "Alice", dialect));
   EXPECT_EQ(room.size(), 1u);
   EXPECT_TRUE(room.contains(7));
   EXPECT_EQ(room.name_of(7), "Alice");  // as chosen, case preserved
@@ -58,7 +75,7 @@ TEST_F(RoomTest, JoinAddsMember) {
 }
 
 TEST_F(RoomTest, FindIgnoresCase) {
-  ASSERT_TRUE(room.join(1, "Alice"));
+  ASSERT_TRUE(room.join(1, "Alice", dialect));
   EXPECT_EQ(room.find("alice"), std::optional<ClientId>(1));
   EXPECT_EQ(room.find("ALICE"), std::optional<ClientId>(1));
   EXPECT_EQ(room.find("aLiCe"), std::optional<ClientId>(1));
@@ -68,38 +85,38 @@ TEST_F(RoomTest, FindIgnoresCase) {
 }
 
 TEST_F(RoomTest, NameTakenIgnoringCase) {
-  ASSERT_TRUE(room.join(1, "bob"));
-  EXPECT_FALSE(room.join(2, "bob"));
-  EXPECT_FALSE(room.join(2, "BOB"));
-  EXPECT_FALSE(room.join(2, "Bob"));
+  ASSERT_TRUE(room.join(1, "bob", dialect));
+  EXPECT_FALSE(room.join(2, "bob", dialect));
+  EXPECT_FALSE(room.join(2, "BOB", dialect));
+  EXPECT_FALSE(room.join(2, "Bob", dialect));
   EXPECT_FALSE(room.contains(2));
   EXPECT_EQ(room.size(), 1u);
   EXPECT_EQ(room.name_of(1), "bob");
-  EXPECT_TRUE(room.join(2, "bob2"));
+  EXPECT_TRUE(room.join(2, "bob2", dialect));
 }
 
 TEST_F(RoomTest, SameIdCannotJoinTwice) {
-  ASSERT_TRUE(room.join(1, "alice"));
-  EXPECT_FALSE(room.join(1, "other"));
+  ASSERT_TRUE(room.join(1, "alice", dialect));
+  EXPECT_FALSE(room.join(1, "other", dialect));
   EXPECT_EQ(room.size(), 1u);
   EXPECT_EQ(room.name_of(1), "alice");
   EXPECT_FALSE(room.find("other").has_value());
 }
 
 TEST_F(RoomTest, LeaveRemovesMemberAndFreesName) {
-  ASSERT_TRUE(room.join(1, "alice"));
-  ASSERT_TRUE(room.join(2, "bob"));
+  ASSERT_TRUE(room.join(1, "alice", dialect));
+  ASSERT_TRUE(room.join(2, "bob", dialect));
   room.leave(1);
   EXPECT_FALSE(room.contains(1));
   EXPECT_EQ(room.size(), 1u);
   EXPECT_FALSE(room.find("alice").has_value());
   EXPECT_EQ(room.name_of(1), "");
-  EXPECT_TRUE(room.join(3, "ALICE"));  // the name is free again, in any case
+  EXPECT_TRUE(room.join(3, "ALICE", dialect));  // the name is free again, in any case
   EXPECT_EQ(room.find("alice"), std::optional<ClientId>(3));
 }
 
 TEST_F(RoomTest, LeaveOfUnknownIdIsNoOp) {
-  ASSERT_TRUE(room.join(1, "alice"));
+  ASSERT_TRUE(room.join(1, "alice", dialect));
   room.leave(99);
   room.leave(99);
   EXPECT_EQ(room.size(), 1u);
@@ -108,8 +125,8 @@ TEST_F(RoomTest, LeaveOfUnknownIdIsNoOp) {
 }
 
 TEST_F(RoomTest, LeaveTwiceIsNoOp) {
-  ASSERT_TRUE(room.join(1, "alice"));
-  ASSERT_TRUE(room.join(2, "bob"));
+  ASSERT_TRUE(room.join(1, "alice", dialect));
+  ASSERT_TRUE(room.join(2, "bob", dialect));
   room.leave(1);
   room.leave(1);
   EXPECT_EQ(room.size(), 1u);
@@ -117,26 +134,26 @@ TEST_F(RoomTest, LeaveTwiceIsNoOp) {
 }
 
 TEST_F(RoomTest, IdCanRejoinAfterLeaving) {
-  ASSERT_TRUE(room.join(1, "alice"));
+  ASSERT_TRUE(room.join(1, "alice", dialect));
   room.leave(1);
-  EXPECT_TRUE(room.join(1, "alice2"));
+  EXPECT_TRUE(room.join(1, "alice2", dialect));
   EXPECT_EQ(room.name_of(1), "alice2");
 }
 
 TEST_F(RoomTest, NamesSortedIgnoringCase) {
-  ASSERT_TRUE(room.join(1, "carol"));
-  ASSERT_TRUE(room.join(2, "Bob"));
-  ASSERT_TRUE(room.join(3, "alice"));
-  ASSERT_TRUE(room.join(4, "Dave"));
-  ASSERT_TRUE(room.join(5, "ALBERT"));
+  ASSERT_TRUE(room.join(1, "carol", dialect));
+  ASSERT_TRUE(room.join(2, "Bob", dialect));
+  ASSERT_TRUE(room.join(3, "alice", dialect));
+  ASSERT_TRUE(room.join(4, "Dave", dialect));
+  ASSERT_TRUE(room.join(5, "ALBERT", dialect));
   EXPECT_EQ(as_strings(room.names()), (std::vector<std::string>{"ALBERT", "alice", "Bob", "carol", "Dave"}));
 }
 
 TEST_F(RoomTest, NamesRespectLimit) {
-  ASSERT_TRUE(room.join(1, "d"));
-  ASSERT_TRUE(room.join(2, "C"));
-  ASSERT_TRUE(room.join(3, "b"));
-  ASSERT_TRUE(room.join(4, "A"));
+  ASSERT_TRUE(room.join(1, "d", dialect));
+  ASSERT_TRUE(room.join(2, "C", dialect));
+  ASSERT_TRUE(room.join(3, "b", dialect));
+  ASSERT_TRUE(room.join(4, "A", dialect));
   EXPECT_EQ(as_strings(room.names(2)), (std::vector<std::string>{"A", "b"}));
   EXPECT_TRUE(room.names(0).empty());
   EXPECT_EQ(room.names(4).size(), 4u);
@@ -144,33 +161,33 @@ TEST_F(RoomTest, NamesRespectLimit) {
 }
 
 TEST_F(RoomTest, NamesUpdateAfterLeave) {
-  ASSERT_TRUE(room.join(1, "alice"));
-  ASSERT_TRUE(room.join(2, "bob"));
-  ASSERT_TRUE(room.join(3, "carol"));
+  ASSERT_TRUE(room.join(1, "alice", dialect));
+  ASSERT_TRUE(room.join(2, "bob", dialect));
+  ASSERT_TRUE(room.join(3, "carol", dialect));
   room.leave(2);
   EXPECT_EQ(as_strings(room.names()), (std::vector<std::string>{"alice", "carol"}));
 }
 
 TEST_F(RoomTest, BroadcastExcludesSender) {
-  ASSERT_TRUE(room.join(1, "alice"));
-  ASSERT_TRUE(room.join(2, "bob"));
-  ASSERT_TRUE(room.join(3, "carol"));
-  room.broadcast(PayloadRef::copy_of("hi\n"), ClientId{2});
+  ASSERT_TRUE(room.join(1, "alice", dialect));
+  ASSERT_TRUE(room.join(2, "bob", dialect));
+  ASSERT_TRUE(room.join(3, "carol", dialect));
+  room.broadcast(text("hi\n"), ClientId{2});
   EXPECT_EQ(transport.recipients(), (std::vector<ClientId>{1, 3}));
   for (const auto& [id, line] : transport.sent) EXPECT_EQ(line.view(), "hi\n");
 }
 
 TEST_F(RoomTest, BroadcastWithoutExceptionReachesEveryone) {
-  ASSERT_TRUE(room.join(1, "alice"));
-  ASSERT_TRUE(room.join(2, "bob"));
-  room.broadcast(PayloadRef::copy_of("notice\n"), std::nullopt);
+  ASSERT_TRUE(room.join(1, "alice", dialect));
+  ASSERT_TRUE(room.join(2, "bob", dialect));
+  room.broadcast(text("notice\n"), std::nullopt);
   EXPECT_EQ(transport.recipients(), (std::vector<ClientId>{1, 2}));
 }
 
 TEST_F(RoomTest, BroadcastExceptingNonMemberReachesEveryone) {
-  ASSERT_TRUE(room.join(1, "alice"));
-  ASSERT_TRUE(room.join(2, "bob"));
-  room.broadcast(PayloadRef::copy_of("x\n"), ClientId{42});
+  ASSERT_TRUE(room.join(1, "alice", dialect));
+  ASSERT_TRUE(room.join(2, "bob", dialect));
+  room.broadcast(text("x\n"), ClientId{42});
   EXPECT_EQ(transport.recipients(), (std::vector<ClientId>{1, 2}));
 }
 
@@ -190,11 +207,13 @@ TEST(RoomBatch, BroadcastHandsTheTransportTheMemberListInOrder) {
     }
   };
   BatchTransport transport;
+  TextDialect dialect;
   Room room{transport};
-  for (std::uint32_t id = 1; id <= 100; ++id) ASSERT_TRUE(room.join(id, std::string("m").append(std::to_string(id))));
+  for (std::uint32_t id = 1; id <= 100; ++id)
+    ASSERT_TRUE(room.join(id, std::string("m").append(std::to_string(id)), dialect));
   for (ClientId sender : {ClientId{1}, ClientId{50}, ClientId{100}, ClientId{1000}}) {
     transport.calls.clear();
-    room.broadcast(PayloadRef::copy_of("x\n"), sender);
+    room.broadcast(text("x\n"), sender);
     EXPECT_LE(transport.calls.size(), 2u) << "sender " << sender;
     std::vector<ClientId> want;
     for (std::uint32_t id = 1; id <= 100; ++id)
@@ -203,7 +222,7 @@ TEST(RoomBatch, BroadcastHandsTheTransportTheMemberListInOrder) {
   }
   room.leave(10);  // the last member moves into slot 9: still one list, the sender still cut out
   transport.calls.clear();
-  room.broadcast(PayloadRef::copy_of("x\n"), ClientId{100});
+  room.broadcast(text("x\n"), ClientId{100});
   std::vector<ClientId> got = transport.flat();
   EXPECT_EQ(got.size(), 98u);
   EXPECT_EQ(std::count(got.begin(), got.end(), ClientId{100}), 0);
@@ -211,34 +230,34 @@ TEST(RoomBatch, BroadcastHandsTheTransportTheMemberListInOrder) {
 }
 
 TEST_F(RoomTest, BroadcastToEmptyRoomSendsNothing) {
-  room.broadcast(PayloadRef::copy_of("x\n"), std::nullopt);
+  room.broadcast(text("x\n"), std::nullopt);
   EXPECT_TRUE(transport.sent.empty());
 }
 
 TEST_F(RoomTest, BroadcastSharesOnePayload) {
-  ASSERT_TRUE(room.join(1, "alice"));
-  ASSERT_TRUE(room.join(2, "bob"));
-  ASSERT_TRUE(room.join(3, "carol"));
-  PayloadRef line = PayloadRef::copy_of("shared\n");
-  room.broadcast(line, std::nullopt);
+  ASSERT_TRUE(room.join(1, "alice", dialect));
+  ASSERT_TRUE(room.join(2, "bob", dialect));
+  ASSERT_TRUE(room.join(3, "carol", dialect));
+  room.broadcast(text("shared\n"), std::nullopt);
   ASSERT_EQ(transport.sent.size(), 3u);
-  for (const auto& [id, p] : transport.sent) EXPECT_EQ(p.data(), line.data());  // no copies
-  EXPECT_EQ(line.use_count(), 4u);
+  EXPECT_EQ(dialect.renders, 1);  // rendered once for the door...
+  for (const auto& [id, p] : transport.sent) EXPECT_EQ(p.data(), transport.sent[0].second.data());  // ...no copies
+  EXPECT_EQ(transport.sent[0].second.use_count(), 3u);
 }
 
 TEST_F(RoomTest, BroadcastDoesNotReachLeftMembers) {
-  ASSERT_TRUE(room.join(1, "alice"));
-  ASSERT_TRUE(room.join(2, "bob"));
-  ASSERT_TRUE(room.join(3, "carol"));
+  ASSERT_TRUE(room.join(1, "alice", dialect));
+  ASSERT_TRUE(room.join(2, "bob", dialect));
+  ASSERT_TRUE(room.join(3, "carol", dialect));
   room.leave(1);
-  room.broadcast(PayloadRef::copy_of("x\n"), std::nullopt);
+  room.broadcast(text("x\n"), std::nullopt);
   EXPECT_EQ(transport.recipients(), (std::vector<ClientId>{2, 3}));
 }
 
 TEST_F(RoomTest, SendToDeliversToOneClient) {
-  ASSERT_TRUE(room.join(1, "alice"));
-  ASSERT_TRUE(room.join(2, "bob"));
-  room.send_to(2, PayloadRef::copy_of("only bob\n"));
+  ASSERT_TRUE(room.join(1, "alice", dialect));
+  ASSERT_TRUE(room.join(2, "bob", dialect));
+  room.send_to(2, text("only bob\n"));
   ASSERT_EQ(transport.sent.size(), 1u);
   EXPECT_EQ(transport.sent[0].first, 2u);
   EXPECT_EQ(transport.sent[0].second.view(), "only bob\n");
@@ -250,7 +269,7 @@ TEST_F(RoomTest, SwapRemoveKeepsEveryoneReachable) {
   constexpr ClientId kCount = 10;
   std::set<ClientId> present;
   for (std::uint32_t id = 1; id <= kCount; ++id) {
-    ASSERT_TRUE(room.join(id, std::string("user") + std::to_string(id)));
+    ASSERT_TRUE(room.join(id, std::string("user") + std::to_string(id), dialect));
     present.insert(id);
   }
   for (ClientId gone : {ClientId{1}, ClientId{5}, ClientId{10}, ClientId{2}, ClientId{9}, ClientId{3}, ClientId{7}}) {
@@ -269,7 +288,7 @@ TEST_F(RoomTest, SwapRemoveKeepsEveryoneReachable) {
       }
     }
     transport.sent.clear();
-    room.broadcast(PayloadRef::copy_of("x\n"), std::nullopt);
+    room.broadcast(text("x\n"), std::nullopt);
     EXPECT_EQ(transport.recipients(), std::vector<ClientId>(present.begin(), present.end()));
   }
   // Remaining ones can still leave cleanly.
@@ -287,13 +306,13 @@ TEST_F(RoomTest, ChurnKeepsIndexesConsistent) {
       room.leave(id);
       present.erase(id);
     } else {
-      ASSERT_TRUE(room.join(id, std::string("n") + std::to_string(id.slot())));
+      ASSERT_TRUE(room.join(id, std::string("n") + std::to_string(id.slot()), dialect));
       present.insert(id);
     }
     ASSERT_EQ(room.size(), present.size());
   }
   transport.sent.clear();
-  room.broadcast(PayloadRef::copy_of("x\n"), std::nullopt);
+  room.broadcast(text("x\n"), std::nullopt);
   EXPECT_EQ(transport.recipients(), std::vector<ClientId>(present.begin(), present.end()));
   EXPECT_EQ(room.names().size(), present.size());
   for (ClientId id : present)
@@ -302,8 +321,8 @@ TEST_F(RoomTest, ChurnKeepsIndexesConsistent) {
 
 TEST_F(RoomTest, IdsOfTheSameSlotWithOtherGenerationsAreOtherMembers) {
   // The server reuses a slot under a new generation: the Room must not confuse the two.
-  ASSERT_TRUE(room.join(ClientId(3, 1), "old"));
-  ASSERT_TRUE(room.join(ClientId(3, 2), "new"));
+  ASSERT_TRUE(room.join(ClientId(3, 1), "old", dialect));
+  ASSERT_TRUE(room.join(ClientId(3, 2), "new", dialect));
   EXPECT_EQ(room.find("old"), std::optional<ClientId>(ClientId(3, 1)));
   EXPECT_EQ(room.find("new"), std::optional<ClientId>(ClientId(3, 2)));
   room.leave(ClientId(3, 1));

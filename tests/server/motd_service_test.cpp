@@ -1,4 +1,4 @@
-// What SIGHUP may change inside ChatService: the MOTD (shown after the welcome, sanitized),
+// What SIGHUP may change inside the chat core and the line door: the MOTD (shown after the welcome, sanitized),
 // the password (for the next attempt) and the max-line in its error message.
 #include <gtest/gtest.h>
 
@@ -6,9 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include "protocol/chat_service.h"
+#include "protocol/line_door.h"
 
-using chat::ChatService;
 using chat::ClientId;
 using chat::LoginState;
 using chat::Outcome;
@@ -45,7 +44,9 @@ class ServiceSettings : public ::testing::Test {
   }
   Transport transport;
   Room room{transport};
-  ChatService service{"pw", 4096, room};
+  chat::LocalNames names{room};
+  chat::ChatCore core{"pw", room, names};
+  chat::LineDoor service{core, 4096};
   LoginState sessions[8];
 };
 
@@ -58,7 +59,7 @@ TEST_F(ServiceSettings, NoMotdByDefault) {
 }
 
 TEST_F(ServiceSettings, MotdFollowsTheCommandsLineSanitized) {
-  service.set_motd({"Lab rules:", "", "be \x01kind\x7f", "caf\xc3"});
+  core.set_motd({"Lab rules:", "", "be \x01kind\x7f", "caf\xc3"});
   auto lines = login(1, "alice");
   ASSERT_EQ(lines.size(), 8u);
   EXPECT_EQ(lines[2], "[09:00:00] * Welcome, alice! Online (1): alice\n");
@@ -70,7 +71,7 @@ TEST_F(ServiceSettings, MotdFollowsTheCommandsLineSanitized) {
 }
 
 TEST_F(ServiceSettings, MotdGoesOnlyToTheNewcomer) {
-  service.set_motd({"hello"});
+  core.set_motd({"hello"});
   login(1, "alice");
   service.on_connect(2, sessions[2]);
   service.on_line(2, sessions[2], "pw");
@@ -83,16 +84,16 @@ TEST_F(ServiceSettings, MotdGoesOnlyToTheNewcomer) {
 }
 
 TEST_F(ServiceSettings, ChangedMotdAndPasswordApplyToTheNextLogin) {
-  service.set_motd({"old"});
+  core.set_motd({"old"});
   login(1, "alice");
-  service.set_motd({"new"});
-  service.set_password("pw2");
+  core.set_motd({"new"});
+  core.set_password("pw2");
   service.on_connect(2, sessions[2]);
   EXPECT_EQ(service.on_line(2, sessions[2], "pw"), Outcome::PasswordRejected);
   auto lines = login(3, "carol", "pw2");
   ASSERT_EQ(lines.size(), 5u);
   EXPECT_EQ(lines[4], "[09:00:00] * new\n");
-  service.set_motd({});
+  core.set_motd({});
   EXPECT_EQ(login(4, "dave", "pw2").size(), 4u);
 }
 

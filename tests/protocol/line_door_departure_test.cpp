@@ -1,56 +1,56 @@
-// ChatService, the end of a client: disconnects, over-long lines, the login deadline,
+// LineDoor, the end of a client: disconnects, over-long lines, the login deadline,
 // shutdown; then one whole session and the state names.
-#include "tests/protocol/chat_service_fixture.h"
+#include "tests/protocol/line_door_fixture.h"
 
-using namespace chat_service_test;  // NOLINT(google-build-using-namespace): the fixture's names
+using namespace line_door_test;  // NOLINT(google-build-using-namespace): the fixture's names
 
 // --- Disconnects -----------------------------------------------------------------------------
 
-TEST_F(ChatServiceTest, LostConnectionIsAnnounced) {
+TEST_F(LineDoorTest, LostConnectionIsAnnounced) {
   login(1, "alice");
   login(2, "bob");
   login(3, "carol");
-  service.on_disconnect(1, sessions[1], Departure::Lost);
+  door.on_disconnect(1, sessions[1], Departure::Lost);
   EXPECT_EQ(sessions[1].state, State::Gone);
   EXPECT_FALSE(room.contains(1));
   EXPECT_EQ(take_by_client(), (ByClient{{2, {kT + "* alice disconnected\n"}}, {3, {kT + "* alice disconnected\n"}}}));
 }
 
-TEST_F(ChatServiceTest, TooSlowIsAnnounced) {
+TEST_F(LineDoorTest, TooSlowIsAnnounced) {
   login(1, "alice");
   login(2, "bob");
-  service.on_disconnect(2, sessions[2], Departure::TooSlow);
+  door.on_disconnect(2, sessions[2], Departure::TooSlow);
   EXPECT_EQ(take(), (SentList{{1, kT + "* bob was disconnected (too slow)\n"}}));
   EXPECT_FALSE(room.contains(2));
 }
 
-TEST_F(ChatServiceTest, SilentDepartureTellsNobody) {
+TEST_F(LineDoorTest, SilentDepartureTellsNobody) {
   login(1, "alice");
   login(2, "bob");
-  service.on_disconnect(2, sessions[2], Departure::Silent);
+  door.on_disconnect(2, sessions[2], Departure::Silent);
   EXPECT_TRUE(take().empty());
   EXPECT_FALSE(room.contains(2));
   EXPECT_EQ(sessions[2].state, State::Gone);
 }
 
-TEST_F(ChatServiceTest, DisconnectBeforeChattingTellsNobody) {
+TEST_F(LineDoorTest, DisconnectBeforeChattingTellsNobody) {
   login(1, "alice");
   LoginState& a = connect(2);
   LoginState& b = connect(3);
-  service.on_line(3, b, kPassword);
+  door.on_line(3, b, kPassword);
   take();
-  service.on_disconnect(2, a, Departure::Lost);
-  service.on_disconnect(3, b, Departure::TooSlow);
+  door.on_disconnect(2, a, Departure::Lost);
+  door.on_disconnect(3, b, Departure::TooSlow);
   EXPECT_TRUE(take().empty());
   EXPECT_EQ(a.state, State::Gone);
   EXPECT_EQ(b.state, State::Gone);
   EXPECT_EQ(room.size(), 1u);
 }
 
-TEST_F(ChatServiceTest, DisconnectedClientReceivesNothingMore) {
+TEST_F(LineDoorTest, DisconnectedClientReceivesNothingMore) {
   login(1, "alice");
   login(2, "bob");
-  service.on_disconnect(2, sessions[2], Departure::Lost);
+  door.on_disconnect(2, sessions[2], Departure::Lost);
   take();
   say(1, "hello?");
   EXPECT_TRUE(take().empty());
@@ -60,31 +60,31 @@ TEST_F(ChatServiceTest, DisconnectedClientReceivesNothingMore) {
 
 // --- Over-long lines ---------------------------------------------------------------------------
 
-TEST_F(ChatServiceTest, OverlongAtPasswordCloses) {
+TEST_F(LineDoorTest, OverlongAtPasswordCloses) {
   LoginState& s = connect(1);
   take();
-  Outcome o = service.on_overlong(1, s);
+  Outcome o = door.on_overlong(1, s);
   EXPECT_EQ(o, Outcome::TooLongBeforeChat);
   EXPECT_TRUE(chat::closes_connection(o));
   EXPECT_EQ(s.state, State::Gone);
   EXPECT_EQ(take(), (SentList{{1, "! line too long (max 4096 bytes). Bye.\n"}}));
 }
 
-TEST_F(ChatServiceTest, OverlongAtUsernameCloses) {
+TEST_F(LineDoorTest, OverlongAtUsernameCloses) {
   LoginState& s = connect(1);
-  service.on_line(1, s, kPassword);
+  door.on_line(1, s, kPassword);
   take();
-  EXPECT_EQ(service.on_overlong(1, s), Outcome::TooLongBeforeChat);
+  EXPECT_EQ(door.on_overlong(1, s), Outcome::TooLongBeforeChat);
   EXPECT_EQ(s.state, State::Gone);
   EXPECT_EQ(take(), (SentList{{1, "! line too long (max 4096 bytes). Bye.\n"}}));
-  EXPECT_EQ(service.on_line(1, s, "alice"), Outcome::None);
+  EXPECT_EQ(door.on_line(1, s, "alice"), Outcome::None);
   EXPECT_EQ(room.size(), 0u);
 }
 
-TEST_F(ChatServiceTest, OverlongWhileChattingIsAnErrorAndStays) {
+TEST_F(LineDoorTest, OverlongWhileChattingIsAnErrorAndStays) {
   login(1, "alice");
   login(2, "bob");
-  Outcome o = service.on_overlong(1, sessions[1]);
+  Outcome o = door.on_overlong(1, sessions[1]);
   EXPECT_EQ(o, Outcome::None);
   EXPECT_FALSE(chat::closes_connection(o));
   EXPECT_EQ(sessions[1].state, State::Chatting);
@@ -93,7 +93,7 @@ TEST_F(ChatServiceTest, OverlongWhileChattingIsAnErrorAndStays) {
   EXPECT_EQ(take(), (SentList{{2, kT + "<alice> still here\n"}}));
 }
 
-TEST(ChatServiceMaxLine, OverlongMessageNamesConfiguredLimit) {
+TEST(LineDoorMaxLine, OverlongMessageNamesConfiguredLimit) {
   struct : chat::Transport {
     SentList sent;
     void deliver(ClientId to, const reactor::PayloadRef& line) override {
@@ -101,88 +101,90 @@ TEST(ChatServiceMaxLine, OverlongMessageNamesConfiguredLimit) {
     }
   } transport;
   Room room(transport);
-  ChatService service("pw", 100, room);
+  chat::LocalNames names(room);
+  chat::ChatCore core("pw", room, names);
+  chat::LineDoor door(core, 100);
   LoginState s;
-  service.on_connect(1, s);
-  EXPECT_EQ(service.on_overlong(1, s), Outcome::TooLongBeforeChat);
+  door.on_connect(1, s);
+  EXPECT_EQ(door.on_overlong(1, s), Outcome::TooLongBeforeChat);
   ASSERT_EQ(transport.sent.size(), 2u);
   EXPECT_EQ(transport.sent[1].second, "! line too long (max 100 bytes). Bye.\n");
 }
 
 // --- Authentication timeout and shutdown -------------------------------------------------------
 
-TEST_F(ChatServiceTest, AuthTimeoutAtPassword) {
+TEST_F(LineDoorTest, AuthTimeoutAtPassword) {
   LoginState& s = connect(1);
   take();
-  service.on_auth_timeout(1, s);
+  door.on_auth_timeout(1, s);
   EXPECT_EQ(s.state, State::Gone);
   EXPECT_EQ(take(), (SentList{{1, "! Authentication timed out. Bye.\n"}}));
-  EXPECT_EQ(service.on_line(1, s, kPassword), Outcome::None);
+  EXPECT_EQ(door.on_line(1, s, kPassword), Outcome::None);
   EXPECT_TRUE(take().empty());
 }
 
-TEST_F(ChatServiceTest, AuthTimeoutAtUsername) {
+TEST_F(LineDoorTest, AuthTimeoutAtUsername) {
   LoginState& s = connect(1);
-  service.on_line(1, s, kPassword);
+  door.on_line(1, s, kPassword);
   take();
-  service.on_auth_timeout(1, s);
+  door.on_auth_timeout(1, s);
   EXPECT_EQ(s.state, State::Gone);
   EXPECT_EQ(take(), (SentList{{1, "! Authentication timed out. Bye.\n"}}));
 }
 
-TEST_F(ChatServiceTest, AuthTimeoutAfterLoginDoesNothing) {
+TEST_F(LineDoorTest, AuthTimeoutAfterLoginDoesNothing) {
   login(1, "alice");
-  service.on_auth_timeout(1, sessions[1]);
+  door.on_auth_timeout(1, sessions[1]);
   EXPECT_EQ(sessions[1].state, State::Chatting);
   EXPECT_TRUE(take().empty());
 }
 
-TEST_F(ChatServiceTest, AuthTimeoutAfterGoneDoesNothing) {
+TEST_F(LineDoorTest, AuthTimeoutAfterGoneDoesNothing) {
   LoginState& s = connect(1);
-  service.on_line(1, s, "wrong");
+  door.on_line(1, s, "wrong");
   take();
-  service.on_auth_timeout(1, s);
+  door.on_auth_timeout(1, s);
   EXPECT_TRUE(take().empty());
 }
 
-TEST_F(ChatServiceTest, ShutdownNoticeWhileChattingHasTimestamp) {
+TEST_F(LineDoorTest, ShutdownNoticeWhileChattingHasTimestamp) {
   login(1, "alice");
-  service.on_shutdown(1, sessions[1]);
+  door.on_shutdown(1, sessions[1]);
   EXPECT_EQ(take(), (SentList{{1, kT + "* Server is shutting down\n"}}));
 }
 
-TEST_F(ChatServiceTest, ShutdownNoticeBeforeChattingHasNoTimestamp) {
+TEST_F(LineDoorTest, ShutdownNoticeBeforeChattingHasNoTimestamp) {
   LoginState& a = connect(1);
   LoginState& b = connect(2);
-  service.on_line(2, b, kPassword);
+  door.on_line(2, b, kPassword);
   take();
-  service.on_shutdown(1, a);
-  service.on_shutdown(2, b);
+  door.on_shutdown(1, a);
+  door.on_shutdown(2, b);
   EXPECT_EQ(take(), (SentList{{1, "* Server is shutting down\n"}, {2, "* Server is shutting down\n"}}));
 }
 
-TEST_F(ChatServiceTest, ShutdownAfterGoneSendsNothing) {
+TEST_F(LineDoorTest, ShutdownAfterGoneSendsNothing) {
   LoginState& s = connect(1);
-  service.on_line(1, s, "wrong");
+  door.on_line(1, s, "wrong");
   take();
-  service.on_shutdown(1, s);
+  door.on_shutdown(1, s);
   EXPECT_TRUE(take().empty());
 }
 
 // --- A whole session -------------------------------------------------------------------------
 
-TEST_F(ChatServiceTest, FullConversationTranscript) {
+TEST_F(LineDoorTest, FullConversationTranscript) {
   LoginState& a = connect(1);
-  EXPECT_EQ(service.on_line(1, a, kPassword), Outcome::PasswordAccepted);
-  EXPECT_EQ(service.on_line(1, a, "alice"), Outcome::NameAccepted);
+  EXPECT_EQ(door.on_line(1, a, kPassword), Outcome::PasswordAccepted);
+  EXPECT_EQ(door.on_line(1, a, "alice"), Outcome::NameAccepted);
   LoginState& b = connect(2);
-  EXPECT_EQ(service.on_line(2, b, kPassword), Outcome::PasswordAccepted);
-  EXPECT_EQ(service.on_line(2, b, "alice"), Outcome::NameRefused);
-  EXPECT_EQ(service.on_line(2, b, "bob"), Outcome::NameAccepted);
-  EXPECT_EQ(service.on_line(1, a, "hi bob"), Outcome::None);
-  EXPECT_EQ(service.on_line(2, b, "@msg alice hey"), Outcome::None);
-  EXPECT_EQ(service.on_line(2, b, "@sair"), Outcome::Quit);
-  service.on_disconnect(2, b, Departure::Lost);
+  EXPECT_EQ(door.on_line(2, b, kPassword), Outcome::PasswordAccepted);
+  EXPECT_EQ(door.on_line(2, b, "alice"), Outcome::NameRefused);
+  EXPECT_EQ(door.on_line(2, b, "bob"), Outcome::NameAccepted);
+  EXPECT_EQ(door.on_line(1, a, "hi bob"), Outcome::None);
+  EXPECT_EQ(door.on_line(2, b, "@msg alice hey"), Outcome::None);
+  EXPECT_EQ(door.on_line(2, b, "@sair"), Outcome::Quit);
+  door.on_disconnect(2, b, Departure::Lost);
   EXPECT_EQ(take(), (SentList{
                         {1, "Password:\n"},
                         {1, "Username:\n"},
@@ -203,7 +205,7 @@ TEST_F(ChatServiceTest, FullConversationTranscript) {
                     }));
 }
 
-TEST(ChatServiceOutcome, ClosesConnection) {
+TEST(LineDoorOutcome, ClosesConnection) {
   EXPECT_FALSE(chat::closes_connection(Outcome::None));
   EXPECT_FALSE(chat::closes_connection(Outcome::PasswordAccepted));
   EXPECT_TRUE(chat::closes_connection(Outcome::PasswordRejected));

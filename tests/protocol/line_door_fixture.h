@@ -1,5 +1,5 @@
-// The ChatService test fixture: a room over a transport that records every line sent, a
-// fixed clock, and helpers to connect and log in. Shared by tests/protocol/chat_service_*_test.cpp.
+// The LineDoor test fixture: a room over a transport that records every line sent, a
+// fixed clock, and helpers to connect and log in. Shared by tests/protocol/line_door_*_test.cpp.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,13 +10,14 @@
 #include <utility>
 #include <vector>
 
-#include "protocol/chat_service.h"
+#include "protocol/line_door.h"
 
-namespace chat_service_test {
+namespace line_door_test {
 
-using chat::ChatService;
+using chat::ChatCore;
 using chat::ClientId;
 using chat::Departure;
+using chat::LineDoor;
 using chat::LoginState;
 using chat::Outcome;
 using chat::Room;
@@ -39,12 +40,12 @@ inline constexpr std::size_t kMaxLine = 4096;
 inline const std::string kT = "[12:34:56] ";
 inline const std::string kHelp = std::string(chat::help_text());
 
-class ChatServiceTest : public ::testing::Test {
+class LineDoorTest : public ::testing::Test {
  protected:
-  ChatServiceTest() {
+  LineDoorTest() {
     Timestamp t;
     t.set(12, 34, 56);
-    service.set_stamp(t);
+    door.set_stamp(t);
   }
 
   // Everything sent since the last call, then forgets it.
@@ -68,26 +69,28 @@ class ChatServiceTest : public ::testing::Test {
 
   LoginState& connect(ClientId id) {
     LoginState& s = sessions[id];
-    service.on_connect(id, s);
+    door.on_connect(id, s);
     return s;
   }
 
   // Connects, gives the password and the name; asserts each step; forgets the output.
   LoginState& login(ClientId id, const std::string& name) {
     LoginState& s = connect(id);
-    EXPECT_EQ(service.on_line(id, s, kPassword), Outcome::PasswordAccepted);
-    EXPECT_EQ(service.on_line(id, s, name), Outcome::NameAccepted);
+    EXPECT_EQ(door.on_line(id, s, kPassword), Outcome::PasswordAccepted);
+    EXPECT_EQ(door.on_line(id, s, name), Outcome::NameAccepted);
     EXPECT_EQ(s.state, State::Chatting);
     take();
     return s;
   }
 
-  Outcome say(ClientId id, std::string_view line) { return service.on_line(id, sessions[id], line); }
+  Outcome say(ClientId id, std::string_view line) { return door.on_line(id, sessions[id], line); }
 
   FakeTransport transport;
   Room room{transport};
-  ChatService service{kPassword, kMaxLine, room};
+  chat::LocalNames names{room};
+  ChatCore core{kPassword, room, names};
+  LineDoor door{core, kMaxLine};
   std::map<ClientId, LoginState> sessions;
 };
 
-}  // namespace chat_service_test
+}  // namespace line_door_test

@@ -1,11 +1,11 @@
-// ChatService, commands: private messages, @users, @help, unknown commands and @sair.
-#include "tests/protocol/chat_service_fixture.h"
+// LineDoor, commands: private messages, @users, @help, unknown commands and @sair.
+#include "tests/protocol/line_door_fixture.h"
 
-using namespace chat_service_test;  // NOLINT(google-build-using-namespace): the fixture's names
+using namespace line_door_test;  // NOLINT(google-build-using-namespace): the fixture's names
 
 // --- Chatting: private messages ----------------------------------------------------------------
 
-TEST_F(ChatServiceTest, PrivateMessageAndEcho) {
+TEST_F(LineDoorTest, PrivateMessageAndEcho) {
   login(1, "alice");
   login(2, "bob");
   login(3, "carol");
@@ -13,7 +13,7 @@ TEST_F(ChatServiceTest, PrivateMessageAndEcho) {
   EXPECT_EQ(take(), (SentList{{2, kT + "[private] <alice> psst\n"}, {1, kT + "[private to bob] <alice> psst\n"}}));
 }
 
-TEST_F(ChatServiceTest, PrivateMessageAliases) {
+TEST_F(LineDoorTest, PrivateMessageAliases) {
   login(1, "alice");
   login(2, "bob");
   for (const char* line : {"@privado: bob psst", "@msg bob psst", "@MSG bob psst", "  @PRIVADO:bob psst"}) {
@@ -23,21 +23,21 @@ TEST_F(ChatServiceTest, PrivateMessageAliases) {
   }
 }
 
-TEST_F(ChatServiceTest, PrivateTargetIgnoresCaseEchoUsesRealName) {
+TEST_F(LineDoorTest, PrivateTargetIgnoresCaseEchoUsesRealName) {
   login(1, "alice");
   login(2, "Bob");
   say(1, "@msg BOB hi");
   EXPECT_EQ(take(), (SentList{{2, kT + "[private] <alice> hi\n"}, {1, kT + "[private to Bob] <alice> hi\n"}}));
 }
 
-TEST_F(ChatServiceTest, PrivateToUnknownUser) {
+TEST_F(LineDoorTest, PrivateToUnknownUser) {
   login(1, "alice");
   login(2, "bob");
   say(1, "@privado:zed hello");
   EXPECT_EQ(take(), (SentList{{1, kT + "! user 'zed' is not connected\n"}}));
 }
 
-TEST_F(ChatServiceTest, PrivateToUserWhoLeftIsUnknown) {
+TEST_F(LineDoorTest, PrivateToUserWhoLeftIsUnknown) {
   login(1, "alice");
   login(2, "bob");
   say(2, "@sair");
@@ -46,13 +46,13 @@ TEST_F(ChatServiceTest, PrivateToUserWhoLeftIsUnknown) {
   EXPECT_EQ(take(), (SentList{{1, kT + "! user 'bob' is not connected\n"}}));
 }
 
-TEST_F(ChatServiceTest, PrivateUnknownUserNameIsSanitizedInError) {
+TEST_F(LineDoorTest, PrivateUnknownUserNameIsSanitizedInError) {
   login(1, "alice");
   say(1, "@msg z\x1B[1med hi");
   EXPECT_EQ(take(), (SentList{{1, kT + "! user 'z[1med' is not connected\n"}}));
 }
 
-TEST_F(ChatServiceTest, PrivateUsageErrors) {
+TEST_F(LineDoorTest, PrivateUsageErrors) {
   login(1, "alice");
   login(2, "bob");
   for (const char* line : {"@privado:", "@privado:bob", "@privado:bob    ", "@privado: ", "@msg", "@msg bob"}) {
@@ -61,14 +61,14 @@ TEST_F(ChatServiceTest, PrivateUsageErrors) {
   }
 }
 
-TEST_F(ChatServiceTest, PrivateTextOfOnlyControlBytesIsUsageError) {
+TEST_F(LineDoorTest, PrivateTextOfOnlyControlBytesIsUsageError) {
   login(1, "alice");
   login(2, "bob");
   say(1, "@msg bob \x1B\x07");
   EXPECT_EQ(take(), (SentList{{1, kT + "! usage: @privado:<user> <message>\n"}}));
 }
 
-TEST_F(ChatServiceTest, PrivateTextIsSanitized) {
+TEST_F(LineDoorTest, PrivateTextIsSanitized) {
   login(1, "alice");
   login(2, "bob");
   say(1,
@@ -82,7 +82,7 @@ TEST_F(ChatServiceTest, PrivateTextIsSanitized) {
 
 // --- Chatting: other commands ------------------------------------------------------------------
 
-TEST_F(ChatServiceTest, UsersListsEveryoneSorted) {
+TEST_F(LineDoorTest, UsersListsEveryoneSorted) {
   login(1, "carol");
   login(2, "alice");
   login(3, "Bob");
@@ -92,7 +92,7 @@ TEST_F(ChatServiceTest, UsersListsEveryoneSorted) {
   }
 }
 
-TEST_F(ChatServiceTest, HelpRepliesToSenderOnly) {
+TEST_F(LineDoorTest, HelpRepliesToSenderOnly) {
   login(1, "alice");
   login(2, "bob");
   const std::string help = kT + "* " + kHelp + "\n";
@@ -102,7 +102,7 @@ TEST_F(ChatServiceTest, HelpRepliesToSenderOnly) {
   }
 }
 
-TEST_F(ChatServiceTest, UnknownCommandIsAnErrorAndNotBroadcast) {
+TEST_F(LineDoorTest, UnknownCommandIsAnErrorAndNotBroadcast) {
   login(1, "alice");
   login(2, "bob");
   EXPECT_EQ(say(1, "@x"), Outcome::None);
@@ -111,13 +111,13 @@ TEST_F(ChatServiceTest, UnknownCommandIsAnErrorAndNotBroadcast) {
   EXPECT_EQ(take(), (SentList{{1, kT + "! unknown command '@dance' (try @ajuda)\n"}}));
 }
 
-TEST_F(ChatServiceTest, UnknownCommandWordIsSanitizedInError) {
+TEST_F(LineDoorTest, UnknownCommandWordIsSanitizedInError) {
   login(1, "alice");
   say(1, "@x\x1B]0;pwned\x07\xFF");
   EXPECT_EQ(take(), (SentList{{1, kT + "! unknown command '@x]0;pwned\xEF\xBF\xBD' (try @ajuda)\n"}}));
 }
 
-TEST_F(ChatServiceTest, QuitSaysByeAndTellsOthers) {
+TEST_F(LineDoorTest, QuitSaysByeAndTellsOthers) {
   login(1, "alice");
   login(2, "bob");
   login(3, "carol");
@@ -131,26 +131,26 @@ TEST_F(ChatServiceTest, QuitSaysByeAndTellsOthers) {
                                         {3, {kT + "* alice left the chat\n"}}}));
 }
 
-TEST_F(ChatServiceTest, QuitAliasAndCase) {
+TEST_F(LineDoorTest, QuitAliasAndCase) {
   for (const char* line : {"@quit", "@SAIR", "  @Quit  "}) {
     login(1, "alice");
     login(2, "bob");
     EXPECT_EQ(say(1, line), Outcome::Quit) << line;
     EXPECT_EQ(take(), (SentList{{1, kT + "* Bye, alice!\n"}, {2, kT + "* alice left the chat\n"}})) << line;
-    service.on_disconnect(1, sessions[1], Departure::Lost);
-    service.on_disconnect(2, sessions[2], Departure::Silent);
+    door.on_disconnect(1, sessions[1], Departure::Lost);
+    door.on_disconnect(2, sessions[2], Departure::Silent);
     take();
   }
 }
 
-TEST_F(ChatServiceTest, NameIsFreeAfterQuit) {
+TEST_F(LineDoorTest, NameIsFreeAfterQuit) {
   login(1, "alice");
   say(1, "@sair");
   login(2, "ALICE");
   EXPECT_EQ(room.find("alice"), std::optional<ClientId>(2));
 }
 
-TEST_F(ChatServiceTest, LinesAfterQuitAreIgnored) {
+TEST_F(LineDoorTest, LinesAfterQuitAreIgnored) {
   login(1, "alice");
   login(2, "bob");
   say(1, "@sair");
@@ -158,16 +158,16 @@ TEST_F(ChatServiceTest, LinesAfterQuitAreIgnored) {
   EXPECT_EQ(say(1, "still here"), Outcome::None);
   EXPECT_EQ(say(1, "@usuarios"), Outcome::None);
   EXPECT_EQ(say(1, "@sair"), Outcome::None);
-  EXPECT_EQ(service.on_overlong(1, sessions[1]), Outcome::None);
+  EXPECT_EQ(door.on_overlong(1, sessions[1]), Outcome::None);
   EXPECT_TRUE(take().empty());
 }
 
-TEST_F(ChatServiceTest, DisconnectAfterQuitIsNotAnnouncedTwice) {
+TEST_F(LineDoorTest, DisconnectAfterQuitIsNotAnnouncedTwice) {
   login(1, "alice");
   login(2, "bob");
   say(1, "@sair");
   take();
-  service.on_disconnect(1, sessions[1], Departure::Lost);
+  door.on_disconnect(1, sessions[1], Departure::Lost);
   EXPECT_TRUE(take().empty());
   EXPECT_EQ(room.size(), 1u);
 }

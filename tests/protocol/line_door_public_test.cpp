@@ -1,11 +1,11 @@
-// ChatService, public messages: who receives them and how their text is cleaned.
-#include "tests/protocol/chat_service_fixture.h"
+// LineDoor, public messages: who receives them and how their text is cleaned.
+#include "tests/protocol/line_door_fixture.h"
 
-using namespace chat_service_test;  // NOLINT(google-build-using-namespace): the fixture's names
+using namespace line_door_test;  // NOLINT(google-build-using-namespace): the fixture's names
 
 // --- Chatting: public messages -----------------------------------------------------------------
 
-TEST_F(ChatServiceTest, PublicMessageGoesToAllButSender) {
+TEST_F(LineDoorTest, PublicMessageGoesToAllButSender) {
   login(1, "alice");
   login(2, "bob");
   login(3, "carol");
@@ -13,27 +13,27 @@ TEST_F(ChatServiceTest, PublicMessageGoesToAllButSender) {
   EXPECT_EQ(take_by_client(), (ByClient{{2, {kT + "<alice> hello there\n"}}, {3, {kT + "<alice> hello there\n"}}}));
 }
 
-TEST_F(ChatServiceTest, PublicMessageAloneInRoomGoesNowhere) {
+TEST_F(LineDoorTest, PublicMessageAloneInRoomGoesNowhere) {
   login(1, "alice");
   say(1, "anyone?");
   EXPECT_TRUE(take().empty());
 }
 
-TEST_F(ChatServiceTest, PublicMessageKeepsTextAsTyped) {
+TEST_F(LineDoorTest, PublicMessageKeepsTextAsTyped) {
   login(1, "alice");
   login(2, "bob");
   say(1, "  indented\ttext  ");
   EXPECT_EQ(take(), (SentList{{2, kT + "<alice>   indented\ttext  \n"}}));
 }
 
-TEST_F(ChatServiceTest, ForgedPrefixStaysInsideTheMessage) {
+TEST_F(LineDoorTest, ForgedPrefixStaysInsideTheMessage) {
   login(1, "alice");
   login(2, "bob");
   say(1, "[private] <carol> hi");
   EXPECT_EQ(take(), (SentList{{2, kT + "<alice> [private] <carol> hi\n"}}));
 }
 
-TEST_F(ChatServiceTest, EmptyAndWhitespaceLinesAreNotBroadcast) {
+TEST_F(LineDoorTest, EmptyAndWhitespaceLinesAreNotBroadcast) {
   login(1, "alice");
   login(2, "bob");
   for (const char* line : {"", " ", "\t", "   \t  "}) {
@@ -42,7 +42,7 @@ TEST_F(ChatServiceTest, EmptyAndWhitespaceLinesAreNotBroadcast) {
   EXPECT_TRUE(take().empty());
 }
 
-TEST_F(ChatServiceTest, LineOfOnlyControlBytesIsNotBroadcast) {
+TEST_F(LineDoorTest, LineOfOnlyControlBytesIsNotBroadcast) {
   login(1, "alice");
   login(2, "bob");
   say(1, "\x1B\x07\x7F");
@@ -50,7 +50,7 @@ TEST_F(ChatServiceTest, LineOfOnlyControlBytesIsNotBroadcast) {
   EXPECT_TRUE(take().empty());
 }
 
-TEST_F(ChatServiceTest, PublicTextIsSanitized) {
+TEST_F(LineDoorTest, PublicTextIsSanitized) {
   login(1, "alice");
   login(2, "bob");
   say(1,
@@ -62,7 +62,7 @@ TEST_F(ChatServiceTest, PublicTextIsSanitized) {
 
 // C1 controls (U+0080..U+009F) are removed wherever text reaches a client; NEL could
 // otherwise start a forged "* " line on some terminals.
-TEST_F(ChatServiceTest, C1ControlsAreRemovedFromPublicAndPrivateText) {
+TEST_F(LineDoorTest, C1ControlsAreRemovedFromPublicAndPrivateText) {
   login(1, "alice");
   login(2, "bob");
   say(1,
@@ -75,7 +75,7 @@ TEST_F(ChatServiceTest, C1ControlsAreRemovedFromPublicAndPrivateText) {
   EXPECT_EQ(take(), (SentList{{2, kT + "[private] <alice> 0;x ok\n"}, {1, kT + "[private to bob] <alice> 0;x ok\n"}}));
 }
 
-TEST_F(ChatServiceTest, C1ControlsAreRemovedFromQuotedErrors) {
+TEST_F(LineDoorTest, C1ControlsAreRemovedFromQuotedErrors) {
   login(1, "alice");
   say(1, "@x\xC2\x85y");
   EXPECT_EQ(take(), (SentList{{1, kT + "! unknown command '@xy' (try @ajuda)\n"}}));
@@ -86,7 +86,7 @@ TEST_F(ChatServiceTest, C1ControlsAreRemovedFromQuotedErrors) {
 }
 
 // Commands are recognised after cleaning: a control glued to the word does not make it unknown.
-TEST_F(ChatServiceTest, CommandsAreRecognisedAfterCleaning) {
+TEST_F(LineDoorTest, CommandsAreRecognisedAfterCleaning) {
   for (const char* line : {"@sair\x1B", "@sair\xC2\x85", "\x01@sair", "@SA\x7FIR"}) {
     SCOPED_TRACE(testing::PrintToString(std::string(line)));
     login(1, "alice");
@@ -100,34 +100,34 @@ TEST_F(ChatServiceTest, CommandsAreRecognisedAfterCleaning) {
   EXPECT_EQ(take(), (SentList{{2, kT + "[private] <alice> hi\n"}, {1, kT + "[private to bob] <alice> hi\n"}}));
 }
 
-TEST_F(ChatServiceTest, MotdLinesAreCleaned) {
-  service.set_motd({"Lab\xC2\x85* fake",
-                    "\x1B[1mbold\xC2\x9B"
-                    "0m"});
+TEST_F(LineDoorTest, MotdLinesAreCleaned) {
+  core.set_motd({"Lab\xC2\x85* fake",
+                 "\x1B[1mbold\xC2\x9B"
+                 "0m"});
   LoginState& s = connect(1);
-  service.on_line(1, s, kPassword);
+  door.on_line(1, s, kPassword);
   take();
-  service.on_line(1, s, "alice");
+  door.on_line(1, s, "alice");
   std::vector<std::string> got = lines_to(1);
   ASSERT_EQ(got.size(), 4u);
   EXPECT_EQ(got[2], kT + "* Lab* fake\n");
   EXPECT_EQ(got[3], kT + "* [1mbold0m\n");
 }
 
-TEST_F(ChatServiceTest, ValidUnicodePassesUnchanged) {
+TEST_F(LineDoorTest, ValidUnicodePassesUnchanged) {
   login(1, "alice");
   login(2, "bob");
   say(1, "ol\xC3\xA1, a\xC3\xA7\xC3\xA3o \xF0\x9F\x98\x80");
   EXPECT_EQ(take(), (SentList{{2, kT + "<alice> ol\xC3\xA1, a\xC3\xA7\xC3\xA3o \xF0\x9F\x98\x80\n"}}));
 }
 
-TEST_F(ChatServiceTest, StampChangesAreUsed) {
+TEST_F(LineDoorTest, StampChangesAreUsed) {
   login(1, "alice");
   login(2, "bob");
   Timestamp t;
   t.set(1, 2, 3);
-  service.set_stamp(t);
-  EXPECT_EQ(service.stamp(), "[01:02:03] ");
+  door.set_stamp(t);
+  EXPECT_EQ(door.stamp(), "[01:02:03] ");
   say(1, "hi");
   EXPECT_EQ(take(), (SentList{{2, "[01:02:03] <alice> hi\n"}}));
 }

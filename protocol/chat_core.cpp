@@ -1,0 +1,196 @@
+// ChatCore: the transitions AwaitPassword -> AwaitName -> (ClaimingName) -> Chatting -> Gone,
+// and the verbs of the room.
+#include "protocol/chat_core.h"
+
+#include "protocol/names.h"
+#include "protocol/sanitize.h"
+#include "protocol/text.h"
+
+namespace chat {
+namespace {
+
+// Compares without an early exit, so timing does not reveal how much of a guess was right.
+bool constant_time_equals(std::string_view a, std::string_view b) {
+  std::size_t n = a.size() > b.size() ? a.size() : b.size();
+  unsigned diff = static_cast<unsigned>(a.size() ^ b.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
+    unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
+    diff |= static_cast<unsigned>(x ^ y);
+  }
+  return diff == 0;
+}
+
+ChatEvent event(EventKind kind, std::string_view name = {}) {
+  ChatEvent e;
+  e.kind = kind;
+  e.name = name;
+  return e;
+}
+
+}  // namespace
+
+void ChatCore::set_motd(const std::vector<std::string>& lines) {
+  motd_.clear();
+  for (const std::string& line : lines) motd_.push_back(sanitized(line));
+}
+
+void ChatCore::reply(ClientId id, const LoginState& s, const ChatEvent& e) {
+  if (s.dialect) room_.send_to(id, *s.dialect, e);
+}
+
+void ChatCore::connect(ClientId id, LoginState& s, Dialect& dialect) {
+  s.state = State::AwaitPassword;
+  s.dialect = &dialect;
+  reply(id, s, event(EventKind::PasswordPrompt));
+}
+
+bool ChatCore::authenticate(ClientId id, LoginState& s, std::string_view password) {
+  if (s.state != State::AwaitPassword) return false;
+  if (!constant_time_equals(password, password_)) {
+    s.state = State::Gone;
+    reply(id, s, event(EventKind::PasswordWrong));
+    return false;
+  }
+  s.state = State::AwaitName;
+  reply(id, s, event(EventKind::NamePrompt));
+  return true;
+}
+
+ClaimStatus ChatCore::claim_name(ClientId id, LoginState& s, std::string_view offered) {
+  std::string_view name = trim_blanks(offered);
+  if (!is_valid_name(name)) {
+    prompt_name_again(id, s, EventKind::NameInvalid, name);
+    return ClaimStatus::Invalid;
+  }
+  s.state = State::ClaimingName;
+  s.name = std::string(name);
+  in_claim_ = true;
+  answered_in_claim_ = false;
+  names_.claim(id, s.name, [this, id, name = s.name](bool granted) {
+    if (in_claim_) {
+      answered_in_claim_ = true;
+      granted_in_claim_ = granted;
+      return;
+    }
+    LoginState* s = directory_ ? directory_->login_of(id) : nullptr;
+    if (!s || s->state != State::ClaimingName) {
+      // Asked for someone who left (or a departed client's slot holds a newcomer now).
+      if (granted) names_.release(id, name);
+      return;
+    }
+    settle_claim(id, *s, granted);
+    directory_->name_claim_settled(id, s->state == State::Chatting);
+  });
+  in_claim_ = false;
+  if (!answered_in_claim_) return ClaimStatus::Pending;
+  settle_claim(id, s, granted_in_claim_);
+  return s.state == State::Chatting ? ClaimStatus::Accepted : ClaimStatus::Taken;
+}
+
+void ChatCore::settle_claim(ClientId id, LoginState& s, bool granted) {
+  if (!granted || !room_.join(id, s.name, *s.dialect)) {
+    if (granted) names_.release(id, s.name);
+    std::string name = std::move(s.name);
+    s.name.clear();
+    prompt_name_again(id, s, EventKind::NameTaken, name);
+    return;
+  }
+  s.state = State::Chatting;
+  welcome(id, s);
+}
+
+void ChatCore::prompt_name_again(ClientId id, LoginState& s, EventKind why, std::string_view name) {
+  s.state = State::AwaitName;
+  reply(id, s, event(why, name));
+  reply(id, s, event(EventKind::NamePrompt));
+}
+
+void ChatCore::welcome(ClientId id, LoginState& s) {
+  ChatEvent hello = event(EventKind::Welcome, s.name);
+  hello.room = &room_;
+  reply(id, s, hello);
+  reply(id, s, event(EventKind::Help));
+  for (const std::string& line : motd_) {
+    ChatEvent motd = event(EventKind::Motd);
+    motd.text = line;
+    reply(id, s, motd);
+  }
+  room_.broadcast(event(EventKind::Joined, s.name), id);
+}
+
+void ChatCore::say(ClientId id, const LoginState& s, std::string_view text) {
+  ChatEvent e = event(EventKind::Public, s.name);
+  e.text = text;
+  room_.broadcast(e, id);
+}
+
+void ChatCore::whisper(ClientId id, const LoginState& s, std::string_view target, std::string_view text) {
+  std::optional<ClientId> to = room_.find(target);
+  if (!to) {
+    ChatEvent e = event(EventKind::NotConnected);
+    e.peer = target;
+    reply(id, s, e);
+    return;
+  }
+  ChatEvent e = event(EventKind::Private, s.name);
+  e.text = text;
+  room_.send_to(*to, e);
+  e.kind = EventKind::PrivateEcho;
+  e.peer = room_.name_of(*to);
+  reply(id, s, e);
+}
+
+void ChatCore::list(ClientId id, const LoginState& s) {
+  ChatEvent e = event(EventKind::UserList);
+  e.room = &room_;
+  reply(id, s, e);
+}
+
+void ChatCore::help(ClientId id, const LoginState& s) { reply(id, s, event(EventKind::Help)); }
+
+void ChatCore::leave(ClientId id, LoginState& s) {
+  if (s.state != State::Chatting) {
+    abandon_login(id, s);
+    return;
+  }
+  reply(id, s, event(EventKind::Goodbye, s.name));
+  room_.leave(id);
+  names_.release(id, s.name);
+  s.state = State::Gone;
+  room_.broadcast(event(EventKind::Left, s.name), std::nullopt);
+}
+
+void ChatCore::abandon_login(ClientId id, LoginState& s) {
+  if (s.state == State::ClaimingName) names_.cancel(id);
+  if (s.state != State::Chatting) s.state = State::Gone;
+}
+
+void ChatCore::time_out(ClientId id, LoginState& s) {
+  if (s.state != State::AwaitPassword && s.state != State::AwaitName && s.state != State::ClaimingName) return;
+  abandon_login(id, s);
+  reply(id, s, event(EventKind::LoginTimedOut));
+}
+
+void ChatCore::disconnect(ClientId id, LoginState& s, Departure why) {
+  if (s.state != State::Chatting) {
+    abandon_login(id, s);  // a pending claim ends without a word to anyone
+    return;
+  }
+  room_.leave(id);
+  names_.release(id, s.name);
+  s.state = State::Gone;
+  if (why == Departure::Silent) return;
+  ChatEvent e = event(EventKind::Disconnected, s.name);
+  e.departure = why;
+  room_.broadcast(e, std::nullopt);
+}
+
+void ChatCore::shut_down(ClientId id, const LoginState& s) {
+  if (s.state == State::Gone) return;
+  ChatEvent e = event(EventKind::ShuttingDown);
+  e.chatting = s.state == State::Chatting;
+  reply(id, s, e);
+}
+
+}  // namespace chat

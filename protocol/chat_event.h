@@ -1,0 +1,61 @@
+// ChatEvent: what the chat core tells clients, before any door has rendered it. The core
+// decides who receives an event; each door's Dialect renders it once per recipient group.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace chat {
+
+class Room;
+
+// Why a client in the room went away without leaving; decides what the others are told.
+enum class Departure : std::uint8_t {
+  Lost,     // EOF, reset, keepalive: "* alice disconnected"
+  TooSlow,  // dropped for not reading: "* alice was disconnected (too slow)"
+  Silent,   // server shutdown: nobody is told
+};
+
+enum class EventKind : std::uint8_t {
+  // Logging in (the client has no name yet).
+  PasswordPrompt,
+  PasswordWrong,  // then the connection closes
+  NamePrompt,
+  NameInvalid,    // name: what was offered
+  NameTaken,      // name
+  LoginTooLong,   // count: the maximum line; then the connection closes
+  LoginTimedOut,  // then the connection closes
+  // In the room.
+  Welcome,  // name: the newcomer; room: who is online
+  Help,
+  Motd,          // text: one line of the message of the day
+  Public,        // name: sender; text
+  Private,       // name: sender; text (to the recipient)
+  PrivateEcho,   // name: sender; peer: recipient; text (to the sender)
+  Joined,        // name
+  Left,          // name
+  Disconnected,  // name; departure
+  UserList,      // room
+  Goodbye,       // name: who left (to them)
+  NotConnected,  // peer: the name nobody has
+  LineTooLong,   // count: the maximum line
+  // Replies a dialect makes to its own grammar (the core never sends them).
+  PrivateUsage,    // a private message without a user or a text
+  UnknownCommand,  // peer: the word that is no command
+  // Both: the server is stopping.
+  ShuttingDown,
+};
+
+struct ChatEvent {
+  EventKind kind = EventKind::Help;
+  std::string_view name = {};
+  std::string_view peer = {};
+  std::string_view text = {};
+  const Room* room = nullptr;
+  std::size_t count = 0;
+  Departure departure = Departure::Lost;
+  bool chatting = false;  // ShuttingDown: whether the recipient was in the room
+};
+
+}  // namespace chat

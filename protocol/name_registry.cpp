@@ -1,0 +1,12 @@
+// The standalone NameRegistry: the room is the whole chat, so it answers at once.
+#include "protocol/name_registry.h"
+
+#include "protocol/room.h"
+
+namespace chat {
+
+void LocalNames::claim(ClientId, std::string_view name, std::function<void(bool granted)> done) {
+  done(!room_.find(name).has_value());
+}
+
+}  // namespace chat

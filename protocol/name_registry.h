@@ -1,0 +1,38 @@
+// NameRegistry: who decides that a name is free. Standalone, the room itself, at once; in a
+// cluster, Redis, later. So claiming a name is asynchronous (PROTOCOL.md "Names").
+#pragma once
+
+#include <functional>
+#include <string_view>
+
+#include "protocol/client_id.h"
+
+namespace chat {
+
+class Room;
+
+class NameRegistry {
+ public:
+  virtual ~NameRegistry() = default;
+  // Asks for `name` (valid) for `id`; `done(granted)` is called once, before claim() returns
+  // or later from the event loop, unless cancel(id) came first.
+  virtual void claim(ClientId id, std::string_view name, std::function<void(bool granted)> done) = 0;
+  // The claim of `id` no longer matters (it left): its answer is not wanted.
+  virtual void cancel(ClientId id) = 0;
+  // `id` gave up `name`, which it held.
+  virtual void release(ClientId id, std::string_view name) = 0;
+};
+
+// One node alone: a name is free when nobody in the room has it.
+class LocalNames final : public NameRegistry {
+ public:
+  explicit LocalNames(const Room& room) : room_(room) {}
+  void claim(ClientId id, std::string_view name, std::function<void(bool granted)> done) override;
+  void cancel(ClientId) override {}
+  void release(ClientId, std::string_view) override {}
+
+ private:
+  const Room& room_;
+};
+
+}  // namespace chat
