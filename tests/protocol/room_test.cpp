@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <span>
 #include <string>
@@ -329,4 +330,50 @@ TEST_F(RoomTest, IdsOfTheSameSlotWithOtherGenerationsAreOtherMembers) {
   EXPECT_FALSE(room.contains(ClientId(3, 1)));
   EXPECT_TRUE(room.contains(ClientId(3, 2)));
   EXPECT_EQ(room.name_of(ClientId(3, 2)), "new");
+}
+
+// Doors: each group of members is served by its own dialect, which renders an event once
+// for the whole group; a dialect that shows nothing for an event sends nothing.
+TEST(RoomDoors, EachDoorRendersOnceForItsMembers) {
+  struct Tagged : chat::Dialect {
+    std::string tag;
+    int renders = 0;
+    bool silent = false;
+    explicit Tagged(std::string t) : tag(std::move(t)) {}
+    PayloadRef render(const chat::ChatEvent& e) override {
+      ++renders;
+      return silent ? PayloadRef() : PayloadRef::copy_of(tag + std::string(e.text));
+    }
+  };
+  RecordingTransport transport;
+  Room room{transport};
+  Tagged line("line:"), irc("irc:");
+  ASSERT_TRUE(room.join(1, "alice", line));
+  ASSERT_TRUE(room.join(2, "bob", irc));
+  ASSERT_TRUE(room.join(3, "carol", line));
+  ASSERT_TRUE(room.join(4, "dave", irc));
+  EXPECT_FALSE(room.join(5, "BOB", line));  // one name space for every door
+
+  room.broadcast(text("hi"), ClientId{1});
+  EXPECT_EQ(line.renders, 1);
+  EXPECT_EQ(irc.renders, 1);
+  std::map<ClientId, std::string> got;
+  for (const auto& [id, p] : transport.sent) got[id] = std::string(p.view());
+  EXPECT_EQ(got, (std::map<ClientId, std::string>{{2, "irc:hi"}, {3, "line:hi"}, {4, "irc:hi"}}));
+
+  transport.sent.clear();
+  room.send_to(4, text("psst"));
+  ASSERT_EQ(transport.sent.size(), 1u);
+  EXPECT_EQ(transport.sent[0].second.view(), "irc:psst");
+
+  // A door whose only member is the sender renders nothing; a silent door sends nothing.
+  transport.sent.clear();
+  room.leave(4);
+  room.broadcast(text("x"), ClientId{2});
+  EXPECT_EQ(irc.renders, 2);  // the send_to above; not this broadcast
+  EXPECT_EQ(transport.recipients(), (std::vector<ClientId>{1, 3}));
+  irc.silent = true;
+  transport.sent.clear();
+  room.broadcast(text("y"), std::nullopt);
+  EXPECT_EQ(transport.recipients(), (std::vector<ClientId>{1, 3}));
 }
