@@ -40,8 +40,13 @@ void ChatCore::reply(ClientId id, const LoginState& s, const ChatEvent& e) {
 }
 
 void ChatCore::connect(ClientId id, LoginState& s, Dialect& dialect) {
-  s.state = State::AwaitPassword;
   s.dialect = &dialect;
+  if (open_) {
+    s.state = State::AwaitName;
+    reply(id, s, event(EventKind::NamePrompt));
+    return;
+  }
+  s.state = State::AwaitPassword;
   reply(id, s, event(EventKind::PasswordPrompt));
 }
 
@@ -119,25 +124,28 @@ void ChatCore::welcome(ClientId id, LoginState& s) {
   room_.broadcast(event(EventKind::Joined, s.name), id);
 }
 
-void ChatCore::say(ClientId id, const LoginState& s, std::string_view text) {
+void ChatCore::say(ClientId id, const LoginState& s, std::string_view text, std::string_view rich) {
   ChatEvent e = event(EventKind::Public, s.name);
   e.text = text;
+  e.rich = rich;
   room_.broadcast(e, id);
 }
 
-void ChatCore::whisper(ClientId id, const LoginState& s, std::string_view target, std::string_view text) {
+void ChatCore::whisper(ClientId id, const LoginState& s, std::string_view target, std::string_view text,
+                       std::string_view rich) {
   std::optional<ClientId> to = room_.find(target);
   if (!to) {
-    ChatEvent e = event(EventKind::NotConnected);
+    ChatEvent e = event(EventKind::NotConnected, s.name);
     e.peer = target;
     reply(id, s, e);
     return;
   }
   ChatEvent e = event(EventKind::Private, s.name);
   e.text = text;
+  e.rich = rich;
+  e.peer = room_.name_of(*to);
   room_.send_to(*to, e);
   e.kind = EventKind::PrivateEcho;
-  e.peer = room_.name_of(*to);
   reply(id, s, e);
 }
 

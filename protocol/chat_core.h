@@ -47,7 +47,13 @@ class ChatCore {
   void set_password(std::string password) { password_ = std::move(password); }
   // The message of the day: shown line by line after the welcome. Sanitized here.
   void set_motd(const std::vector<std::string>& lines);
+  // Open chat (--open): no password; a new client starts at AWAIT_NAME.
+  void set_open(bool open) { open_ = open; }
+  bool open() const { return open_; }
   Room& room() { return room_; }
+  const std::vector<std::string>& motd() const { return motd_; }
+  // Bytes a door writes in its own grammar, outside any event (IRC numerics).
+  void send_bytes(ClientId id, const reactor::PayloadRef& bytes) { room_.send_bytes(id, bytes); }
 
   // A new client of the door whose dialect is `dialect`: AWAIT_PASSWORD, prompted.
   void connect(ClientId id, LoginState& s, Dialect& dialect);
@@ -55,9 +61,11 @@ class ChatCore {
   bool authenticate(ClientId id, LoginState& s, std::string_view password);
   // AWAIT_NAME: offers `name` (surrounding blanks are not part of it).
   ClaimStatus claim_name(ClientId id, LoginState& s, std::string_view name);
-  // CHATTING. `text` and `target` must be clean already (sanitize()).
-  void say(ClientId id, const LoginState& s, std::string_view text);
-  void whisper(ClientId id, const LoginState& s, std::string_view target, std::string_view text);
+  // CHATTING. `text` and `target` must be clean already (sanitize()); `rich` is the text
+  // with its door's formatting kept, when it has any (ChatEvent::rich).
+  void say(ClientId id, const LoginState& s, std::string_view text, std::string_view rich = {});
+  void whisper(ClientId id, const LoginState& s, std::string_view target, std::string_view text,
+               std::string_view rich = {});
   void list(ClientId id, const LoginState& s);
   void help(ClientId id, const LoginState& s);
   // Leaves on purpose (@sair, QUIT): told goodbye, the others told; GONE.
@@ -82,6 +90,7 @@ class ChatCore {
   Room& room_;
   NameRegistry& names_;
   ClientDirectory* directory_ = nullptr;
+  bool open_ = false;
   std::vector<std::string> motd_;  // sanitized
   // Set while claim_name() waits for names_.claim() to return: an answer given inside the
   // call completes the claim there, not through the directory.

@@ -31,14 +31,14 @@ enum class EventKind : std::uint8_t {
   Help,
   Motd,          // text: one line of the message of the day
   Public,        // name: sender; text
-  Private,       // name: sender; text (to the recipient)
+  Private,       // name: sender; peer: recipient; text (to the recipient)
   PrivateEcho,   // name: sender; peer: recipient; text (to the sender)
   Joined,        // name
   Left,          // name
   Disconnected,  // name; departure
   UserList,      // room
   Goodbye,       // name: who left (to them)
-  NotConnected,  // peer: the name nobody has
+  NotConnected,  // name: who asked; peer: the name nobody has
   LineTooLong,   // count: the maximum line
   // Replies a dialect makes to its own grammar (the core never sends them).
   PrivateUsage,    // a private message without a user or a text
@@ -52,6 +52,9 @@ struct ChatEvent {
   std::string_view name = {};
   std::string_view peer = {};
   std::string_view text = {};
+  // The text as its door's users wrote it, IRC formatting included (`text` has none): what
+  // an IRC client shows. Empty: the same as `text`.
+  std::string_view rich = {};
   const Room* room = nullptr;
   std::size_t count = 0;
   Departure departure = Departure::Lost;

@@ -43,6 +43,8 @@ class Room {
   void send_to(ClientId to, const ChatEvent& event);
   // To a client who is not (or not yet) a member, in its door's dialect.
   void send_to(ClientId to, Dialect& dialect, const ChatEvent& event);
+  // Bytes already rendered, to one client (a door's replies in its own grammar).
+  void send_bytes(ClientId to, const reactor::PayloadRef& bytes) { transport_.deliver(to, bytes); }
 
  private:
   // One door's members in a dense array: the ids go to the transport in one piece.

@@ -55,6 +55,16 @@ enum class Numeric : std::uint16_t {
   ErrPasswdMismatch = 464,
   ErrUnknownMode = 472,
   ErrChanOpPrivsNeeded = 482,
+  RplUnAway = 305,
+  RplNowAway = 306,
+  RplAway = 301,
+  ErrInputTooLong = 417,
+  ErrNoNickChange = 447,
+  ErrUsersDontMatch = 502,
+  ErrUnknownCommandCap = 410,  // ERR_INVALIDCAPCMD
+  RplUserHost = 302,
+  RplIsOn = 303,
+  RplEndOfBanList = 368,
 };
 
 // The name as the specifications spell it ("RPL_WELCOME"), for logs and test messages.
@@ -108,6 +118,16 @@ constexpr std::string_view numeric_name(Numeric n) {
     case Numeric::ErrPasswdMismatch: return "ERR_PASSWDMISMATCH";
     case Numeric::ErrUnknownMode: return "ERR_UNKNOWNMODE";
     case Numeric::ErrChanOpPrivsNeeded: return "ERR_CHANOPRIVSNEEDED";
+    case Numeric::RplUnAway: return "RPL_UNAWAY";
+    case Numeric::RplNowAway: return "RPL_NOWAWAY";
+    case Numeric::RplAway: return "RPL_AWAY";
+    case Numeric::ErrInputTooLong: return "ERR_INPUTTOOLONG";
+    case Numeric::ErrNoNickChange: return "ERR_NONICKCHANGE";
+    case Numeric::ErrUsersDontMatch: return "ERR_USERSDONTMATCH";
+    case Numeric::ErrUnknownCommandCap: return "ERR_INVALIDCAPCMD";
+    case Numeric::RplUserHost: return "RPL_USERHOST";
+    case Numeric::RplIsOn: return "RPL_ISON";
+    case Numeric::RplEndOfBanList: return "RPL_ENDOFBANLIST";
   }
   return "UNKNOWN_NUMERIC";
 }
