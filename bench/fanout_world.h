@@ -4,7 +4,7 @@
 //   FloorWorld: this process accepted the N connections and send()s each line itself: the
 //               kernel's cost of one-line-per-call fan-out, the floor.
 //   ChatWorld:  the real chat_server::Server, with N receivers logged in and one sender
-//               here; each line goes read() -> LineFramer -> ChatService -> Room ->
+//               here; each line goes read() -> LineFramer -> LineDoor -> ChatCore -> Room ->
 //               OutputQueue -> send()/sendmsg() exactly as in production.
 //
 // A round sends `burst` lines (one write of them all) and returns once every client has

@@ -10,9 +10,9 @@
 // the common case costs exactly one system call and never an extra EAGAIN. Reading stops
 // while the frame callback refuses frames (paused()): the caller drops read interest and
 // later calls resume(), as the server's flood control does from its resume timer. The
-// server's Connection will hold a LineStream in place of its descriptor, framer, output
-// queue and write_blocked/read_ended flags; its output budget reads output_bytes() around
-// flush(). chat-client (server socket and standard input) and chat-swarm use it today.
+// server's connections (net/connection.h) hold one each; their output budget reads
+// output_bytes() around flush(). chat-client (server socket and standard input) and
+// chat-swarm use it too.
 #pragma once
 
 #include <cstddef>
@@ -93,6 +93,19 @@ class LineStream {
     in_read_ = false;
     if (fd_ < 0) release_input();
     return r;
+  }
+
+  // While paused: reads what is there into the buffered input without offering a frame
+  // (they wait for resume()), so that a peer that hung up is seen to have ended
+  // (read_ended()) while its last lines are still to be processed.
+  ReadResult read_into_backlog(std::span<char> buffer, std::size_t max_reads = 1) {
+    return read_bytes(
+        buffer,
+        [this](std::string_view bytes) {
+          framer_.feed(bytes, [](Frame, std::string_view) { return false; });
+          return true;
+        },
+        max_reads);
   }
 
   // Offers the refused frames again; returns !paused().

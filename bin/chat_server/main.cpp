@@ -4,9 +4,9 @@
 #include <string_view>
 #include <vector>
 
-#include "bin/chat_server/log.h"
 #include "bin/chat_server/options.h"
 #include "bin/chat_server/server.h"
+#include "net/log.h"
 
 namespace {
 
@@ -14,7 +14,7 @@ namespace {
 // log, so that none can forge a line or drive the terminal.
 void say(std::string_view line) {
   if (line.ends_with('\n')) line.remove_suffix(1);
-  (void)std::fputs((chat_server::escape_text(line) + "\n").c_str(), stderr);
+  (void)std::fputs((net::escape_text(line) + "\n").c_str(), stderr);
 }
 
 }  // namespace

@@ -11,10 +11,13 @@
 #include <utility>
 #include <vector>
 
+#include "net/log.h"
+
 namespace chat_server {
 
-enum class LogLevel { Error, Warn, Info, Debug };
-enum class LogFormat { Text, Json };
+// The log is the connection layer's (net/log.h); its level and format are settings here.
+using net::LogFormat;
+using net::LogLevel;
 
 struct Options {
   std::string bind = "0.0.0.0";
@@ -89,6 +92,10 @@ struct OptionName {
   bool environment;  // read from CHAT_NAME (upper case, '-' as '_')
 };
 std::vector<OptionName> option_names();
+
+// The problems load_options worked around (Options::warnings), one warn line each: at
+// start-up and after each reload (server_settings.cpp).
+void log_settings_warnings(const Options& options);
 
 // "max-per-ip" -> "CHAT_MAX_PER_IP".
 std::string environment_name(const std::string& option);

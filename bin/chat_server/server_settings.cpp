@@ -1,18 +1,20 @@
-// Settings that change while the server runs: the SIGHUP reload, and the admission limits it
-// may change (max-clients, max-per-ip, max-unauthenticated[-per-ip]). A reload never drops
-// anyone: new values apply to what happens next (accepts, connections, login attempts,
-// welcomes); see docs/OPERATIONS.md.
+// Settings that change while the server runs: the SIGHUP reload, and what the connection
+// layer takes from the settings (its limits, which a reload may change: max-clients,
+// max-per-ip, max-unauthenticated[-per-ip], ...). A reload never drops anyone: new values
+// apply to what happens next (accepts, connections, login attempts, welcomes); see
+// docs/OPERATIONS.md.
 #include <string>
 #include <vector>
 
-#include "bin/chat_server/log.h"
-#include "bin/chat_server/output_budget.h"
 #include "bin/chat_server/server.h"
+#include "net/log.h"
 
 namespace chat_server {
-namespace {
 
-constexpr std::size_t kReservedDescriptors = 32;  // listener, poller, signal pipe, reserve, stdio...
+using net::log_event;
+using net::LogLevel;
+
+namespace {
 
 std::string joined(const std::vector<std::string>& names) {
   std::string out;
@@ -25,20 +27,24 @@ std::string joined(const std::vector<std::string>& names) {
 
 }  // namespace
 
-std::size_t Server::effective_max_clients(std::size_t configured) const {
-  if (configured != 0) return configured;
-  std::uint64_t limit = descriptor_limit_;
-  return limit > 2 * kReservedDescriptors ? limit - kReservedDescriptors : limit / 2;
+net::Limits net_limits(const Options& options) {
+  net::Limits limits;
+  limits.auth_timeout_seconds = options.auth_timeout_seconds;
+  limits.max_queue = options.max_queue;
+  limits.max_output_total = options.max_output_total;
+  limits.rate = options.rate;
+  limits.burst = options.burst;
+  limits.max_clients = options.max_clients;
+  limits.max_per_ip = options.max_per_ip;
+  limits.max_unauthenticated = options.max_unauthenticated;
+  limits.max_unauthenticated_per_ip = options.max_unauthenticated_per_ip;
+  limits.keepalive_seconds = options.keepalive_seconds;
+  return limits;
 }
 
-std::size_t Server::connections_from(const std::string& ip) const {
-  auto it = per_ip_.find(ip);
-  return it == per_ip_.end() ? 0 : it->second;
-}
-
-void Server::forget_address(const std::string& ip) {
-  auto it = per_ip_.find(ip);
-  if (it != per_ip_.end() && --it->second == 0) per_ip_.erase(it);
+void log_settings_warnings(const Options& options) {
+  for (const std::string& warning : options.warnings)
+    log_event(LogLevel::Warn, "config_warning", "warning: " + warning, {{"warning", warning}});
 }
 
 void Server::reload() {
@@ -105,13 +111,10 @@ void Server::apply_reloaded(const Options& fresh) {
   next.config_path = options_.config_path;
   options_ = std::move(next);
 
-  core_.set_password(options_.password);
-  line_door_.set_max_line(options_.max_line);
-  core_.set_motd(options_.motd);
-  max_clients_ = effective_max_clients(options_.max_clients);
-  max_logging_in_ = effective_max_logging_in();
-  set_output_budget(effective_output_budget(options_.max_output_total));
-  set_log_level(options_.log_level);  // first, so the lines below follow the new level
+  chat_->apply(options_);
+  net_->set_max_line(line_listener_, options_.max_line);
+  net_->set_limits(net_limits(options_));
+  net::set_log_level(options_.log_level);  // first, so the lines below follow the new level
 
   log_settings_warnings(options_);
   std::string what = changed.empty() ? std::string("no changes") : "changed " + joined(changed);

@@ -4,7 +4,8 @@
 #   cmake -DCHAT_SOURCE_DIR=<source root> -P tests/layers/check_includes.cmake
 # Rules (docs/ARCHITECTURE.md, "Layers and the build"):
 #   protocol/ includes no socket or readiness header and no reactor/ header but payload.h;
-#   reactor/ and resp/ include nothing of chat (protocol/, bin/), and reactor/ not resp/.
+#   reactor/ and resp/ include nothing of chat (protocol/, bin/), and reactor/ not resp/;
+#   net/ includes nothing of bin/ (nor resp/), and of protocol/ only client_id.h.
 if(NOT CHAT_SOURCE_DIR)
   message(FATAL_ERROR "usage: cmake -DCHAT_SOURCE_DIR=<dir> -P check_includes.cmake")
 endif()
@@ -37,8 +38,10 @@ forbid(protocol "${include}\"reactor/" "${include}\"reactor/payload\\.h\"" "prot
 forbid(protocol "${include}\"(bin|resp|bench|tests)/" "" "protocol/ depends on reactor/payload.h only")
 forbid(reactor "${include}\"(protocol|bin|resp|bench|tests)/" "" "reactor/ depends on nothing of ours")
 forbid(resp "${include}\"(protocol|bin|bench|tests)/" "" "resp/ knows reactor/ and nothing of chat")
+forbid(net "${include}\"protocol/" "${include}\"protocol/client_id\\.h\"" "net/ sees protocol/client_id.h only")
+forbid(net "${include}\"(bin|resp|bench|tests)/" "" "net/ knows reactor/ and nothing of the programs")
 
 if(violations GREATER 0)
   message(FATAL_ERROR "${violations} include(s) cross a layer (docs/ARCHITECTURE.md, \"Layers and the build\")")
 endif()
-message(STATUS "layers: protocol/, reactor/ and resp/ include only what their layer allows")
+message(STATUS "layers: protocol/, reactor/, resp/ and net/ include only what their layer allows")

@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "bin/chat_server/log.h"
 #include "bin/chat_server/server.h"
+#include "net/log.h"
 #include "reactor/poller.h"
 
 namespace {
@@ -99,7 +99,7 @@ class FlushPass : public testing::Test {
   void TearDown() override {
     for (int fd : clients_) close(fd);
     server_.reset();
-    chat_server::set_log_level(chat_server::LogLevel::Info);
+    net::set_log_level(chat_server::LogLevel::Info);
   }
   void run(int times) {
     for (int i = 0; i < std::max(times, 1); ++i) ASSERT_TRUE(server_->loop().run_once(times == 0 ? 0 : 20));

@@ -1,6 +1,6 @@
 // ConnectionTable: ids are slot + generation, so an id kept past its connection's departure
 // (by a timer, a reply) finds nothing, even once a newcomer has the same descriptor and slot.
-#include "bin/chat_server/connection_table.h"
+#include "net/connection_table.h"
 
 #include <gtest/gtest.h>
 
@@ -10,14 +10,17 @@
 #include <unordered_set>
 
 #include "reactor/timer_queue.h"
+#include "recording_door.h"
 
 using chat::ClientId;
-using chat_server::Connection;
-using chat_server::ConnectionTable;
+using net::Connection;
+using net::ConnectionTable;
 
 namespace {
+net_test::RecordingDoor door;
+
 std::unique_ptr<Connection> connection(int fd) {
-  return std::make_unique<Connection>(fd, reactor::PeerAddress{"10.0.0.1", 4000}, 512, 0.0, 0.0);
+  return std::make_unique<Connection>(fd, reactor::PeerAddress{"10.0.0.1", 4000}, door, 512, 0.0, 0.0);
 }
 }  // namespace
 
@@ -26,7 +29,7 @@ TEST(ConnectionTable, FindsByIdAndByDescriptorUntilErased) {
   ClientId a = table.insert(connection(7));
   ClientId b = table.insert(connection(9));
   ASSERT_NE(table.find(a), nullptr);
-  EXPECT_EQ(table.find(a)->fd, 7);
+  EXPECT_EQ(table.find(a)->fd(), 7);
   EXPECT_EQ(table.find(a)->id, a);
   EXPECT_EQ(table.find_fd(9), table.find(b));
   EXPECT_EQ(table.size(), 2u);

@@ -8,7 +8,7 @@
 // /proc/self/fd/2 (a new description of the same pipe, Linux) with O_NONBLOCK. Files and
 // terminals keep plain blocking writes: a disk does not stall for long, and a terminal
 // stopped with ^S is a choice of the operator.
-#include "bin/chat_server/log.h"
+#include "net/log.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -21,7 +21,7 @@
 #include <cstdio>
 #include <span>
 
-namespace chat_server {
+namespace net {
 namespace {
 
 constexpr std::size_t kMaxBacklog = std::size_t{256} * 1024;
@@ -329,11 +329,6 @@ void log_client(LogLevel level, std::string_view event, std::string_view verb, s
 
 void log_line(std::string_view message) { log_event(LogLevel::Info, "message", message); }
 
-void log_settings_warnings(const Options& options) {
-  for (const std::string& warning : options.warnings)
-    log_event(LogLevel::Warn, "config_warning", "warning: " + warning, {{"warning", warning}});
-}
-
 void log_retry_backlog() {
   Sink& s = sink();
   if (!s.backlog.empty() && flush_backlog(s)) report_recovery(s);
@@ -354,4 +349,4 @@ void log_drain(int timeout_ms) {
   }
 }
 
-}  // namespace chat_server
+}  // namespace net

@@ -1,8 +1,8 @@
 // LoginSlots: per-source arrival lists, and the sources bucketed by how many they hold, so
 // that the largest is always at hand (counts change by one at a time).
-#include "bin/chat_server/login_slots.h"
+#include "net/login_slots.h"
 
-namespace chat_server {
+namespace net {
 
 void LoginSlots::link(Group& g) {
   if (buckets_.size() <= g.count) buckets_.resize(g.count + 1, nullptr);
@@ -81,4 +81,4 @@ std::size_t LoginSlots::count_from(const std::string& source) const {
 
 int LoginSlots::victim() const { return top_ == 0 ? -1 : buckets_[top_]->oldest; }
 
-}  // namespace chat_server
+}  // namespace net

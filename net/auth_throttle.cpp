@@ -1,12 +1,12 @@
 // AuthThrottle implementation.
-#include "bin/chat_server/auth_throttle.h"
+#include "net/auth_throttle.h"
 
 #include <arpa/inet.h>
 
 #include <algorithm>
 #include <cstdio>
 
-namespace chat_server {
+namespace net {
 
 std::string AuthThrottle::source_of(std::string_view address) {
   std::string text(address);
@@ -59,4 +59,4 @@ void AuthThrottle::forget_stale(Clock::time_point now, bool force) {
   });
 }
 
-}  // namespace chat_server
+}  // namespace net

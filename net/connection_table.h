@@ -1,4 +1,4 @@
-// ConnectionTable: the server's one table of connections, a slot map. An id names a slot and
+// ConnectionTable: the connection layer's one table of connections, a slot map. An id names a slot and
 // the generation it had when the connection moved in, so a late callback holding the id of a
 // connection that left finds nothing, even when a newcomer got its descriptor and its slot.
 #pragma once
@@ -7,10 +7,10 @@
 #include <memory>
 #include <vector>
 
-#include "bin/chat_server/connection.h"
+#include "net/connection.h"
 #include "protocol/client_id.h"
 
-namespace chat_server {
+namespace net {
 
 class ConnectionTable {
  public:
@@ -26,7 +26,7 @@ class ConnectionTable {
     }
     Slot& s = slots_[slot];
     c->id = chat::ClientId(slot, s.generation);
-    int fd = c->fd;
+    int fd = c->fd();
     if (static_cast<std::size_t>(fd) >= slot_of_fd_.size()) slot_of_fd_.resize(static_cast<std::size_t>(fd) + 1, kNone);
     slot_of_fd_[static_cast<std::size_t>(fd)] = slot;
     s.connection = std::move(c);
@@ -52,7 +52,7 @@ class ConnectionTable {
   void erase(chat::ClientId id) {
     if (find(id) == nullptr) return;
     Slot& s = slots_[id.slot()];
-    slot_of_fd_[static_cast<std::size_t>(s.connection->fd)] = kNone;
+    slot_of_fd_[static_cast<std::size_t>(s.connection->fd())] = kNone;
     s.connection.reset();
     --size_;
     if (s.generation == UINT32_MAX) return;
@@ -86,4 +86,4 @@ class ConnectionTable {
   std::size_t size_ = 0;
 };
 
-}  // namespace chat_server
+}  // namespace net

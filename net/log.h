@@ -12,10 +12,12 @@
 #include <string_view>
 #include <vector>
 
-#include "bin/chat_server/options.h"  // LogLevel, LogFormat
 #include "reactor/socket.h"
 
-namespace chat_server {
+namespace net {
+
+enum class LogLevel { Error, Warn, Info, Debug };
+enum class LogFormat { Text, Json };
 
 namespace log_detail {
 inline LogLevel max_level = LogLevel::Info;
@@ -60,10 +62,6 @@ void log_client(LogLevel level, std::string_view event, std::string_view verb, s
 // An info-level line without fields (event "message").
 void log_line(std::string_view message);
 
-// The problems load_options worked around (Options::warnings), one warn line each: at
-// start-up and after each reload.
-void log_settings_warnings(const Options& options);
-
 // Lines a stalled log reader could not take at once wait in a bounded backlog (beyond it
 // they are dropped and counted). The server retries it once per loop iteration, without
 // blocking; log_drain waits at most `timeout_ms` for it at exit.
@@ -81,4 +79,4 @@ void append_json_string(std::string& out, std::string_view text);
 // main() passes its start-up errors through it too.
 std::string escape_text(std::string_view text);
 
-}  // namespace chat_server
+}  // namespace net

@@ -1,6 +1,6 @@
 // --max-output-total: the default from the machine's memory, and shedding the largest queues
 // (as slow consumers) when everything queued together passes the budget.
-#include "bin/chat_server/output_budget.h"
+#include "net/output_budget.h"
 
 #include <unistd.h>
 
@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "bin/chat_server/log.h"
-#include "bin/chat_server/server.h"
+#include "net/connection_layer.h"
+#include "net/log.h"
 
-namespace chat_server {
+namespace net {
 namespace {
 
 constexpr std::uint64_t kMinimumDefault = std::uint64_t{64} << 20;
@@ -54,32 +54,33 @@ std::size_t effective_output_budget(std::size_t configured) {
   return default_output_budget(physical_memory(), cgroup_limit());
 }
 
-void Server::set_output_budget(std::size_t budget) {
+void ConnectionLayer::set_output_budget(std::size_t budget) {
   auto fresh = static_cast<std::int64_t>(budget);
   output_room_ += fresh - output_budget_;  // what is queued stays as it is
   output_budget_ = fresh;
 }
 
-Stats Server::stats() const {
+Stats ConnectionLayer::stats() const {
   Stats s = stats_;
   s.bytes_out = output_queued_ever_ - output_discarded_ - queued_total();
   return s;
 }
 
-void Server::shed_output() {
+void ConnectionLayer::shed_output() {
   // Rare (the budget is far above a healthy server's queues), so a walk of the table and a
   // sort are cheap enough; the hot path only keeps output_room_. As for --max-queue, only
   // what the kernel does not accept counts: every queue is offered to it before judging.
   std::vector<Connection*> queued;
   connections_.for_each([&queued](Connection& c) {
-    if (c.phase != Phase::Dead && !c.out.empty()) queued.push_back(&c);
+    if (c.phase != Phase::Dead && !c.stream.output_empty()) queued.push_back(&c);
   });
   for (Connection* c : queued)
     if (c->phase != Phase::Dead) flush(*c);
   if (output_room_ >= 0) return;
-  std::erase_if(queued, [](const Connection* c) { return c->phase == Phase::Dead || c->out.empty(); });
-  std::sort(queued.begin(), queued.end(),
-            [](const Connection* a, const Connection* b) { return a->out.bytes() > b->out.bytes(); });
+  std::erase_if(queued, [](const Connection* c) { return c->phase == Phase::Dead || c->stream.output_empty(); });
+  std::sort(queued.begin(), queued.end(), [](const Connection* a, const Connection* b) {
+    return a->stream.output_bytes() > b->stream.output_bytes();
+  });
   log_event(LogLevel::Warn, "output_budget",
             "output budget exceeded: " + std::to_string(queued_total()) + " bytes queued, limit " +
                 std::to_string(output_budget_) + "; dropping the largest queues",
@@ -87,9 +88,8 @@ void Server::shed_output() {
   for (Connection* c : queued) {
     if (output_room_ >= 0) break;
     ++stats_.dropped_slow;
-    condemn(*c, "too slow (output budget)",
-            c->phase == Phase::Open ? chat::Departure::TooSlow : chat::Departure::Silent);
+    condemn(*c, "too slow (output budget)", c->phase == Phase::Open ? Departure::TooSlow : Departure::Silent);
   }
 }
 
-}  // namespace chat_server
+}  // namespace net

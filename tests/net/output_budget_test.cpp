@@ -1,13 +1,13 @@
 // --max-output-total's default: a quarter of the smaller of physical memory and the cgroup's
 // limit, at least 64 MiB, 1 GiB when neither is known; a configured value stands as given.
-#include "bin/chat_server/output_budget.h"
+#include "net/output_budget.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
 
-using chat_server::default_output_budget;
-using chat_server::effective_output_budget;
+using net::default_output_budget;
+using net::effective_output_budget;
 
 namespace {
 constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;

@@ -1,12 +1,12 @@
 // LoginSlots: the connections still logging in, counted per source, and whom admission
 // evicts when there is no room (the oldest of the source holding the most).
-#include "bin/chat_server/login_slots.h"
+#include "net/login_slots.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-using chat_server::LoginSlots;
+using net::LoginSlots;
 
 TEST(LoginSlots, EmptyHasNoVictim) {
   LoginSlots s;

@@ -1,12 +1,12 @@
 // AuthThrottle: PROTOCOL.md "Brute force" lock-out, driven with explicit time points only.
-#include "bin/chat_server/auth_throttle.h"
+#include "net/auth_throttle.h"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
 
-using chat_server::AuthThrottle;
+using net::AuthThrottle;
 using namespace std::chrono_literals;
 
 namespace {

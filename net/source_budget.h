@@ -8,10 +8,10 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "bin/chat_server/auth_throttle.h"
+#include "net/auth_throttle.h"
 #include "reactor/token_bucket.h"
 
-namespace chat_server {
+namespace net {
 
 struct SourceBudget {
   SourceBudget(double rate, double burst) : bytes(rate, burst) {}
@@ -40,4 +40,4 @@ class SourceBudgets {
   std::unordered_map<std::string, SourceBudget> by_source_;  // node-based: pointers stay valid
 };
 
-}  // namespace chat_server
+}  // namespace net

@@ -4,10 +4,10 @@
 
 #include <string>
 
-#include "bin/chat_server/log.h"
-#include "bin/chat_server/stats.h"
+#include "net/log.h"
+#include "net/stats.h"
 
-using namespace chat_server;
+using namespace net;
 
 namespace {
 

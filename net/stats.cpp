@@ -1,13 +1,13 @@
 // The statistics line: one list of key/value fields renders both the text and the JSON form,
 // so the two always carry the same keys.
-#include "bin/chat_server/stats.h"
+#include "net/stats.h"
 
 #include <cstdio>
 #include <vector>
 
-#include "bin/chat_server/log.h"
+#include "net/log.h"
 
-namespace chat_server {
+namespace net {
 namespace {
 
 std::vector<LogField> stats_fields(const Stats& s, std::size_t connections, double uptime_seconds) {
@@ -59,4 +59,4 @@ void log_stats(const Stats& stats, std::size_t connections, double uptime_second
   log_event(LogLevel::Info, "stats", render(fields), fields);
 }
 
-}  // namespace chat_server
+}  // namespace net

@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace chat_server {
+namespace net {
 
 class AuthThrottle {
  public:
@@ -46,4 +46,4 @@ class AuthThrottle {
   Clock::time_point last_sweep_{};
 };
 
-}  // namespace chat_server
+}  // namespace net

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-namespace chat_server {
+namespace net {
 
 struct Stats {
   std::uint64_t connections_total = 0;  // accepted and opened (refusals are not counted)
@@ -32,4 +32,4 @@ std::string stats_message(const Stats& stats, std::size_t connections, double up
 // Logs that line at info level (event "stats").
 void log_stats(const Stats& stats, std::size_t connections, double uptime_seconds);
 
-}  // namespace chat_server
+}  // namespace net

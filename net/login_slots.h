@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace chat_server {
+namespace net {
 
 class LoginSlots {
  public:
@@ -46,4 +46,4 @@ class LoginSlots {
   std::size_t size_ = 0;
 };
 
-}  // namespace chat_server
+}  // namespace net

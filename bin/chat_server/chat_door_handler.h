@@ -1,0 +1,35 @@
+// ChatDoorHandler: what every door of the chat has in common on the connection layer: a
+// LoginState per connection, and one meaning for the chat's outcomes (log, lock-out count,
+// login done, close). The line door and the IRC door derive from it.
+#pragma once
+
+#include <string_view>
+
+#include "net/connection_handler.h"
+#include "net/connection_layer.h"
+#include "protocol/chat_event.h"
+#include "protocol/login_state.h"
+#include "protocol/outcome.h"
+
+namespace chat_server {
+
+class ChatDoors;
+
+class ChatDoorHandler : public net::ConnectionHandler {
+ public:
+  ChatDoorHandler(net::ConnectionLayer& layer, ChatDoors& chat) : layer_(layer), chat_(chat) {}
+
+  // The connection's place in the login (its session is this door's).
+  virtual chat::LoginState& login(net::Connection& c) = 0;
+  // A name claim that was pending has been answered; the held lines go next.
+  virtual void claim_settled(net::Connection& c, bool accepted) = 0;
+
+ protected:
+  void handle_outcome(net::Connection& c, chat::Outcome outcome);
+  static chat::Departure chat_departure(net::Departure d);
+
+  net::ConnectionLayer& layer_;
+  ChatDoors& chat_;
+};
+
+}  // namespace chat_server

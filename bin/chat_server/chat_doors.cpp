@@ -1,0 +1,47 @@
+// ChatDoors: the chat's core, its clock and the doors, wired to the connection layer.
+#include "bin/chat_server/chat_doors.h"
+
+#include <ctime>
+
+namespace chat_server {
+
+ChatDoors::ChatDoors(net::ConnectionLayer& layer, const Options& options)
+    : layer_(layer), room_(*this), names_(room_), core_(options.password, room_, names_) {
+  core_.set_directory(this);
+  core_.set_motd(options.motd);
+  line_ = std::make_unique<LineDoorHandler>(layer, *this, options.max_line);
+}
+
+ChatDoors::~ChatDoors() = default;
+
+void ChatDoors::apply(const Options& options) {
+  core_.set_password(options.password);
+  core_.set_motd(options.motd);
+  line_->door().set_max_line(options.max_line);
+}
+
+void ChatDoors::refresh_stamp() {
+  std::time_t now = std::time(nullptr);
+  if (now == stamp_second_) return;
+  stamp_second_ = now;
+  std::tm local{};
+  localtime_r(&now, &local);
+  chat::Timestamp stamp;
+  stamp.set(local.tm_hour, local.tm_min, local.tm_sec);
+  line_->door().set_stamp(stamp);
+}
+
+chat::LoginState* ChatDoors::login_of(chat::ClientId id) {
+  net::Connection* c = layer_.find(id);
+  if (!c || c->phase != net::Phase::Open || !c->session) return nullptr;
+  return &static_cast<ChatDoorHandler*>(c->handler)->login(*c);
+}
+
+void ChatDoors::name_claim_settled(chat::ClientId id, bool accepted) {
+  net::Connection* c = layer_.find(id);
+  if (!c || c->phase != net::Phase::Open || !c->session) return;
+  refresh_stamp();
+  static_cast<ChatDoorHandler*>(c->handler)->claim_settled(*c, accepted);
+}
+
+}  // namespace chat_server

@@ -1,0 +1,52 @@
+// ChatDoors: the chat and its doors on the connection layer. It owns the core (Room, the
+// name registry, ChatCore), the door handlers of the listeners, and is the chat's way out
+// (chat::Transport: straight into the layer) and back in (chat::ClientDirectory: a late
+// answer finds its connection by id, generation checked by the layer's table).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "bin/chat_server/line_door_handler.h"
+#include "bin/chat_server/options.h"
+#include "net/connection_layer.h"
+#include "protocol/chat_core.h"
+#include "protocol/name_registry.h"
+#include "protocol/room.h"
+#include "protocol/transport.h"
+
+namespace chat_server {
+
+class ChatDoors final : public chat::Transport, public chat::ClientDirectory {
+ public:
+  ChatDoors(net::ConnectionLayer& layer, const Options& options);
+  ~ChatDoors() override;
+
+  chat::ChatCore& core() { return core_; }
+  LineDoorHandler& line_door() { return *line_; }
+
+  // The settings a reload may change: password, max-line, MOTD.
+  void apply(const Options& options);
+  // The line protocol's clock, to the second; called before the chat sees anything.
+  void refresh_stamp();
+
+  // chat::Transport: the fan-out goes straight to the layer (one lookup + push per id).
+  void deliver(chat::ClientId to, const reactor::PayloadRef& bytes) override { layer_.deliver(to, bytes); }
+  void deliver_all(std::span<const chat::ClientId> to, const reactor::PayloadRef& bytes) override {
+    layer_.deliver_all(to, bytes);
+  }
+  // chat::ClientDirectory. Every listener's door is a ChatDoorHandler.
+  chat::LoginState* login_of(chat::ClientId id) override;
+  void name_claim_settled(chat::ClientId id, bool accepted) override;
+
+ private:
+  net::ConnectionLayer& layer_;
+  chat::Room room_;
+  chat::LocalNames names_;
+  chat::ChatCore core_;
+  std::unique_ptr<LineDoorHandler> line_;
+  std::int64_t stamp_second_ = -1;
+};
+
+}  // namespace chat_server
