@@ -160,7 +160,7 @@ std::string write_back(const irc::Message& m) {
     // where none was sent could push a full line over the limit.
     const std::string_view p = m.param(i);
     const bool last = i + 1 == m.param_count && m.has_trailing;
-    const bool colon = last && (i + 1 < irc::kMaxParams || p.empty() || p.front() == ':');
+    const bool colon = last && (i + 1 < irc::kMaxParams || p.empty() || p.front() == ':' || p.front() == ' ');
     out += colon ? " :" : " ";
     out += m.param(i);
   }

@@ -15,6 +15,7 @@ TEST(IrcWriter, PrefixCommandMiddlesTrailing) {
   EXPECT_EQ(irc::write_line("", "PING", {}, "token").view(), "PING :token\r\n");
   EXPECT_EQ(irc::write_line("srv", "MODE", {"alice", "+i"}).view(), ":srv MODE alice +i\r\n");
   EXPECT_EQ(irc::write_line("srv", "TOPIC", {"#chat"}, "").view(), ":srv TOPIC #chat :\r\n");
+  EXPECT_EQ(irc::write_line("srv", "CMD", {}, std::string_view()).view(), ":srv CMD :\r\n");
 }
 
 TEST(IrcWriter, NumericPutsTheNickFirstAndTheLastParameterTrailing) {
