@@ -34,8 +34,8 @@ std::string_view to_string(ParseStatus status);
 struct ParseResult;
 
 struct Message {
-  std::string_view tags;    // raw tag list, without '@'; read with TagReader
-  std::string_view prefix;  // without ':'
+  std::string_view tags;         // raw tag list, without '@'; read with TagReader
+  std::string_view prefix;       // without ':'
   std::string_view raw_command;  // as sent, for a 421 reply
   std::array<std::string_view, kMaxParams> params{};
   std::size_t param_count = 0;

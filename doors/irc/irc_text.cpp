@@ -79,7 +79,9 @@ std::string_view strip_formatting(std::string_view text, std::string& scratch) {
 }
 
 std::optional<std::string_view> ctcp_action(std::string_view text) {
-  constexpr std::string_view kOpen = "\x01" "ACTION";
+  constexpr std::string_view kOpen =
+      "\x01"
+      "ACTION";
   if (text.substr(0, kOpen.size()) != kOpen) return std::nullopt;
   text.remove_prefix(kOpen.size());
   if (!text.empty() && text.back() == '\x01') text.remove_suffix(1);

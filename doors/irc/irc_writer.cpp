@@ -22,8 +22,8 @@ void append_clean(PayloadBuilder& b, std::string_view piece) {
   for (char c : piece) b.append(kLineBreakers.find(c) == std::string_view::npos ? c : ' ');
 }
 
-PayloadRef build(std::string_view prefix, std::string_view command, const std::string_view* middles,
-                 std::size_t count, std::optional<std::string_view> trailing) {
+PayloadRef build(std::string_view prefix, std::string_view command, const std::string_view* middles, std::size_t count,
+                 std::optional<std::string_view> trailing) {
   constexpr std::size_t budget = kMaxLineBytes - 2;  // CRLF
   // Prefixes and commands are the server's own and short; cut rather than overflow all the same.
   command = command.substr(0, budget);
@@ -66,8 +66,8 @@ std::size_t utf8_cut(std::string_view text, std::size_t limit) {
   return continuation(cut) ? limit : cut;  // not UTF-8 there: any byte boundary will do
 }
 
-PayloadRef write_line(std::string_view prefix, std::string_view command, std::initializer_list<std::string_view> middles,
-                      std::optional<std::string_view> trailing) {
+PayloadRef write_line(std::string_view prefix, std::string_view command,
+                      std::initializer_list<std::string_view> middles, std::optional<std::string_view> trailing) {
   return build(prefix, command, middles.begin(), middles.size(), trailing);
 }
 

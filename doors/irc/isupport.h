@@ -12,7 +12,7 @@
 namespace irc {
 
 struct IsupportSettings {
-  std::string network;       // NETWORK=
+  std::string network;              // NETWORK=
   std::size_t nick_length = 24;     // the chat's name rule (protocol/names.h)
   std::size_t channel_length = 50;  // CHANNELLEN=
   std::size_t topic_length = 390;   // TOPICLEN=

@@ -42,6 +42,7 @@ enum class Numeric : std::uint16_t {
   ErrTooManyChannels = 405,
   ErrNoRecipient = 411,
   ErrNoTextToSend = 412,
+  ErrInputTooLong = 417,
   ErrUnknownCommand = 421,
   ErrNoMotd = 422,
   ErrNoNicknameGiven = 431,
@@ -95,6 +96,7 @@ constexpr std::string_view numeric_name(Numeric n) {
     case Numeric::ErrTooManyChannels: return "ERR_TOOMANYCHANNELS";
     case Numeric::ErrNoRecipient: return "ERR_NORECIPIENT";
     case Numeric::ErrNoTextToSend: return "ERR_NOTEXTTOSEND";
+    case Numeric::ErrInputTooLong: return "ERR_INPUTTOOLONG";
     case Numeric::ErrUnknownCommand: return "ERR_UNKNOWNCOMMAND";
     case Numeric::ErrNoMotd: return "ERR_NOMOTD";
     case Numeric::ErrNoNicknameGiven: return "ERR_NONICKNAMEGIVEN";

@@ -181,7 +181,7 @@ TEST(IrcMessage, TagValuesAreUnescaped) {
   EXPECT_EQ(irc::unescape_tag_value("plain", scratch), "plain");
   EXPECT_TRUE(scratch.empty());  // no copy when nothing is escaped
   EXPECT_EQ(irc::unescape_tag_value(R"(a\:b\sc\\d\re\nf)", scratch), "a;b c\\d\re\nf");
-  EXPECT_EQ(irc::unescape_tag_value(R"(\x)", scratch), "x");    // unknown escape: the character
+  EXPECT_EQ(irc::unescape_tag_value(R"(\x)", scratch), "x");      // unknown escape: the character
   EXPECT_EQ(irc::unescape_tag_value(R"(end\)", scratch), "end");  // lone final backslash dropped
 }
 

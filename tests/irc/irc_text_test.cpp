@@ -31,37 +31,79 @@ TEST(IrcText, CleanTextIsReturnedUncopied) {
 }
 
 TEST(IrcText, ToggleCodesAreRemoved) {
-  EXPECT_EQ(stripped("\x02" "bold\x02 \x1d" "it\x1d \x1f" "u\x1f \x1e" "s\x1e \x11" "m\x11 \x16" "r\x16\x0f."),
+  EXPECT_EQ(stripped("\x02"
+                     "bold\x02 \x1d"
+                     "it\x1d \x1f"
+                     "u\x1f \x1e"
+                     "s\x1e \x11"
+                     "m\x11 \x16"
+                     "r\x16\x0f."),
             "bold it u s m r.");
 }
 
 TEST(IrcText, ColourCodesTakeTheirDigitsWithThem) {
-  EXPECT_EQ(stripped("\x03" "4red\x03"), "red");
-  EXPECT_EQ(stripped("\x03" "04red"), "red");
-  EXPECT_EQ(stripped("\x03" "04,12red on blue"), "red on blue");
-  EXPECT_EQ(stripped("\x03" "4,1x"), "x");
-  EXPECT_EQ(stripped("\x03" "123"), "3");           // two digits at most
-  EXPECT_EQ(stripped("\x03" "04,123"), "3");
-  EXPECT_EQ(stripped("\x03" "04,x"), ",x");         // a comma without a digit is text
-  EXPECT_EQ(stripped("\x03" ",04"), ",04");         // no foreground: the comma is text
+  EXPECT_EQ(stripped("\x03"
+                     "4red\x03"),
+            "red");
+  EXPECT_EQ(stripped("\x03"
+                     "04red"),
+            "red");
+  EXPECT_EQ(stripped("\x03"
+                     "04,12red on blue"),
+            "red on blue");
+  EXPECT_EQ(stripped("\x03"
+                     "4,1x"),
+            "x");
+  EXPECT_EQ(stripped("\x03"
+                     "123"),
+            "3");  // two digits at most
+  EXPECT_EQ(stripped("\x03"
+                     "04,123"),
+            "3");
+  EXPECT_EQ(stripped("\x03"
+                     "04,x"),
+            ",x");  // a comma without a digit is text
+  EXPECT_EQ(stripped("\x03"
+                     ",04"),
+            ",04");  // no foreground: the comma is text
   EXPECT_EQ(stripped("a\x03"), "a");
 }
 
 TEST(IrcText, HexColourNeedsSixHexDigits) {
-  EXPECT_EQ(stripped("\x04" "FF0000red"), "red");
-  EXPECT_EQ(stripped("\x04" "ff0000,00ff00x"), "x");
-  EXPECT_EQ(stripped("\x04" "ff0000,00ffx"), ",00ffx");
-  EXPECT_EQ(stripped("\x04" "fff x"), "fff x");  // too short: only the code goes
+  EXPECT_EQ(stripped("\x04"
+                     "FF0000red"),
+            "red");
+  EXPECT_EQ(stripped("\x04"
+                     "ff0000,00ff00x"),
+            "x");
+  EXPECT_EQ(stripped("\x04"
+                     "ff0000,00ffx"),
+            ",00ffx");
+  EXPECT_EQ(stripped("\x04"
+                     "fff x"),
+            "fff x");  // too short: only the code goes
 }
 
 TEST(IrcText, CtcpActionGivesTheActionText) {
-  EXPECT_EQ(irc::ctcp_action("\x01" "ACTION waves\x01"), "waves");
-  EXPECT_EQ(irc::ctcp_action("\x01" "ACTION waves"), "waves");
-  EXPECT_EQ(irc::ctcp_action("\x01" "ACTION\x01"), "");
-  EXPECT_EQ(irc::ctcp_action("\x01" "VERSION\x01"), std::nullopt);
-  EXPECT_EQ(irc::ctcp_action("\x01" "ACTIONS x\x01"), std::nullopt);
+  EXPECT_EQ(irc::ctcp_action("\x01"
+                             "ACTION waves\x01"),
+            "waves");
+  EXPECT_EQ(irc::ctcp_action("\x01"
+                             "ACTION waves"),
+            "waves");
+  EXPECT_EQ(irc::ctcp_action("\x01"
+                             "ACTION\x01"),
+            "");
+  EXPECT_EQ(irc::ctcp_action("\x01"
+                             "VERSION\x01"),
+            std::nullopt);
+  EXPECT_EQ(irc::ctcp_action("\x01"
+                             "ACTIONS x\x01"),
+            std::nullopt);
   EXPECT_EQ(irc::ctcp_action("ACTION waves"), std::nullopt);
-  EXPECT_EQ(irc::ctcp_action("\x01" "action waves\x01"), std::nullopt);  // CTCP commands are upper case
+  EXPECT_EQ(irc::ctcp_action("\x01"
+                             "action waves\x01"),
+            std::nullopt);  // CTCP commands are upper case
 }
 
 TEST(IrcText, AsciiCaseMapping) {

@@ -27,6 +27,14 @@ TEST(IrcWriter, NumericPutsTheNickFirstAndTheLastParameterTrailing) {
             ":s 353 a = #chat :a b c\r\n");
 }
 
+TEST(IrcWriter, NumericsAreThreeDigitsAndNamedAsTheSpecificationsDo) {
+  EXPECT_EQ(irc::numeric("s", irc::Numeric::RplIsupport, "a", "x").view(), ":s 005 a :x\r\n");
+  EXPECT_EQ(irc::numeric("s", irc::Numeric::ErrInputTooLong, "a", "Input line was too long").view(),
+            ":s 417 a :Input line was too long\r\n");
+  EXPECT_EQ(irc::numeric_name(irc::Numeric::ErrNicknameInUse), "ERR_NICKNAMEINUSE");
+  EXPECT_EQ(irc::numeric_name(irc::Numeric::RplEndOfNames), "RPL_ENDOFNAMES");
+}
+
 TEST(IrcWriter, WhatItWritesParsesBack) {
   const reactor::PayloadRef line = irc::write_line("n!u@h", "PRIVMSG", {"#chat"}, ":-) two  spaces");
   const irc::ParseResult r = irc::parse_message(line.view());

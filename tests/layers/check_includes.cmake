@@ -4,7 +4,8 @@
 #   cmake -DCHAT_SOURCE_DIR=<source root> -P tests/layers/check_includes.cmake
 # Rules (docs/ARCHITECTURE.md, "Layers and the build"):
 #   protocol/ includes no socket or readiness header and no reactor/ header but payload.h;
-#   reactor/ and resp/ include nothing of chat (protocol/, bin/), and reactor/ not resp/.
+#   reactor/ and resp/ include nothing of chat (protocol/, bin/), and reactor/ not resp/;
+#   doors/irc/ includes no socket header, of reactor/ only payload.h, and nothing of bin/ or resp/.
 if(NOT CHAT_SOURCE_DIR)
   message(FATAL_ERROR "usage: cmake -DCHAT_SOURCE_DIR=<dir> -P check_includes.cmake")
 endif()
@@ -37,8 +38,13 @@ forbid(protocol "${include}\"reactor/" "${include}\"reactor/payload\\.h\"" "prot
 forbid(protocol "${include}\"(bin|resp|bench|tests)/" "" "protocol/ depends on reactor/payload.h only")
 forbid(reactor "${include}\"(protocol|bin|resp|bench|tests)/" "" "reactor/ depends on nothing of ours")
 forbid(resp "${include}\"(protocol|bin|bench|tests)/" "" "resp/ knows reactor/ and nothing of chat")
+# The IRC wire library is bytes in, bytes out, like protocol/: the session that owns a socket
+# comes later and elsewhere.
+forbid(doors/irc "${include}<(${socket_headers})>" "" "doors/irc/ includes no socket header")
+forbid(doors/irc "${include}\"reactor/" "${include}\"reactor/payload\\.h\"" "doors/irc/ uses reactor/payload.h only")
+forbid(doors/irc "${include}\"(bin|resp|bench|tests)/" "" "doors/irc/ knows protocol/ and reactor/payload.h only")
 
 if(violations GREATER 0)
   message(FATAL_ERROR "${violations} include(s) cross a layer (docs/ARCHITECTURE.md, \"Layers and the build\")")
 endif()
-message(STATUS "layers: protocol/, reactor/ and resp/ include only what their layer allows")
+message(STATUS "layers: protocol/, reactor/, resp/ and doors/irc/ include only what their layer allows")
