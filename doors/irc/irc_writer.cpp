@@ -14,6 +14,7 @@ constexpr std::string_view kLineBreakers("\0\r\n", 3);
 
 // Copies `piece`, turning every byte that would end or corrupt the line into a space.
 void append_clean(PayloadBuilder& b, std::string_view piece) {
+  if (piece.empty()) return;  // an empty view may hold no pointer, which memcpy must not get
   if (piece.find_first_of(kLineBreakers) == std::string_view::npos) {
     b.append(piece);
     return;

@@ -15,7 +15,8 @@ namespace irc {
 
 // Middle parameters are tokens the server chose (nicks, channels, counts): no space, not
 // starting with ':', not empty. Whatever the caller passes, the result is exactly one line:
-// NUL, CR and LF become spaces, and if the middles alone do not fit, the last ones are left out.
+// NUL, CR and LF become spaces, and if the middles alone do not fit, the last ones are left
+// out, and the trailing with them.
 reactor::PayloadRef write_line(std::string_view prefix, std::string_view command,
                                std::initializer_list<std::string_view> middles,
                                std::optional<std::string_view> trailing = std::nullopt);

@@ -42,6 +42,7 @@ enum class Numeric : std::uint16_t {
   ErrTooManyChannels = 405,
   ErrNoRecipient = 411,
   ErrNoTextToSend = 412,
+  ErrInputTooLong = 417,
   ErrUnknownCommand = 421,
   ErrNoMotd = 422,
   ErrNoNicknameGiven = 431,
@@ -58,7 +59,6 @@ enum class Numeric : std::uint16_t {
   RplUnAway = 305,
   RplNowAway = 306,
   RplAway = 301,
-  ErrInputTooLong = 417,
   ErrNoNickChange = 447,
   ErrUsersDontMatch = 502,
   ErrUnknownCommandCap = 410,  // ERR_INVALIDCAPCMD
@@ -105,6 +105,7 @@ constexpr std::string_view numeric_name(Numeric n) {
     case Numeric::ErrTooManyChannels: return "ERR_TOOMANYCHANNELS";
     case Numeric::ErrNoRecipient: return "ERR_NORECIPIENT";
     case Numeric::ErrNoTextToSend: return "ERR_NOTEXTTOSEND";
+    case Numeric::ErrInputTooLong: return "ERR_INPUTTOOLONG";
     case Numeric::ErrUnknownCommand: return "ERR_UNKNOWNCOMMAND";
     case Numeric::ErrNoMotd: return "ERR_NOMOTD";
     case Numeric::ErrNoNicknameGiven: return "ERR_NONICKNAMEGIVEN";
@@ -121,7 +122,6 @@ constexpr std::string_view numeric_name(Numeric n) {
     case Numeric::RplUnAway: return "RPL_UNAWAY";
     case Numeric::RplNowAway: return "RPL_NOWAWAY";
     case Numeric::RplAway: return "RPL_AWAY";
-    case Numeric::ErrInputTooLong: return "ERR_INPUTTOOLONG";
     case Numeric::ErrNoNickChange: return "ERR_NONICKCHANGE";
     case Numeric::ErrUsersDontMatch: return "ERR_USERSDONTMATCH";
     case Numeric::ErrUnknownCommandCap: return "ERR_INVALIDCAPCMD";

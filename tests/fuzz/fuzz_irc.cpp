@@ -48,6 +48,31 @@ bool key_ok(const std::string& key) {
   return (state == 2 && !dot_seen) || state == 4;
 }
 
+bool tags_ok(const std::string& tags) {
+  std::vector<std::string> items(1);
+  for (char c : tags) {
+    if (c == ';')
+      items.emplace_back();
+    else
+      items.back() += c;
+  }
+  for (const std::string& item : items)
+    if (!key_ok(item.substr(0, item.find('=')))) return false;
+  return true;
+}
+
+// Three digits, or letters up to the length limit; `upper` gets the command in upper case.
+bool command_ok(const std::string& cmd, std::string& upper) {
+  bool digits = cmd.size() == 3;
+  bool letters = cmd.size() <= irc::kMaxCommandLength;
+  for (char c : cmd) {
+    digits = digits && c >= '0' && c <= '9';
+    letters = letters && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+    upper += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  }
+  return digits || letters;
+}
+
 Reference reference_parse(std::string s) {
   Reference r;
   if (!s.empty() && s.back() == '\n') s.pop_back();
@@ -75,18 +100,10 @@ Reference reference_parse(std::string s) {
       r.status = ParseStatus::TagsTooLong;
       return r;
     }
-    std::vector<std::string> items(1);
-    for (char c : r.tags) {
-      if (c == ';')
-        items.emplace_back();
-      else
-        items.back() += c;
+    if (!tags_ok(r.tags)) {
+      r.status = ParseStatus::BadTags;
+      return r;
     }
-    for (const std::string& item : items)
-      if (!key_ok(item.substr(0, item.find('=')))) {
-        r.status = ParseStatus::BadTags;
-        return r;
-      }
     skip();
   }
   if (s.size() - i + 2 > irc::kMaxLineBytes) {
@@ -107,13 +124,7 @@ Reference reference_parse(std::string s) {
     return r;
   }
   const std::string cmd = word();
-  bool digits = cmd.size() == 3, letters = cmd.size() <= irc::kMaxCommandLength;
-  for (char c : cmd) {
-    digits = digits && c >= '0' && c <= '9';
-    letters = letters && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
-    r.command += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-  }
-  if (!digits && !letters) {
+  if (!command_ok(cmd, r.command)) {
     r.status = ParseStatus::BadCommand;
     return r;
   }
@@ -160,7 +171,7 @@ std::string write_back(const irc::Message& m) {
     // where none was sent could push a full line over the limit.
     const std::string_view p = m.param(i);
     const bool last = i + 1 == m.param_count && m.has_trailing;
-    const bool colon = last && (i + 1 < irc::kMaxParams || p.empty() || p.front() == ':');
+    const bool colon = last && (i + 1 < irc::kMaxParams || p.empty() || p.front() == ':' || p.front() == ' ');
     out += colon ? " :" : " ";
     out += m.param(i);
   }
@@ -172,7 +183,8 @@ std::vector<std::string> unescaped_tags(std::string_view tags) {
   irc::TagReader reader(tags);
   irc::Tag tag;
   std::string scratch;
-  while (reader.next(tag)) out.push_back(std::string(tag.key) + "=" + std::string(irc::unescape_tag_value(tag.raw_value, scratch)));
+  while (reader.next(tag))
+    out.push_back(std::string(tag.key) + "=" + std::string(irc::unescape_tag_value(tag.raw_value, scratch)));
   return out;
 }
 
@@ -213,11 +225,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t i = 0; i < m.param_count; ++i) middles[i] = m.param(i);
   const std::size_t n = m.param_count;
   const std::string_view last = n == 0 ? std::string_view() : middles[n - 1];
-  const reactor::PayloadRef out =
-      n >= 2 ? irc::write_line(m.prefix, m.command(), {middles[0]}, last) : irc::write_line(m.prefix, m.command(), {}, last);
+  const reactor::PayloadRef out = n >= 2 ? irc::write_line(m.prefix, m.command(), {middles[0]}, last)
+                                         : irc::write_line(m.prefix, m.command(), {}, last);
   FUZZ_CHECK(out.size() <= irc::kMaxLineBytes, "the writer went over 512 bytes");
   FUZZ_CHECK(out.view().find('\n') == out.size() - 1, "the writer made more than one line");
   const irc::ParseResult written = irc::parse_message(out.view());
-  FUZZ_CHECK(written.status == ParseStatus::Ok && written.message.command() == m.command(), "the writer's line does not parse");
+  FUZZ_CHECK(written.status == ParseStatus::Ok && written.message.command() == m.command(),
+             "the writer's line does not parse");
   return 0;
 }

@@ -15,6 +15,7 @@ TEST(IrcWriter, PrefixCommandMiddlesTrailing) {
   EXPECT_EQ(irc::write_line("", "PING", {}, "token").view(), "PING :token\r\n");
   EXPECT_EQ(irc::write_line("srv", "MODE", {"alice", "+i"}).view(), ":srv MODE alice +i\r\n");
   EXPECT_EQ(irc::write_line("srv", "TOPIC", {"#chat"}, "").view(), ":srv TOPIC #chat :\r\n");
+  EXPECT_EQ(irc::write_line("srv", "CMD", {}, std::string_view()).view(), ":srv CMD :\r\n");
 }
 
 TEST(IrcWriter, NumericPutsTheNickFirstAndTheLastParameterTrailing) {
@@ -24,6 +25,14 @@ TEST(IrcWriter, NumericPutsTheNickFirstAndTheLastParameterTrailing) {
             ":irc.test 433 * bob :Nickname is already in use\r\n");
   EXPECT_EQ(irc::numeric("s", irc::Numeric::RplNamReply, "a", "=", "#chat", "a b c").view(),
             ":s 353 a = #chat :a b c\r\n");
+}
+
+TEST(IrcWriter, NumericsAreThreeDigitsAndNamedAsTheSpecificationsDo) {
+  EXPECT_EQ(irc::numeric("s", irc::Numeric::RplIsupport, "a", "x").view(), ":s 005 a :x\r\n");
+  EXPECT_EQ(irc::numeric("s", irc::Numeric::ErrInputTooLong, "a", "Input line was too long").view(),
+            ":s 417 a :Input line was too long\r\n");
+  EXPECT_EQ(irc::numeric_name(irc::Numeric::ErrNicknameInUse), "ERR_NICKNAMEINUSE");
+  EXPECT_EQ(irc::numeric_name(irc::Numeric::RplEndOfNames), "RPL_ENDOFNAMES");
 }
 
 TEST(IrcWriter, WhatItWritesParsesBack) {

@@ -6,6 +6,7 @@
 #   protocol/ includes no socket or readiness header and no reactor/ header but payload.h;
 #   reactor/ and resp/ include nothing of chat (protocol/, bin/), and reactor/ not resp/;
 #   net/ includes nothing of bin/ (nor resp/), and of protocol/ only client_id.h.
+#   doors/irc/ includes no socket header, of reactor/ only payload.h, and nothing of bin/ or resp/.
 if(NOT CHAT_SOURCE_DIR)
   message(FATAL_ERROR "usage: cmake -DCHAT_SOURCE_DIR=<dir> -P check_includes.cmake")
 endif()
@@ -40,8 +41,13 @@ forbid(reactor "${include}\"(protocol|bin|resp|bench|tests)/" "" "reactor/ depen
 forbid(resp "${include}\"(protocol|bin|bench|tests)/" "" "resp/ knows reactor/ and nothing of chat")
 forbid(net "${include}\"protocol/" "${include}\"protocol/client_id\\.h\"" "net/ sees protocol/client_id.h only")
 forbid(net "${include}\"(bin|resp|bench|tests)/" "" "net/ knows reactor/ and nothing of the programs")
+# The IRC wire library is bytes in, bytes out, like protocol/: the session that owns a socket
+# comes later and elsewhere.
+forbid(doors/irc "${include}<(${socket_headers})>" "" "doors/irc/ includes no socket header")
+forbid(doors/irc "${include}\"reactor/" "${include}\"reactor/payload\\.h\"" "doors/irc/ uses reactor/payload.h only")
+forbid(doors/irc "${include}\"(bin|resp|bench|tests)/" "" "doors/irc/ knows protocol/ and reactor/payload.h only")
 
 if(violations GREATER 0)
   message(FATAL_ERROR "${violations} include(s) cross a layer (docs/ARCHITECTURE.md, \"Layers and the build\")")
 endif()
-message(STATUS "layers: protocol/, reactor/, resp/ and net/ include only what their layer allows")
+message(STATUS "layers: protocol/, reactor/, resp/, net/ and doors/irc/ include only what their layer allows")
