@@ -1,15 +1,47 @@
 // ChatDoors: the chat's core, its clock and the doors, wired to the connection layer.
 #include "bin/chat_server/chat_doors.h"
 
+#include <unistd.h>
+
 #include <ctime>
 
 namespace chat_server {
 
-ChatDoors::ChatDoors(net::ConnectionLayer& layer, const Options& options)
+namespace {
+
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "chat.local";
+  return name;
+}
+
+irc::IrcSettings irc_settings(const Options& options) {
+  irc::IrcSettings s;
+  s.server_name = options.server_name.empty() ? host_name() : options.server_name;
+  s.channel = options.irc_channel;
+  s.topic = options.irc_topic;
+  s.network = "chat";
+  s.version = std::string("chat-server-") + CHAT_VERSION;
+  std::time_t now = std::time(nullptr);
+  char when[64] = {};
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  (void)std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &utc);
+  s.created = when;
+  s.created_unix = static_cast<long long>(now);
+  return s;
+}
+
+}  // namespace
+
+ChatDoors::ChatDoors(net::ConnectionLayer& layer, reactor::EventLoop& loop, const Options& options)
     : layer_(layer), room_(*this), names_(room_), core_(options.password, room_, names_) {
   core_.set_directory(this);
   core_.set_motd(options.motd);
+  core_.set_open(options.open);
   line_ = std::make_unique<LineDoorHandler>(layer, *this, options.max_line);
+  if (options.irc_port != 0)
+    irc_ = std::make_unique<IrcDoorHandler>(layer, *this, loop, irc_settings(options), options.irc_ping_seconds);
 }
 
 ChatDoors::~ChatDoors() = default;

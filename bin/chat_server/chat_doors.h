@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 
+#include "bin/chat_server/irc_door_handler.h"
 #include "bin/chat_server/line_door_handler.h"
 #include "bin/chat_server/options.h"
 #include "net/connection_layer.h"
@@ -20,11 +21,13 @@ namespace chat_server {
 
 class ChatDoors final : public chat::Transport, public chat::ClientDirectory {
  public:
-  ChatDoors(net::ConnectionLayer& layer, const Options& options);
+  // The IRC door exists when options.irc_port is set.
+  ChatDoors(net::ConnectionLayer& layer, reactor::EventLoop& loop, const Options& options);
   ~ChatDoors() override;
 
   chat::ChatCore& core() { return core_; }
   LineDoorHandler& line_door() { return *line_; }
+  IrcDoorHandler* irc_door() { return irc_.get(); }
 
   // The settings a reload may change: password, max-line, MOTD.
   void apply(const Options& options);
@@ -46,6 +49,7 @@ class ChatDoors final : public chat::Transport, public chat::ClientDirectory {
   chat::LocalNames names_;
   chat::ChatCore core_;
   std::unique_ptr<LineDoorHandler> line_;
+  std::unique_ptr<IrcDoorHandler> irc_;
   std::int64_t stamp_second_ = -1;
 };
 

@@ -170,6 +170,46 @@ constexpr Spec kSpecs[] = {
        o.stats_interval_seconds = *n;
        return "";
      }},
+    {"open", "", "open chat: no password on any door (a warning at start-up)", kEverywhere, kShown,
+     [](Options& o, const std::string& v) -> std::string {
+       if (v == "yes" || v == "true" || v == "1" || v == "on")
+         o.open = true;
+       else if (v == "no" || v == "false" || v == "0" || v == "off")
+         o.open = false;
+       else
+         return "yes or no";
+       return "";
+     }},
+    {"irc-port", "N", "TCP port of the IRC door, 0 for none (default 0)", kEverywhere, kShown,
+     count_option<0, 65535, [](Options& o, std::size_t n) { o.irc_port = static_cast<std::uint16_t>(n); }>},
+    {"server-name", "NAME", "the server's name for IRC clients (default: the host name)", kEverywhere, kShown,
+     [](Options& o, const std::string& v) -> std::string {
+       o.server_name = v;
+       bool ok = !v.empty() && v.size() <= 63 && v.find_first_of(" :,!@*?\t\r\n") == std::string::npos;
+       return ok ? "" : "a host-like name of 1-63 characters without spaces";
+     }},
+    {"irc-channel", "NAME", "the room's name for IRC clients (default #chat)", kEverywhere, kShown,
+     [](Options& o, const std::string& v) -> std::string {
+       o.irc_channel = v;
+       bool ok =
+           v.size() >= 2 && v.size() <= 50 && v[0] == '#' && v.find_first_of(" ,:\x07\t\r\n") == std::string::npos;
+       return ok ? "" : "'#' and 1-49 characters without spaces, commas or colons";
+     }},
+    {"irc-topic", "TEXT", "the channel's topic for IRC clients (read-only; default none)", kEverywhere, kShown,
+     [](Options& o, const std::string& v) -> std::string {
+       o.irc_topic = v;
+       return v.size() <= 300 ? "" : "at most 300 bytes";
+     }},
+    {"irc-ping", "S",
+     "seconds of silence before an IRC client is pinged;\nno answer in as long again drops it (default 90)",
+     kEverywhere, kShown,
+     [](Options& o, const std::string& v) -> std::
+                                              string {
+                                                auto n = to_seconds(v);
+                                                if (!n) return "a number of seconds above 0, at most 86400";
+                                                o.irc_ping_seconds = *n;
+                                                return "";
+                                              }},
     {"backend", "NAME", "readiness backend: BACKENDS (default DEFAULT)", kEverywhere, kShown,
      [](Options& o, const std::string& v) -> std::string {
        o.backend = v;

@@ -135,7 +135,9 @@ ParseStatus parse_command_line(const std::vector<std::string>& args, const EnvLo
       sources.check_config = true;
       continue;
     }
-    if (!has_value) {
+    if (!has_value && spec->arg.empty()) {  // a yes/no switch: --open means --open=yes
+      value = "yes";
+    } else if (!has_value) {
       if (i + 1 >= args.size()) {
         message = "chat-server: option " + name + " needs a value (see --help)\n";
         return ParseStatus::ExitUsage;

@@ -41,6 +41,13 @@ struct Options {
   LogLevel log_level = LogLevel::Info;
   LogFormat log_format = LogFormat::Text;
   double stats_interval_seconds = 0;  // 0: no periodic statistics line
+  bool open = false;                  // no password on any door (a warning at start-up)
+  // The IRC door (docs/IRC.md): off unless a port is given.
+  std::uint16_t irc_port = 0;
+  std::string server_name;  // empty: the host name
+  std::string irc_channel = "#chat";
+  std::string irc_topic;
+  double irc_ping_seconds = 90;  // silence before the server PINGs; twice that and it drops
 
   std::string config_path;            // --config: the file re-read on SIGHUP; empty for none
   bool check_config = false;          // --check-config: validate, report, exit

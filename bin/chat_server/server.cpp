@@ -68,7 +68,7 @@ int Server::open() {
   }
   loop_ = std::make_unique<reactor::EventLoop>(std::move(poller));
   net_ = std::make_unique<net::ConnectionLayer>(*loop_, net_limits(options_));
-  chat_ = std::make_unique<ChatDoors>(*net_, options_);
+  chat_ = std::make_unique<ChatDoors>(*net_, *loop_, options_);
 
   std::string error;
   line_listener_ = net_->listen(options_.bind, options_.port, options_.max_line, chat_->line_door(), error);
@@ -77,10 +77,20 @@ int Server::open() {
     log_event(LogLevel::Error, bind_failed ? "listen_failed" : "setup_failed", "chat-server: " + error);
     return bind_failed ? 2 : 1;
   }
+  if (IrcDoorHandler* irc = chat_->irc_door()) {
+    irc_listener_ = net_->listen(options_.bind, options_.irc_port, IrcDoorHandler::kMaxFrame, *irc, error);
+    if (irc_listener_ < 0) {
+      bool bind_failed = error.rfind("cannot set up the event loop", 0) != 0;
+      log_event(LogLevel::Error, bind_failed ? "listen_failed" : "setup_failed", "chat-server: IRC door: " + error);
+      return bind_failed ? 2 : 1;
+    }
+  }
   loop_->set_before_sleep([this] { end_iteration(); });
   chat_->refresh_stamp();
 
-  if (options_.default_password)
+  if (options_.open)
+    log_event(LogLevel::Warn, "open_chat", "warning: open chat (--open): anyone who can connect may join, no password");
+  else if (options_.default_password)
     log_event(LogLevel::Warn, "default_password",
               "warning: using the built-in default password (see README); set CHAT_PASSWORD or --password-file");
   log_settings_warnings(options_);
@@ -95,12 +105,18 @@ int Server::open() {
              {"backend", loop_->backend()},
              {"max_clients", max_clients},
              {"descriptor_limit", limit}});
+  if (irc_listener_ >= 0)
+    log_event(LogLevel::Info, "listening_irc",
+              "IRC door on " + host + ":" + std::to_string(irc_port()) + " (channel " + options_.irc_channel + ")",
+              {{"address", options_.bind}, {"port", irc_port()}, {"channel", options_.irc_channel}});
   arm_stats_timer();
   arm_heap_trim_timer();
   return 0;
 }
 
 std::uint16_t Server::port() const { return net_ ? net_->port(line_listener_) : 0; }
+
+std::uint16_t Server::irc_port() const { return net_ && irc_listener_ >= 0 ? net_->port(irc_listener_) : 0; }
 
 Stats Server::stats() const { return net_ ? net_->stats() : Stats{}; }
 

@@ -36,6 +36,8 @@ class Server final {
   // run() would have returned. port() and loop() are valid after it succeeded.
   int open();
   std::uint16_t port() const;
+  // The IRC door's port, 0 when it is off.
+  std::uint16_t irc_port() const;
   reactor::EventLoop& loop() { return *loop_; }
   // What the server has counted so far (the "stats" log line).
   Stats stats() const;
@@ -62,6 +64,7 @@ class Server final {
   std::unique_ptr<net::ConnectionLayer> net_;  // before chat_: the doors refer to it
   std::unique_ptr<ChatDoors> chat_;
   int line_listener_ = -1;
+  int irc_listener_ = -1;
   bool shutting_down_ = false;
   reactor::Clock::time_point started_ = reactor::Clock::now();
   reactor::TimerId log_retry_timer_;  // wakes an idle loop to retry a stalled log

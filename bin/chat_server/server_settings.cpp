@@ -85,6 +85,12 @@ void Server::apply_reloaded(const Options& fresh) {
   compare(fresh.log_format != options_.log_format, "log-format", need_restart);
   compare(fresh.stats_interval_seconds != options_.stats_interval_seconds, "stats-interval", need_restart);
   compare(fresh.config_path != options_.config_path, "config", need_restart);
+  compare(fresh.open != options_.open, "open", need_restart);
+  compare(fresh.irc_port != options_.irc_port, "irc-port", need_restart);
+  compare(fresh.server_name != options_.server_name, "server-name", need_restart);
+  compare(fresh.irc_channel != options_.irc_channel, "irc-channel", need_restart);
+  compare(fresh.irc_topic != options_.irc_topic, "irc-topic", need_restart);
+  compare(fresh.irc_ping_seconds != options_.irc_ping_seconds, "irc-ping", need_restart);
 
   compare(fresh.password != options_.password, "password", changed);
   compare(fresh.max_line != options_.max_line, "max-line", changed);
@@ -109,6 +115,12 @@ void Server::apply_reloaded(const Options& fresh) {
   next.log_format = options_.log_format;
   next.stats_interval_seconds = options_.stats_interval_seconds;
   next.config_path = options_.config_path;
+  next.open = options_.open;
+  next.irc_port = options_.irc_port;
+  next.server_name = options_.server_name;
+  next.irc_channel = options_.irc_channel;
+  next.irc_topic = options_.irc_topic;
+  next.irc_ping_seconds = options_.irc_ping_seconds;
   options_ = std::move(next);
 
   chat_->apply(options_);

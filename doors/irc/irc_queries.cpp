@@ -27,7 +27,6 @@ void IrcDoor::welcome_burst(ClientId id, IrcClient& c) {
   send(id, write_line(server, "004", {c.nick, server, settings_.version, "i", "nt"}));
   IsupportSettings isupport;
   isupport.network = settings_.network;
-  isupport.channel_length = settings_.channel.size();
   for (const reactor::PayloadRef& line : isupport_lines(server, c.nick, isupport)) send(id, line);
   lusers(id, c);
   motd(id, c);

@@ -62,7 +62,8 @@ def drive(ctx):
     # /msg on the server buffer, not text in the channel's: that buffer refuses text ("not a
     # channel") until weechat has read the server's JOIN back, which the peer may see first.
     h.exchange(ctx, lambda text: send("irc.server.test", f"/msg {h.CHANNEL} {text}"),
-               lambda nick, text: send("irc.server.test", f"/msg {nick} {text}"), shows)
+               lambda nick, text: send("irc.server.test", f"/msg {nick} {text}"), shows,
+               joined=lambda: f"{h.CLIENT_NICK} (" in h.read_text(channel_log))
     send("core.weechat", "/quit bye")
     ctx.peer.expect("weechat quitting", lambda m: m.command == "QUIT" and m.nick == h.CLIENT_NICK)
 

@@ -280,7 +280,7 @@ class Context:
         self.diagnostics = {"server log": lambda: read_text(os.path.join(workdir, "server.log"))[-2000:]}
 
 
-def exchange(ctx, client_says, client_whispers, shows):
+def exchange(ctx, client_says, client_whispers, shows, joined=None):
     """The scenario every driver runs once its client is connected and asked to join:
     client_says(text) posts to the channel, client_whispers(nick, text) sends privately,
     shows(where, text) is true once the client's own output (file, screen, log) shows text
@@ -288,6 +288,10 @@ def exchange(ctx, client_says, client_whispers, shows):
     peer = ctx.peer
     peer.expect(f"{CLIENT_NICK} joining {CHANNEL}",
                 lambda m: m.command == "JOIN" and m.nick == CLIENT_NICK and m.params[:1] == [CHANNEL])
+    # A server that joins its clients on registration (ours) tells the peer before the client
+    # has read its own welcome: wait for the client to know it is in, where it can say so.
+    if joined:
+        wait_until(f"the client to show it joined {CHANNEL}", joined)
     client_says("hello from the client")
     peer.expect("the client's public message",
                 lambda m: m.is_message("PRIVMSG", CLIENT_NICK, CHANNEL, "hello from the client"))
