@@ -4,7 +4,8 @@
 #   cmake -DCHAT_SOURCE_DIR=<source root> -P tests/layers/check_includes.cmake
 # Rules (docs/ARCHITECTURE.md, "Layers and the build"):
 #   protocol/ includes no socket or readiness header and no reactor/ header but payload.h;
-#   reactor/ and resp/ include nothing of chat (protocol/, bin/), and reactor/ not resp/.
+#   reactor/ and resp/ include nothing of chat (protocol/, bin/), and reactor/ not resp/;
+#   doors/web/ is like protocol/: no socket header, reactor/payload.h only.
 if(NOT CHAT_SOURCE_DIR)
   message(FATAL_ERROR "usage: cmake -DCHAT_SOURCE_DIR=<dir> -P check_includes.cmake")
 endif()
@@ -37,6 +38,9 @@ forbid(protocol "${include}\"reactor/" "${include}\"reactor/payload\\.h\"" "prot
 forbid(protocol "${include}\"(bin|resp|bench|tests)/" "" "protocol/ depends on reactor/payload.h only")
 forbid(reactor "${include}\"(protocol|bin|resp|bench|tests)/" "" "reactor/ depends on nothing of ours")
 forbid(resp "${include}\"(protocol|bin|bench|tests)/" "" "resp/ knows reactor/ and nothing of chat")
+forbid(doors/web "${include}<(${socket_headers})>" "" "doors/web/ is bytes in, bytes out: no socket header")
+forbid(doors/web "${include}\"reactor/" "${include}\"reactor/payload\\.h\"" "doors/web/ uses reactor/payload.h only")
+forbid(doors/web "${include}\"(protocol|bin|resp|bench|tests)/" "" "doors/web/ depends on reactor/payload.h only")
 
 if(violations GREATER 0)
   message(FATAL_ERROR "${violations} include(s) cross a layer (docs/ARCHITECTURE.md, \"Layers and the build\")")
