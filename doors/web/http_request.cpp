@@ -133,30 +133,46 @@ HttpRequestParser::Status HttpRequestParser::feed(std::string_view bytes, std::s
     std::string_view rest = bytes.substr(consumed);
     std::size_t nl = rest.find('\n');
     std::size_t take = nl == std::string_view::npos ? rest.size() : nl + 1;
+    // The most this line may hold with its line end (the request line's limit excludes a
+    // CRLF). Beyond it only one byte more is kept, so nothing over the limit is buffered and
+    // the verdict depends on the bytes, not on how they were split.
+    std::size_t cap =
+        in_headers_ ? limits_.max_header_bytes - header_bytes_ : limits_.max_request_line - request_line_bytes_ + 2;
+    if (line_.size() + take > cap) {
+      line_.append(rest.substr(0, cap + 1 - line_.size()));
+      return fail_over_limit();
+    }
     line_.append(rest.substr(0, take));
     consumed += take;
-    if (in_headers_) {
-      if (header_bytes_ + line_.size() > limits_.max_header_bytes) return fail(431, "headers too large");
-    } else {
-      // The request line's limit excludes its line end, so measure what it holds so far.
-      std::size_t content = line_.size() - (nl == std::string_view::npos ? 0 : 1);
-      if (nl != std::string_view::npos && content > 0 && line_[content - 1] == '\r') --content;
-      if (request_line_bytes_ + content > limits_.max_request_line) {
-        std::size_t space = line_.find(' ');
-        bool in_target = space != std::string::npos && space > 0;
-        return fail(in_target ? 414 : 400, in_target ? "request target too long" : "request line too long");
-      }
+    if (nl == std::string_view::npos) {
+      // Fail fast: the request line is too long once it holds more than its limit, unless
+      // the last byte is a '\r' that the next one may turn into its line end.
+      std::size_t allowed = cap - 2;
+      if (!in_headers_ && (line_.size() > allowed + 1 || (line_.size() == allowed + 1 && line_.back() != '\r')))
+        return fail_over_limit();
+      break;
     }
-    if (nl == std::string_view::npos) break;
     std::string line = std::move(line_);
     line_.clear();
     if (in_headers_) header_bytes_ += line.size();
     line.pop_back();  // '\n'
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!in_headers_ && request_line_bytes_ + line.size() > limits_.max_request_line) {
+      line_ = std::move(line);
+      return fail_over_limit();
+    }
     if (line.find('\r') != std::string::npos) return fail(400, "bare CR");
     if (!take_line(line)) return status_;
   }
   return status_;
+}
+
+HttpRequestParser::Status HttpRequestParser::fail_over_limit() {
+  if (in_headers_) return fail(431, "headers too large");
+  // Judged on the line's first bytes up to one past the limit, whatever else has arrived.
+  std::size_t space = std::string_view(line_).substr(0, limits_.max_request_line - request_line_bytes_ + 1).find(' ');
+  if (space != std::string::npos && space > 0) return fail(414, "request target too long");
+  return fail(400, "request line too long");
 }
 
 bool HttpRequestParser::take_line(std::string_view line) {

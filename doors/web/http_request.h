@@ -67,6 +67,7 @@ class HttpRequestParser {
  private:
   Status fail(int status, std::string_view reason);
   bool reject(int status, std::string_view reason);  // fail() for the line handlers
+  Status fail_over_limit();                          // 414, 400 or 431, from the line so far
   // The line handlers return whether to read on (false: done or failed).
   bool take_line(std::string_view line);
   bool parse_request_line(std::string_view line);
