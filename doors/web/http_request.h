@@ -45,11 +45,12 @@ class HttpRequestParser {
  public:
   enum class Status { NeedMore, Done, Failed };
 
-  explicit HttpRequestParser(HttpLimits limits = {}) : limits_(limits) {}
+  explicit HttpRequestParser(const HttpLimits& limits = {}) : limits_(limits) {}
 
   // Consumes bytes up to the end of one request's headers and no further, so what follows
   // (a pipelined request, or WebSocket frames after an upgrade) stays with the caller:
-  // `consumed` says how many were taken. After Done or Failed it takes nothing until reset().
+  // `consumed` says how many were taken (after Failed the connection is answered and closed,
+  // so it does not matter). After Done or Failed it takes nothing until reset().
   Status feed(std::string_view bytes, std::size_t& consumed);
 
   Status status() const { return status_; }

@@ -4,6 +4,7 @@
 #include "doors/web/websocket_reader.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace web {
 namespace {
@@ -117,16 +118,15 @@ bool WebSocketReader::take_payload(std::string_view bytes, std::vector<WebSocket
 bool WebSocketReader::end_frame(std::vector<WebSocketEvent>& events) {
   in_payload_ = false;
   switch (opcode_) {
-    case Opcode::Ping: events.push_back({WebSocketEvent::Kind::Ping, std::move(control_), 0}); return true;
-    case Opcode::Pong: events.push_back({WebSocketEvent::Kind::Pong, std::move(control_), 0}); return true;
+    case Opcode::Ping: events.push_back({WebSocketEvent::Kind::Ping, std::exchange(control_, {}), 0}); return true;
+    case Opcode::Pong: events.push_back({WebSocketEvent::Kind::Pong, std::exchange(control_, {}), 0}); return true;
     case Opcode::Close: return end_close_frame(events);
     default: break;
   }
   if (!fin_) return true;
   if (!utf8_.complete()) return error(close_code::kInvalidData, "text message ends inside a character", events);
   in_message_ = false;
-  events.push_back({WebSocketEvent::Kind::Text, std::move(message_), 0});
-  message_.clear();
+  events.push_back({WebSocketEvent::Kind::Text, std::exchange(message_, {}), 0});
   return true;
 }
 

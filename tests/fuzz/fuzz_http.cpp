@@ -1,8 +1,9 @@
 // HttpRequestParser on any bytes, under small limits the input picks: the same stream split
 // at two points gives the same verdict and request; a request it accepts has a normalised
-// path (starts with '/', no "." or ".." segment, normalising again changes nothing), lower-case
-// header names and stays within the limits; an error is one of 400, 414, 431; the handshake
-// and the responses built from whatever it accepted never break their own rules.
+// path (starts with '/', no "." or ".." segment, normalising again changes nothing unless it
+// holds a decoded '%'), lower-case header names and stays within the limits; an error is one
+// of 400, 414, 431; the handshake and the responses built from whatever it accepted never
+// break their own rules.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -47,7 +48,9 @@ void check_request(const web::HttpRequest& r, const web::HttpLimits& limits) {
     FUZZ_CHECK(segment != "." && segment != "..", "a dot segment survived");
     rest.remove_prefix(segment.size());
   }
-  FUZZ_CHECK(web::normalise_path(r.path) == r.path, "normalising twice changed the path");
+  // The path is decoded: a '%' in it is a decoded "%25", which a second pass would decode again.
+  if (r.path.find('%') == std::string::npos)
+    FUZZ_CHECK(web::normalise_path(r.path) == r.path, "normalising twice changed the path");
   FUZZ_CHECK(r.headers.size() <= limits.max_headers, "more headers than allowed");
   for (const web::HttpHeader& h : r.headers) {
     for (char c : h.name) FUZZ_CHECK(!(c >= 'A' && c <= 'Z'), "an upper-case header name");
@@ -73,7 +76,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Outcome whole = run(stream, limits, stream.size(), stream.size());
   Outcome split = run(stream, limits, cut1, cut2);
   FUZZ_CHECK(whole.status == split.status && whole.error == split.error, "a split changed the verdict");
-  FUZZ_CHECK(whole.consumed == split.consumed, "a split changed where the request ends");
+  // After a failure the connection is answered and closed, so only a request's end matters.
+  if (whole.status == Status::Done)
+    FUZZ_CHECK(whole.consumed == split.consumed, "a split changed where the request ends");
   if (whole.status == Status::Failed) {
     FUZZ_CHECK(whole.error == 400 || whole.error == 414 || whole.error == 431, "an unexpected error status");
     std::string page(web::error_response(whole.error).render().view());

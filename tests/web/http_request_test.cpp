@@ -175,7 +175,7 @@ TEST(HttpRequest, HeaderLimits) {
   for (int i = 0; i < 99; ++i) many.append("X").append(std::to_string(i)).append(": v\r\n");
   EXPECT_EQ(parse(many + "\r\n").status, Status::Done) << "100 headers pass";
   EXPECT_EQ(parse(many + "Y: v\r\n\r\n").error, 431);
-  std::string big = "GET / HTTP/1.1\r\nHost: a\r\nX: " + std::string(16 * 1024, 'v');
+  std::string big = "GET / HTTP/1.1\r\nHost: a\r\nX: " + std::string(std::size_t{16} * 1024, 'v');
   EXPECT_EQ(parse(big).error, 431) << "refused before the line ends";
 }
 
