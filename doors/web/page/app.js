@@ -91,9 +91,10 @@ function onLoginLine(line) {
   if (line === "Password:") return send(credentials.password);
   if (line === "Username:") return send(credentials.name);
   if (line.startsWith("! ")) {
-    // A refused name while reconnecting is most likely our old connection, not yet seen
-    // gone by the server: try again later. Any other refusal needs the person.
-    if (everChatted && /is taken/.test(line)) {
+    // While reconnecting, a refusal is most likely passing (our old connection not yet seen
+    // gone, so the name is taken; the server full or busy): try again later. A wrong
+    // password, or one at the first login, needs the person.
+    if (everChatted && !/Wrong password|failed attempts/.test(line)) {
       socket.close();
       return;
     }
@@ -189,11 +190,12 @@ function addLine(kind, time, text, who, tag) {
   if (atBottom) messages.scrollTop = messages.scrollHeight;
 }
 
+// Without an error it keeps the one already shown (the close that follows a refusal).
 function showLogin(error) {
   clearTimeout(retryTimer);
   chatSection.hidden = true;
   loginSection.hidden = false;
-  loginError.textContent = error || "";
+  if (error !== undefined) loginError.textContent = error;
   $("password").focus();
 }
 
