@@ -9,13 +9,14 @@ build=$1
 seconds=$2
 jobs=${3:-1}
 src=$(cd "$(dirname "$0")" && pwd)
-targets=(fuzz_line_framer fuzz_command fuzz_sanitize fuzz_chat_service fuzz_resp fuzz_server_line fuzz_irc)
+targets=(fuzz_line_framer fuzz_command fuzz_sanitize fuzz_chat_service fuzz_resp fuzz_server_line fuzz_irc fuzz_http fuzz_websocket)
 
 max_len() {
   case $1 in
     fuzz_line_framer) echo 2048 ;;
-    fuzz_chat_service) echo 4096 ;;
+    fuzz_chat_service | fuzz_websocket) echo 4096 ;;
     fuzz_irc) echo 9000 ;;
+    fuzz_http) echo 2048 ;;
     *) echo 1024 ;;
   esac
 }
@@ -32,6 +33,7 @@ run_one() {
     fuzz_command | fuzz_chat_service) dict=(-dict="$src/chat.dict") ;;
     fuzz_resp) dict=(-dict="$src/resp.dict") ;;
     fuzz_irc) dict=(-dict="$src/irc.dict") ;;
+    fuzz_http) dict=(-dict="$src/http.dict") ;;
   esac
   # libFuzzer writes new inputs into the first directory given; the others are only read.
   local rc=0

@@ -7,6 +7,7 @@
 #   reactor/ and resp/ include nothing of chat (protocol/, bin/), and reactor/ not resp/;
 #   net/ includes nothing of bin/ (nor resp/), and of protocol/ only client_id.h.
 #   doors/irc/ includes no socket header, of reactor/ only payload.h, and nothing of bin/ or resp/.
+#   doors/web/ is like protocol/: no socket header, reactor/payload.h only.
 if(NOT CHAT_SOURCE_DIR)
   message(FATAL_ERROR "usage: cmake -DCHAT_SOURCE_DIR=<dir> -P check_includes.cmake")
 endif()
@@ -46,8 +47,11 @@ forbid(net "${include}\"(bin|resp|bench|tests)/" "" "net/ knows reactor/ and not
 forbid(doors/irc "${include}<(${socket_headers})>" "" "doors/irc/ includes no socket header")
 forbid(doors/irc "${include}\"reactor/" "${include}\"reactor/payload\\.h\"" "doors/irc/ uses reactor/payload.h only")
 forbid(doors/irc "${include}\"(bin|resp|bench|tests)/" "" "doors/irc/ knows protocol/ and reactor/payload.h only")
+forbid(doors/web "${include}<(${socket_headers})>" "" "doors/web/ is bytes in, bytes out: no socket header")
+forbid(doors/web "${include}\"reactor/" "${include}\"reactor/payload\\.h\"" "doors/web/ uses reactor/payload.h only")
+forbid(doors/web "${include}\"(protocol|bin|resp|bench|tests)/" "" "doors/web/ depends on reactor/payload.h only")
 
 if(violations GREATER 0)
   message(FATAL_ERROR "${violations} include(s) cross a layer (docs/ARCHITECTURE.md, \"Layers and the build\")")
 endif()
-message(STATUS "layers: protocol/, reactor/, resp/, net/ and doors/irc/ include only what their layer allows")
+message(STATUS "layers: protocol/, reactor/, resp/, net/, doors/irc/ and doors/web/ include only what their layer allows")
