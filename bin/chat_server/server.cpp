@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <utility>
 
 #include "bin/chat_server/heap_trim.h"
 #include "bin/chat_server/systemd_notify.h"
@@ -19,7 +20,7 @@ constexpr auto kLogRetry = std::chrono::milliseconds(100);
 using net::log_event;
 using net::LogLevel;
 
-Server::Server(const Options& options) : options_(options) {}
+Server::Server(Options options) : options_(std::move(options)) {}
 
 Server::~Server() = default;
 

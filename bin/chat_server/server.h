@@ -23,7 +23,7 @@ net::Limits net_limits(const Options& options);
 
 class Server final {
  public:
-  explicit Server(const Options& options);
+  explicit Server(Options options);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -22,7 +22,7 @@
 
 namespace {
 
-// More than two of the pass's polling intervals (bin/chat_server/server.cpp
+// More than two of the pass's polling intervals (net/output.cpp
 // kFlushesBetweenPolls, 128): the pass polls input at least twice before it ends.
 constexpr std::size_t kClients = 300;
 
