@@ -18,8 +18,9 @@ build: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 	@mkdir -p build/bin && ln -sf ../release/bin/chat-server build/bin/chat-server
 
+IRC_PORT ?= 6667
 run: deps build
-	./$(BUILD)/bin/chat-server --port $(PORT)
+	./$(BUILD)/bin/chat-server --port $(PORT) --irc-port $(IRC_PORT)
 
 test: deps build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
