@@ -61,7 +61,7 @@ bench: deps
 # Example: make fuzz FUZZ_SECONDS=600
 FUZZ_BUILD := build/fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := fuzz_line_framer fuzz_command fuzz_sanitize fuzz_chat_service fuzz_resp fuzz_server_line fuzz_irc fuzz_http fuzz_websocket
+FUZZ_TARGETS := fuzz_line_framer fuzz_command fuzz_sanitize fuzz_chat_service fuzz_resp fuzz_server_line fuzz_irc fuzz_irc_door fuzz_http fuzz_websocket
 .PHONY: fuzz
 fuzz:
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAT_FUZZ=ON \

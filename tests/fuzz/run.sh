@@ -9,7 +9,7 @@ build=$1
 seconds=$2
 jobs=${3:-1}
 src=$(cd "$(dirname "$0")" && pwd)
-targets=(fuzz_line_framer fuzz_command fuzz_sanitize fuzz_chat_service fuzz_resp fuzz_server_line fuzz_irc fuzz_http fuzz_websocket)
+targets=(fuzz_line_framer fuzz_command fuzz_sanitize fuzz_chat_service fuzz_resp fuzz_server_line fuzz_irc fuzz_irc_door fuzz_http fuzz_websocket)
 
 max_len() {
   case $1 in

@@ -306,3 +306,53 @@ TEST_F(ServerOptions, ConfigFileThatIsNotARegularFileIsAnError) {
   EXPECT_EQ(parse({"--motd", "/dev/zero"}), ParseStatus::ExitUsage);
   EXPECT_EQ(message_, "MOTD file /dev/zero: not a regular file");
 }
+
+TEST_F(ServerOptions, OpenChatAndTheIrcDoor) {
+  ASSERT_EQ(parse({}), ParseStatus::Run) << message_;
+  EXPECT_FALSE(options_.open);
+  EXPECT_EQ(options_.irc_port, 0);  // off: two servers on one machine never collide
+  EXPECT_EQ(options_.irc_channel, "#chat");
+  EXPECT_TRUE(options_.server_name.empty());  // the host name
+  EXPECT_EQ(options_.irc_ping_seconds, 90);
+
+  ASSERT_EQ(parse({"--open", "--irc-port", "6667", "--server-name", "irc.example", "--irc-channel", "#lobby",
+                   "--irc-topic", "Be kind", "--irc-ping", "30"}),
+            ParseStatus::Run)
+      << message_;
+  EXPECT_TRUE(options_.open);
+  EXPECT_EQ(options_.irc_port, 6667);
+  EXPECT_EQ(options_.server_name, "irc.example");
+  EXPECT_EQ(options_.irc_channel, "#lobby");
+  EXPECT_EQ(options_.irc_topic, "Be kind");
+  EXPECT_EQ(options_.irc_ping_seconds, 30);
+
+  sources_ = {};
+  options_ = {};
+  ASSERT_EQ(parse({"--open=no"}), ParseStatus::Run) << message_;
+  EXPECT_FALSE(options_.open);
+  sources_ = {};
+  options_ = {};
+  env_["CHAT_OPEN"] = "yes";
+  ASSERT_EQ(parse({"--config", file_with("irc-port = 7000\n")}), ParseStatus::Run) << message_;
+  EXPECT_TRUE(options_.open);
+  EXPECT_EQ(options_.irc_port, 7000);
+}
+
+TEST_F(ServerOptions, IrcSettingsAreChecked) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"--irc-channel", "chat"},
+      {"--irc-channel", "#a b"},
+      {"--irc-channel", "#"},
+      {"--server-name", "has space"},
+      {"--server-name", ""},
+      {"--irc-port", "70000"},
+      {"--irc-ping", "0"},
+      {"--open=maybe"},
+      {"--irc-topic", std::string(301, 't')},
+  };
+  for (const auto& args : cases) {
+    EXPECT_EQ(parse(args), ParseStatus::ExitUsage) << args[0];
+    std::string flag = args[0].substr(0, args[0].find('='));
+    EXPECT_NE(message_.find(flag), std::string::npos) << message_;
+  }
+}
