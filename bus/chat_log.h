@@ -1,0 +1,54 @@
+// ChatLog: appends to the one stream that orders the chat. An append is one script that
+// refuses a caller whose fence is not its node's live lease (a frozen node's late writes),
+// drops a (node, seq) it has already stored (a re-send after a reconnect), numbers the
+// entry (field n: 1, 2, 3... so readers see gaps) and XADDs with MAXLEN ~ max_length.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "bus/bus_keys.h"
+#include "bus/bus_link.h"
+#include "bus/bus_script.h"
+
+namespace bus {
+
+// An entry's own fields, opaque to the bus. The bus adds n, node, seq and t (the writer's
+// wall clock in ms, for the lag of its own entries); callers use other field names.
+using EntryFields = std::vector<std::pair<std::string, std::string>>;
+
+enum class AppendOutcome : std::uint8_t {
+  Appended,   // stored: `id`
+  Duplicate,  // this (node, seq) or a later one was stored before: nothing done
+  Fenced,     // the fence is not the node's live lease: refused
+  Failed,     // no answer, or an error: `why`
+};
+struct AppendResult {
+  AppendOutcome outcome = AppendOutcome::Failed;
+  std::string id;
+  std::string why;
+};
+
+class ChatLog {
+ public:
+  ChatLog(BusLink& link, BusKeys keys, std::uint64_t max_length = 100000);
+
+  // `seq` must grow with every entry of `node` (per node, across its restarts: NodeLease
+  // hands out the last one Redis saw). `done` runs once (at once when not even queued).
+  void append(const std::string& node, std::uint64_t fence, std::uint64_t seq, const EntryFields& fields,
+              std::function<void(const AppendResult&)> done);
+
+  std::uint64_t entries_written() const { return written_; }
+
+ private:
+  BusLink& link_;
+  BusKeys keys_;
+  std::uint64_t max_length_;
+  BusScript append_script_;
+  std::uint64_t written_ = 0;
+};
+
+}  // namespace bus
