@@ -7,32 +7,50 @@
 namespace bus {
 namespace {
 
-// KEYS: stream, seen:<node>, node:<node> (lease), log:count.
-// ARGV: fence, seq, max length, node, t, then field, value, field, value...
+// KEYS: stream, seen:<node> (sorted set of recent seqs), node:<node> (lease), log:count.
+// ARGV: fence, seq, max length, node, t, seqs kept, then field, value, field, value...
+// A seq older than every one kept counts as stored: its deadline passed long ago.
 constexpr std::string_view kAppend = R"lua(
 if redis.call('GET', KEYS[3]) ~= ARGV[1] then return {'fenced', ''} end
-local seq = tonumber(ARGV[2])
-if seq <= tonumber(redis.call('GET', KEYS[2]) or '0') then return {'duplicate', ''} end
+if redis.call('ZSCORE', KEYS[2], ARGV[2]) then return {'duplicate', ''} end
+local kept = tonumber(ARGV[6])
+local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+if oldest[2] and redis.call('ZCARD', KEYS[2]) >= kept and tonumber(ARGV[2]) < tonumber(oldest[2]) then
+  return {'duplicate', ''}
+end
 local n = redis.call('INCR', KEYS[4])
 local xadd = {'XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', 'n', n, 'node', ARGV[4], 'seq', ARGV[2], 't', ARGV[5]}
-for i = 6, #ARGV do xadd[#xadd + 1] = ARGV[i] end
+for i = 7, #ARGV do xadd[#xadd + 1] = ARGV[i] end
 local id = redis.call(unpack(xadd))
-redis.call('SET', KEYS[2], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[2])
+local over = redis.call('ZCARD', KEYS[2]) - kept
+if over > 0 then redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1) end
 return {'appended', id}
+)lua";
+
+// KEYS: seen:<node>. ARGV: seq. -> 1: it was stored; 0: it was not, and now never will be
+constexpr std::string_view kAbandon = R"lua(
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 1 end
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[1])
+return 0
 )lua";
 
 }  // namespace
 
 ChatLog::ChatLog(BusLink& link, BusKeys keys, std::uint64_t max_length)
-    : link_(link), keys_(std::move(keys)), max_length_(max_length), append_script_(kAppend) {}
+    : link_(link),
+      keys_(std::move(keys)),
+      max_length_(max_length),
+      append_script_(kAppend),
+      abandon_script_(kAbandon) {}
 
 void ChatLog::append(const std::string& node, std::uint64_t fence, std::uint64_t seq, const EntryFields& fields,
                      std::function<void(const AppendResult&)> done) {
   const auto wall_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();
-  std::vector<std::string> args = {std::to_string(fence), std::to_string(seq), std::to_string(max_length_), node,
-                                   std::to_string(wall_ms)};
+  std::vector<std::string> args = {std::to_string(fence),   std::to_string(seq),      std::to_string(max_length_), node,
+                                   std::to_string(wall_ms), std::to_string(kSeqsKept)};
   args.reserve(args.size() + 2 * fields.size());
   for (const auto& [field, value] : fields) {
     args.push_back(field);
@@ -60,6 +78,18 @@ void ChatLog::append(const std::string& node, std::uint64_t fence, std::uint64_t
                            if (*finish) (*finish)(result);
                          });
   if (s != resp::RespStatus::Ok && *finish) (*finish)(AppendResult{AppendOutcome::Failed, {}, resp::to_string(s)});
+}
+
+void ChatLog::abandon(const std::string& node, std::uint64_t seq, std::function<void(std::optional<bool>)> done) {
+  auto finish = std::make_shared<std::function<void(std::optional<bool>)>>(std::move(done));
+  resp::RespStatus s = abandon_script_.run(
+      link_.client(), {keys_.seen(node)}, {std::to_string(seq)}, [finish](const resp::RespResult& r) {
+        std::optional<bool> stored;
+        if (r.status == resp::RespStatus::Ok && r.reply->top.type == resp::RespType::Integer)
+          stored = r.reply->top.integer == 1;
+        (*finish)(stored);
+      });
+  if (s != resp::RespStatus::Ok) (*finish)(std::nullopt);
 }
 
 }  // namespace bus

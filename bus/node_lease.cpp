@@ -10,8 +10,8 @@ namespace {
 constexpr std::string_view kRegister = R"lua(
 local token = redis.call('INCR', KEYS[1])
 redis.call('SET', KEYS[2], token, 'PX', ARGV[1])
-local seen = redis.call('GET', KEYS[3]) or '0'
-return {token, seen}
+local last = redis.call('ZRANGE', KEYS[3], -1, -1)
+return {token, last[1] or '0'}
 )lua";
 
 // KEYS: lease. ARGV: token, lease ms. -> 1 renewed, 0 not ours (expired or taken over)

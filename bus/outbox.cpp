@@ -8,13 +8,17 @@ namespace bus {
 
 Outbox::Outbox(reactor::EventLoop& loop, BusLink& link, ChatLog& log, std::string node, OutboxOptions options)
     : loop_(loop), link_(link), log_(log), node_(std::move(node)), options_(options) {
-  link_.add_on_up([this] { send_pending(); });
+  link_.add_on_up([this] {
+    send_pending();
+    settle();
+  });
   link_.add_on_down([this](std::string_view) {
     ++connection_;
     for (OutboxEntry& e : entries_) {
-      if (e.in_flight) uncertain_below_ = std::max(uncertain_below_, e.seq + 1);
+      if (e.in_flight) e.maybe_stored = true;
       e.in_flight = false;
     }
+    for (OutboxEntry& e : settling_) e.in_flight = false;
   });
 }
 
@@ -34,12 +38,12 @@ void Outbox::set_fence(std::uint64_t fence, std::uint64_t last_seq_seen) {
 }
 
 std::optional<std::uint64_t> Outbox::add(EntryFields fields) {
-  std::size_t size = 0;
-  for (const auto& [f, v] : fields) size += f.size() + v.size();
-  if (entries_.size() >= options_.max_entries || bytes_ + size > options_.max_bytes) return std::nullopt;
+  std::size_t entry_bytes = 0;
+  for (const auto& [f, v] : fields) entry_bytes += f.size() + v.size();
+  if (entries_.size() >= options_.max_entries || bytes_ + entry_bytes > options_.max_bytes) return std::nullopt;
   const std::uint64_t seq = next_seq_++;
-  entries_.push_back(OutboxEntry{seq, std::move(fields), size, loop_.now(), false});
-  bytes_ += size;
+  entries_.push_back(OutboxEntry{seq, std::move(fields), entry_bytes, loop_.now(), false});
+  bytes_ += entry_bytes;
   if (!deadline_timer_) arm_deadline();
   send_pending();
   return seq;
@@ -100,10 +104,14 @@ void Outbox::expire() {
       ++it;
       continue;
     }
-    bytes_ -= it->bytes;
-    gone.push_back(std::move(*it));
+    if (it->maybe_stored) {
+      settling_.push_back(std::move(*it));  // its bytes stay counted until it is settled
+    } else {
+      bytes_ -= it->bytes;
+      gone.push_back(std::move(*it));
+      ++given_up_count_;
+    }
     it = entries_.erase(it);
-    ++given_up_count_;
   }
   if (!entries_.empty()) {
     // Entries still in flight are looked at again shortly; the rest at their own deadline.
@@ -119,9 +127,38 @@ void Outbox::expire() {
       arm_deadline();
     }
   }
+  settle();
   // After the bookkeeping: a hook may add entries.
   for (const OutboxEntry& e : gone)
-    if (on_given_up_) on_given_up_(e, e.seq < uncertain_below_);
+    if (on_given_up_) on_given_up_(e);
+}
+
+void Outbox::settle() {
+  if (!link_.up()) return;
+  const std::uint64_t connection = connection_;
+  for (OutboxEntry& e : settling_) {
+    if (e.in_flight) continue;
+    e.in_flight = true;
+    const std::uint64_t seq = e.seq;
+    log_.abandon(node_, seq, [this, seq, connection](std::optional<bool> stored) {
+      auto it = std::find_if(settling_.begin(), settling_.end(), [seq](const OutboxEntry& x) { return x.seq == seq; });
+      if (it == settling_.end() || connection != connection_) return;
+      if (!stored) {
+        it->in_flight = false;  // tried again on the next connection
+        return;
+      }
+      OutboxEntry settled = std::move(*it);
+      settling_.erase(it);
+      bytes_ -= settled.bytes;
+      if (*stored) {
+        if (on_written_) on_written_(seq, "");
+      } else {
+        ++given_up_count_;
+        if (on_given_up_) on_given_up_(settled);
+      }
+    });
+    if (connection != connection_) return;
+  }
 }
 
 }  // namespace bus

@@ -2,7 +2,10 @@
 // bounded in count and bytes, numbered (node, seq). They go out in order whenever the link
 // is up and the node holds a lease, again after every reconnect (ChatLog drops what was
 // already stored). An entry not appended `deadline` after it arrived is given up: removed,
-// reported to its owner (who tells the sender "not delivered"), and never sent later.
+// reported to its owner (who tells the sender "not delivered"), and never sent later. An
+// entry that was on the wire when a connection broke may have been stored: at its deadline
+// it is settled with ChatLog::abandon once Redis answers again, and reported written or
+// given up accordingly, so the report is never wrong.
 #pragma once
 
 #include <chrono>
@@ -27,7 +30,8 @@ struct OutboxEntry {
   EntryFields fields;
   std::size_t bytes = 0;
   reactor::Clock::time_point arrived;
-  bool in_flight = false;  // sent on the current connection, reply not yet in
+  bool in_flight = false;     // sent on the current connection, reply not yet in
+  bool maybe_stored = false;  // was on the wire when a connection broke
 };
 
 class Outbox {
@@ -48,13 +52,10 @@ class Outbox {
   void set_on_written(std::function<void(std::uint64_t seq, const std::string& id)> hook) {
     on_written_ = std::move(hook);
   }
-  // Given up. `maybe_in_log`: the connection broke while it was on the wire, so Redis may
-  // have stored it after all (readers would then deliver it); see docs/SCALING.md.
-  void set_on_given_up(std::function<void(const OutboxEntry&, bool maybe_in_log)> hook) {
-    on_given_up_ = std::move(hook);
-  }
+  // Given up: not in the log, and it never will be.
+  void set_on_given_up(std::function<void(const OutboxEntry&)> hook) { on_given_up_ = std::move(hook); }
 
-  std::size_t size() const { return entries_.size(); }
+  std::size_t size() const { return entries_.size() + settling_.size(); }
   std::size_t bytes() const { return bytes_; }
   std::uint64_t given_up() const { return given_up_count_; }
 
@@ -63,6 +64,7 @@ class Outbox {
   void sent(std::uint64_t seq, std::uint64_t connection, const AppendResult& result);
   void arm_deadline();
   void expire();
+  void settle();
   std::deque<OutboxEntry>::iterator find(std::uint64_t seq);
 
   reactor::EventLoop& loop_;
@@ -75,12 +77,12 @@ class Outbox {
   std::uint64_t next_seq_ = 1;
   std::uint64_t fence_ = 0;
   bool granted_once_ = false;
-  std::uint64_t connection_ = 0;       // changes when the link goes down: replies of the old one are void
-  std::uint64_t uncertain_below_ = 0;  // seqs on the wire when a connection broke
+  std::uint64_t connection_ = 0;      // changes when the link goes down: replies of the old one are void
+  std::deque<OutboxEntry> settling_;  // past their deadline, maybe stored: abandon() decides
   std::uint64_t given_up_count_ = 0;
   reactor::TimerId deadline_timer_;
   std::function<void(std::uint64_t, const std::string&)> on_written_;
-  std::function<void(const OutboxEntry&, bool)> on_given_up_;
+  std::function<void(const OutboxEntry&)> on_given_up_;
 };
 
 }  // namespace bus

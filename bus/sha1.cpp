@@ -2,6 +2,7 @@
 #include "bus/sha1.h"
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace bus {
@@ -11,12 +12,12 @@ std::uint32_t rotl(std::uint32_t x, int n) { return (x << n) | (x >> (32 - n)); 
 
 void compress(std::array<std::uint32_t, 5>& h, const unsigned char* block) {
   std::array<std::uint32_t, 80> w{};
-  for (int i = 0; i < 16; ++i)
+  for (std::size_t i = 0; i < 16; ++i)
     w[i] = (std::uint32_t{block[4 * i]} << 24) | (std::uint32_t{block[4 * i + 1]} << 16) |
            (std::uint32_t{block[4 * i + 2]} << 8) | std::uint32_t{block[4 * i + 3]};
-  for (int i = 16; i < 80; ++i) w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+  for (std::size_t i = 16; i < 80; ++i) w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
   std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
-  for (int i = 0; i < 80; ++i) {
+  for (std::size_t i = 0; i < 80; ++i) {
     std::uint32_t f = 0;
     std::uint32_t k = 0;
     if (i < 20) {

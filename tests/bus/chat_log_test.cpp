@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "tests/bus/bus_fixture.h"
 
 using namespace bus;
@@ -74,4 +76,39 @@ TEST_F(BusTest, AReSentEntryIsStoredOnce) {
   again.start();
   ASSERT_TRUE(run_until([&] { return again.state() == NodeLease::State::Held; }));
   EXPECT_EQ(last_seq, 2U);
+}
+
+TEST_F(BusTest, AbandoningSettlesAnEntryOfUnknownFateForGood) {
+  ASSERT_TRUE(redis.ok());
+  auto n = node("n1");
+  ChatLog log(*n.link, keys);
+  Appender a;
+  log.append("n1", n.fence, 1, {{"text", "stored before the cut"}}, a.hook());
+  ASSERT_TRUE(run_until([&] { return a.results.size() == 1; }));
+  std::vector<std::optional<bool>> stored;
+  log.abandon("n1", 1, [&](std::optional<bool> s) { stored.push_back(s); });
+  log.abandon("n1", 2, [&](std::optional<bool> s) { stored.push_back(s); });
+  ASSERT_TRUE(run_until([&] { return stored.size() == 2; }));
+  EXPECT_EQ(stored[0], std::optional<bool>(true));
+  EXPECT_EQ(stored[1], std::optional<bool>(false));
+  // A late copy of the abandoned entry (still in some pipeline) is never stored.
+  log.append("n1", n.fence, 2, {{"text", "late"}}, a.hook());
+  ASSERT_TRUE(run_until([&] { return a.results.size() == 2; }));
+  EXPECT_EQ(a.results[1].outcome, AppendOutcome::Duplicate);
+  EXPECT_EQ(call({"XLEN", "test:log"}), std::vector<std::string>{"1"});
+}
+
+TEST_F(BusTest, EntriesOfOneNodeMayArriveOutOfOrder) {
+  ASSERT_TRUE(redis.ok());
+  auto n = node("n1");
+  ChatLog log(*n.link, keys);
+  Appender a;
+  // 2 first (1 was refused, say, and comes back later): 1 is still stored, once.
+  log.append("n1", n.fence, 2, {{"text", "two"}}, a.hook());
+  log.append("n1", n.fence, 1, {{"text", "one"}}, a.hook());
+  log.append("n1", n.fence, 1, {{"text", "one"}}, a.hook());
+  ASSERT_TRUE(run_until([&] { return a.results.size() == 3; }));
+  EXPECT_EQ(a.results[0].outcome, AppendOutcome::Appended);
+  EXPECT_EQ(a.results[1].outcome, AppendOutcome::Appended);
+  EXPECT_EQ(a.results[2].outcome, AppendOutcome::Duplicate);
 }

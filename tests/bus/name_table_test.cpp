@@ -25,7 +25,7 @@ TEST_F(BusTest, OfThreeSimultaneousClaimsExactlyOneWinsEveryRound) {
   std::vector<TestNode> nodes;
   for (int i = 0; i < 3; ++i) nodes.push_back(node("node" + std::to_string(i), std::chrono::milliseconds(5000), i + 1));
   std::vector<std::unique_ptr<NameTable>> tables;
-  for (auto& n : nodes) tables.push_back(std::make_unique<NameTable>(*n.link, keys));
+  for (const auto& n : nodes) tables.push_back(std::make_unique<NameTable>(*n.link, keys));
   for (int round = 0; round < 100; ++round) {
     const std::string name = "Alice" + std::to_string(round);
     std::vector<ClaimOutcome> outcomes;

@@ -48,7 +48,7 @@ TEST_F(BusTest, OutboxGivesUpAfterTheDeadlineAndNeverSendsThatEntry) {
   Outbox out(loop, *n.link, log, "n1", o);
   std::vector<std::string> given_up;
   std::vector<std::uint64_t> written;
-  out.set_on_given_up([&](const OutboxEntry& e, bool) { given_up.push_back(e.fields[0].second); });
+  out.set_on_given_up([&](const OutboxEntry& e) { given_up.push_back(e.fields[0].second); });
   out.set_on_written([&](std::uint64_t seq, const std::string&) { written.push_back(seq); });
   // The lease is not handed over yet (as while Redis is unreachable): nothing can go out.
   ASSERT_TRUE(out.add({{"text", "stale"}}));
