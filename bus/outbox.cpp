@@ -136,10 +136,14 @@ void Outbox::expire() {
 void Outbox::settle() {
   if (!link_.up()) return;
   const std::uint64_t connection = connection_;
+  // Seqs first: an answer that comes at once may change settling_.
+  std::vector<std::uint64_t> seqs;
   for (OutboxEntry& e : settling_) {
     if (e.in_flight) continue;
     e.in_flight = true;
-    const std::uint64_t seq = e.seq;
+    seqs.push_back(e.seq);
+  }
+  for (std::uint64_t seq : seqs) {
     log_.abandon(node_, seq, [this, seq, connection](std::optional<bool> stored) {
       auto it = std::find_if(settling_.begin(), settling_.end(), [seq](const OutboxEntry& x) { return x.seq == seq; });
       if (it == settling_.end() || connection != connection_) return;

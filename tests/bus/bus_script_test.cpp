@@ -45,6 +45,7 @@ TEST_F(BusTest, ScriptIsReloadedAfterRedisForgotIt) {
 TEST(Backoff, GrowsToItsCapWithJitterAndResets) {
   Backoff b(std::chrono::milliseconds(100), std::chrono::milliseconds(1000), 7);
   std::vector<std::int64_t> delays;
+  delays.reserve(10);
   for (int i = 0; i < 10; ++i) delays.push_back(b.next().count());
   EXPECT_GE(delays[0], 50);
   EXPECT_LE(delays[0], 100);
@@ -54,6 +55,7 @@ TEST(Backoff, GrowsToItsCapWithJitterAndResets) {
   EXPECT_LE(b.next().count(), 100);
   Backoff other(std::chrono::milliseconds(100), std::chrono::milliseconds(1000), 8);
   std::vector<std::int64_t> others;
+  others.reserve(10);
   for (int i = 0; i < 10; ++i) others.push_back(other.next().count());
   EXPECT_NE(delays, others);  // two nodes do not retry in step
 }

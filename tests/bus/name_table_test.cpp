@@ -23,8 +23,10 @@ NameEntry entry(const TestNode& n, const std::string& display, const std::string
 TEST_F(BusTest, OfThreeSimultaneousClaimsExactlyOneWinsEveryRound) {
   ASSERT_TRUE(redis.ok());
   std::vector<TestNode> nodes;
+  nodes.reserve(3);
   for (int i = 0; i < 3; ++i) nodes.push_back(node("node" + std::to_string(i), std::chrono::milliseconds(5000), i + 1));
   std::vector<std::unique_ptr<NameTable>> tables;
+  tables.reserve(3);
   for (const auto& n : nodes) tables.push_back(std::make_unique<NameTable>(*n.link, keys));
   for (int round = 0; round < 100; ++round) {
     const std::string name = "Alice" + std::to_string(round);
