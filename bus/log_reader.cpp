@@ -50,6 +50,12 @@ bool read_entry(const std::vector<resp::RespItem>& items, std::size_t& i, LogEnt
   return true;
 }
 
+// A PING would wait behind the XREAD BLOCK: the round trip is measured on the command link.
+BusLinkOptions without_pings(BusLinkOptions options) {
+  options.ping_every = std::chrono::milliseconds(0);
+  return options;
+}
+
 }  // namespace
 
 bool stream_id_less(std::string_view a, std::string_view b) {
@@ -60,7 +66,9 @@ bool stream_id_less(std::string_view a, std::string_view b) {
 
 LogReader::LogReader(reactor::EventLoop& loop, std::vector<reactor::SocketAddress> redis, BusKeys keys,
                      LogReaderOptions options, BusLinkOptions link_options)
-    : link_(loop, std::move(redis), std::move(link_options)), keys_(std::move(keys)), options_(std::move(options)) {
+    : link_(loop, std::move(redis), without_pings(std::move(link_options))),
+      keys_(std::move(keys)),
+      options_(std::move(options)) {
   link_.add_on_up([this] {
     ++connection_;
     check_state();
