@@ -39,6 +39,7 @@ forbid(protocol "${include}<(${socket_headers})>" "" "protocol/ includes no sock
 forbid(protocol "${include}\"reactor/" "${include}\"reactor/payload\\.h\"" "protocol/ uses reactor/payload.h only")
 forbid(protocol "${include}\"(bin|resp|bench|tests)/" "" "protocol/ depends on reactor/payload.h only")
 forbid(reactor "${include}\"(protocol|bin|resp|bench|tests)/" "" "reactor/ depends on nothing of ours")
+forbid(bus "${include}\"(protocol|bin|bench|tests)/" "" "bus/ knows resp/ and reactor/ and nothing of chat")
 forbid(resp "${include}\"(protocol|bin|bench|tests)/" "" "resp/ knows reactor/ and nothing of chat")
 forbid(net "${include}\"protocol/" "${include}\"protocol/client_id\\.h\"" "net/ sees protocol/client_id.h only")
 forbid(net "${include}\"(bin|resp|bench|tests)/" "" "net/ knows reactor/ and nothing of the programs")

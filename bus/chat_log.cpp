@@ -1,0 +1,95 @@
+// ChatLog: the fenced, idempotent, numbered, trimmed append (see chat_log.h).
+#include "bus/chat_log.h"
+
+#include <chrono>
+#include <memory>
+
+namespace bus {
+namespace {
+
+// KEYS: stream, seen:<node> (sorted set of recent seqs), node:<node> (lease), log:count.
+// ARGV: fence, seq, max length, node, t, seqs kept, then field, value, field, value...
+// A seq older than every one kept counts as stored: its deadline passed long ago.
+constexpr std::string_view kAppend = R"lua(
+if redis.call('GET', KEYS[3]) ~= ARGV[1] then return {'fenced', ''} end
+if redis.call('ZSCORE', KEYS[2], ARGV[2]) then return {'duplicate', ''} end
+local kept = tonumber(ARGV[6])
+local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+if oldest[2] and redis.call('ZCARD', KEYS[2]) >= kept and tonumber(ARGV[2]) < tonumber(oldest[2]) then
+  return {'duplicate', ''}
+end
+local n = redis.call('INCR', KEYS[4])
+local xadd = {'XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', 'n', n, 'node', ARGV[4], 'seq', ARGV[2], 't', ARGV[5]}
+for i = 7, #ARGV do xadd[#xadd + 1] = ARGV[i] end
+local id = redis.call(unpack(xadd))
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[2])
+local over = redis.call('ZCARD', KEYS[2]) - kept
+if over > 0 then redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1) end
+return {'appended', id}
+)lua";
+
+// KEYS: seen:<node>. ARGV: seq. -> 1: it was stored; 0: it was not, and now never will be
+constexpr std::string_view kAbandon = R"lua(
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 1 end
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[1])
+return 0
+)lua";
+
+}  // namespace
+
+ChatLog::ChatLog(BusLink& link, BusKeys keys, std::uint64_t max_length)
+    : link_(link),
+      keys_(std::move(keys)),
+      max_length_(max_length),
+      append_script_(kAppend),
+      abandon_script_(kAbandon) {}
+
+void ChatLog::append(const std::string& node, std::uint64_t fence, std::uint64_t seq, const EntryFields& fields,
+                     std::function<void(const AppendResult&)> done) {
+  const auto wall_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  std::vector<std::string> args = {std::to_string(fence),   std::to_string(seq),      std::to_string(max_length_), node,
+                                   std::to_string(wall_ms), std::to_string(kSeqsKept)};
+  args.reserve(args.size() + 2 * fields.size());
+  for (const auto& [field, value] : fields) {
+    args.push_back(field);
+    args.push_back(value);
+  }
+  auto finish = std::make_shared<std::function<void(const AppendResult&)>>(std::move(done));
+  resp::RespStatus s =
+      append_script_.run(link_.client(), {keys_.log(), keys_.seen(node), keys_.node(node), keys_.log_count()}, args,
+                         [this, finish](const resp::RespResult& r) {
+                           AppendResult result;
+                           auto got = r.status == resp::RespStatus::Ok ? flat_strings(*r.reply) : std::nullopt;
+                           if (!got || got->size() != 2) {
+                             result.why = failure_of(r);
+                           } else if ((*got)[0] == "appended") {
+                             result.outcome = AppendOutcome::Appended;
+                             result.id = (*got)[1];
+                             ++written_;
+                           } else if ((*got)[0] == "duplicate") {
+                             result.outcome = AppendOutcome::Duplicate;
+                           } else if ((*got)[0] == "fenced") {
+                             result.outcome = AppendOutcome::Fenced;
+                           } else {
+                             result.why = "unknown verdict " + (*got)[0];
+                           }
+                           if (*finish) (*finish)(result);
+                         });
+  if (s != resp::RespStatus::Ok && *finish) (*finish)(AppendResult{AppendOutcome::Failed, {}, resp::to_string(s)});
+}
+
+void ChatLog::abandon(const std::string& node, std::uint64_t seq, std::function<void(std::optional<bool>)> done) {
+  auto finish = std::make_shared<std::function<void(std::optional<bool>)>>(std::move(done));
+  resp::RespStatus s = abandon_script_.run(
+      link_.client(), {keys_.seen(node)}, {std::to_string(seq)}, [finish](const resp::RespResult& r) {
+        std::optional<bool> stored;
+        if (r.status == resp::RespStatus::Ok && r.reply->top.type == resp::RespType::Integer)
+          stored = r.reply->top.integer == 1;
+        (*finish)(stored);
+      });
+  if (s != resp::RespStatus::Ok) (*finish)(std::nullopt);
+}
+
+}  // namespace bus

@@ -1,0 +1,114 @@
+// ChatLog against a real Redis: a fenced (expired) node's append is refused, a re-sent
+// (node, seq) is stored once, entries are numbered.
+#include "bus/chat_log.h"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+
+#include "tests/bus/bus_fixture.h"
+
+using namespace bus;
+using bus_test::BusTest;
+
+namespace {
+
+struct Appender {
+  std::vector<AppendResult> results;
+  std::function<void(const AppendResult&)> hook() {
+    return [this](const AppendResult& r) { results.push_back(r); };
+  }
+};
+
+}  // namespace
+
+TEST_F(BusTest, AnExpiredNodesAppendIsRefused) {
+  ASSERT_TRUE(redis.ok());
+  auto frozen = node("frozen", std::chrono::milliseconds(300));
+  ChatLog log(*frozen.link, keys);
+  Appender a;
+  log.append("frozen", frozen.fence, 1, {{"text", "before"}}, a.hook());
+  ASSERT_TRUE(run_until([&] { return a.results.size() == 1; }));
+  EXPECT_EQ(a.results[0].outcome, AppendOutcome::Appended);
+
+  frozen.lease.reset();
+  ASSERT_TRUE(run_until([&] { return call({"EXISTS", "test:node:frozen"}) == std::vector<std::string>{"0"}; }));
+  log.append("frozen", frozen.fence, 2, {{"text", "late"}}, a.hook());
+  ASSERT_TRUE(run_until([&] { return a.results.size() == 2; }));
+  EXPECT_EQ(a.results[1].outcome, AppendOutcome::Fenced);
+  // The same node name registered again has a new token: the old one stays refused.
+  auto back = node("frozen", std::chrono::milliseconds(5000), 3);
+  EXPECT_GT(back.fence, frozen.fence);
+  log.append("frozen", frozen.fence, 2, {{"text", "late"}}, a.hook());
+  ASSERT_TRUE(run_until([&] { return a.results.size() == 3; }));
+  EXPECT_EQ(a.results[2].outcome, AppendOutcome::Fenced);
+  EXPECT_EQ(call({"XLEN", "test:log"}), std::vector<std::string>{"1"});
+}
+
+TEST_F(BusTest, AReSentEntryIsStoredOnce) {
+  ASSERT_TRUE(redis.ok());
+  auto n = node("n1");
+  ChatLog log(*n.link, keys);
+  Appender a;
+  log.append("n1", n.fence, 1, {{"text", "one"}}, a.hook());
+  log.append("n1", n.fence, 2, {{"text", "two"}}, a.hook());
+  log.append("n1", n.fence, 2, {{"text", "two"}}, a.hook());  // the re-send after a reconnect
+  log.append("n1", n.fence, 1, {{"text", "one"}}, a.hook());
+  ASSERT_TRUE(run_until([&] { return a.results.size() == 4; }));
+  EXPECT_EQ(a.results[0].outcome, AppendOutcome::Appended);
+  EXPECT_EQ(a.results[1].outcome, AppendOutcome::Appended);
+  EXPECT_EQ(a.results[2].outcome, AppendOutcome::Duplicate);
+  EXPECT_EQ(a.results[3].outcome, AppendOutcome::Duplicate);
+  EXPECT_EQ(log.entries_written(), 2U);
+  EXPECT_EQ(call({"XLEN", "test:log"}), std::vector<std::string>{"2"});
+  auto range = call({"XRANGE", "test:log", "-", "+"});
+  // [id, [n 1 node n1 seq 1 t ... text one]], ...
+  ASSERT_GE(range.size(), 12U);
+  EXPECT_EQ(range[1], "n");
+  EXPECT_EQ(range[2], "1");
+  EXPECT_EQ(range[4], "n1");
+  EXPECT_EQ(range[9], "text");
+  EXPECT_EQ(range[10], "one");
+  // A restarted node learns where its numbering stands.
+  std::uint64_t last_seq = 0;
+  NodeLease again(loop, *n.link, keys, "n1");
+  again.set_on_granted([&](std::uint64_t, std::uint64_t seen) { last_seq = seen; });
+  again.start();
+  ASSERT_TRUE(run_until([&] { return again.state() == NodeLease::State::Held; }));
+  EXPECT_EQ(last_seq, 2U);
+}
+
+TEST_F(BusTest, AbandoningSettlesAnEntryOfUnknownFateForGood) {
+  ASSERT_TRUE(redis.ok());
+  auto n = node("n1");
+  ChatLog log(*n.link, keys);
+  Appender a;
+  log.append("n1", n.fence, 1, {{"text", "stored before the cut"}}, a.hook());
+  ASSERT_TRUE(run_until([&] { return a.results.size() == 1; }));
+  std::vector<std::optional<bool>> stored;
+  log.abandon("n1", 1, [&](std::optional<bool> s) { stored.push_back(s); });
+  log.abandon("n1", 2, [&](std::optional<bool> s) { stored.push_back(s); });
+  ASSERT_TRUE(run_until([&] { return stored.size() == 2; }));
+  EXPECT_EQ(stored[0], std::optional<bool>(true));
+  EXPECT_EQ(stored[1], std::optional<bool>(false));
+  // A late copy of the abandoned entry (still in some pipeline) is never stored.
+  log.append("n1", n.fence, 2, {{"text", "late"}}, a.hook());
+  ASSERT_TRUE(run_until([&] { return a.results.size() == 2; }));
+  EXPECT_EQ(a.results[1].outcome, AppendOutcome::Duplicate);
+  EXPECT_EQ(call({"XLEN", "test:log"}), std::vector<std::string>{"1"});
+}
+
+TEST_F(BusTest, EntriesOfOneNodeMayArriveOutOfOrder) {
+  ASSERT_TRUE(redis.ok());
+  auto n = node("n1");
+  ChatLog log(*n.link, keys);
+  Appender a;
+  // 2 first (1 was refused, say, and comes back later): 1 is still stored, once.
+  log.append("n1", n.fence, 2, {{"text", "two"}}, a.hook());
+  log.append("n1", n.fence, 1, {{"text", "one"}}, a.hook());
+  log.append("n1", n.fence, 1, {{"text", "one"}}, a.hook());
+  ASSERT_TRUE(run_until([&] { return a.results.size() == 3; }));
+  EXPECT_EQ(a.results[0].outcome, AppendOutcome::Appended);
+  EXPECT_EQ(a.results[1].outcome, AppendOutcome::Appended);
+  EXPECT_EQ(a.results[2].outcome, AppendOutcome::Duplicate);
+}

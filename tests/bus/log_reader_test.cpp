@@ -1,0 +1,135 @@
+// LogReader against a real Redis: stream order across writers, resuming after its
+// connection is killed, a trim gap, and Redis coming back empty.
+#include "bus/log_reader.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/bus/bus_fixture.h"
+
+using namespace bus;
+using bus_test::BusTest;
+
+namespace {
+
+struct Collected {
+  std::vector<std::string> ids;
+  std::vector<std::string> texts;
+  std::vector<std::uint64_t> gaps;
+  std::vector<std::string> lost;
+  bool ready = false;
+};
+
+std::unique_ptr<LogReader> reader(reactor::EventLoop& loop, std::uint16_t port, const BusKeys& keys, Collected& c,
+                                  bool from_start = false) {
+  LogReaderOptions o;
+  o.block = std::chrono::milliseconds(200);
+  o.from_start = from_start;
+  o.own_node = "w1";
+  BusLinkOptions l;
+  l.backoff_first = std::chrono::milliseconds(10);
+  l.backoff_cap = std::chrono::milliseconds(100);
+  auto r = std::make_unique<LogReader>(loop, bus_test::loopback(port), keys, o, l);
+  r->set_on_entry([&c](const LogEntry& e) {
+    c.ids.push_back(e.id);
+    c.texts.push_back(e.fields.empty() ? "" : e.fields[0].second);
+  });
+  r->set_on_gap([&c](std::uint64_t missed) { c.gaps.push_back(missed); });
+  r->set_on_state_lost([&c](std::string_view why) { c.lost.emplace_back(why); });
+  r->set_on_ready([&c] { c.ready = true; });
+  r->start();
+  return r;
+}
+
+}  // namespace
+
+TEST_F(BusTest, ReaderOrderAcrossTwoWritersIsTheStreamsOrder) {
+  ASSERT_TRUE(redis.ok());
+  auto w1 = node("w1");
+  auto w2 = node("w2", std::chrono::milliseconds(5000), 2);
+  ChatLog log1(*w1.link, keys);
+  ChatLog log2(*w2.link, keys);
+  Collected c;
+  auto r = reader(loop, redis.port(), keys, c);
+  ASSERT_TRUE(run_until([&] { return c.ready; }));
+  int answered = 0;
+  for (std::uint64_t i = 1; i <= 50; ++i) {
+    log1.append("w1", w1.fence, i, {{"text", std::string("a").append(std::to_string(i))}},
+                [&](const AppendResult&) { ++answered; });
+    log2.append("w2", w2.fence, i, {{"text", std::string("b").append(std::to_string(i))}},
+                [&](const AppendResult&) { ++answered; });
+  }
+  ASSERT_TRUE(run_until([&] { return c.ids.size() == 100; }));
+  std::vector<std::string> want;
+  auto range = call({"XRANGE", "test:log", "-", "+"});
+  for (std::size_t i = 0; i < range.size(); i += 11) want.push_back(range[i]);  // id + 10 field items
+  EXPECT_EQ(c.ids, want);
+  EXPECT_TRUE(c.gaps.empty());
+  EXPECT_EQ(r->entries_read(), 100U);
+}
+
+TEST_F(BusTest, ReaderResumesAfterItsConnectionIsKilledWithoutLossOrDuplicate) {
+  ASSERT_TRUE(redis.ok());
+  auto w = node("w1");
+  ChatLog log(*w.link, keys);
+  Collected c;
+  auto r = reader(loop, redis.port(), keys, c);
+  ASSERT_TRUE(run_until([&] { return c.ready; }));
+  std::uint64_t seq = 0;
+  for (; seq < 5; ++seq) log.append("w1", w.fence, seq + 1, {{"text", std::to_string(seq + 1)}}, nullptr);
+  ASSERT_TRUE(run_until([&] { return c.texts.size() == 5; }));
+  call({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"});  // the reader's, and the writer's
+  // Written while the reader is away.
+  ASSERT_TRUE(run_until([&] { return w.link->up(); }));
+  for (; seq < 10; ++seq) log.append("w1", w.fence, seq + 1, {{"text", std::to_string(seq + 1)}}, nullptr);
+  ASSERT_TRUE(run_until([&] { return c.texts.size() >= 10 && r->link().reconnects() >= 1; }));
+  run_for(std::chrono::milliseconds(300));  // a duplicate would show up here
+  EXPECT_EQ(c.texts, (std::vector<std::string>{"1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}));
+  EXPECT_TRUE(c.lost.empty());
+  EXPECT_TRUE(c.gaps.empty());
+}
+
+TEST_F(BusTest, ATrimGapIsReported) {
+  ASSERT_TRUE(redis.ok());
+  auto w = node("w1");
+  ChatLog log(*w.link, keys, 10);
+  Collected c;
+  auto r = reader(loop, redis.port(), keys, c);
+  ASSERT_TRUE(run_until([&] { return c.ready; }));
+  int answered = 0;
+  log.append("w1", w.fence, 1, {{"text", "1"}}, [&](const AppendResult&) { ++answered; });
+  ASSERT_TRUE(run_until([&] { return c.texts.size() == 1; }));
+  r->stop();  // falls behind
+  for (std::uint64_t i = 2; i <= 500; ++i)
+    log.append("w1", w.fence, i, {{"text", std::to_string(i)}}, [&](const AppendResult&) { ++answered; });
+  ASSERT_TRUE(run_until([&] { return answered == 500; }));
+  call({"XTRIM", "test:log", "MAXLEN", "10"});  // exact, so the test knows what is left
+  r->start();
+  ASSERT_TRUE(run_until([&] { return c.texts.size() == 11; }));
+  ASSERT_EQ(c.gaps.size(), 1U);
+  EXPECT_EQ(c.gaps[0], 489U);  // 2..490 were trimmed
+  EXPECT_EQ(c.texts.back(), "500");
+}
+
+TEST_F(BusTest, RedisComingBackEmptyIsReportedAsLostState) {
+  ASSERT_TRUE(redis.ok());
+  auto w = node("w1");
+  ChatLog log(*w.link, keys);
+  Collected c;
+  auto r = reader(loop, redis.port(), keys, c);
+  ASSERT_TRUE(run_until([&] { return c.ready; }));
+  for (std::uint64_t i = 1; i <= 3; ++i) log.append("w1", w.fence, i, {{"text", std::to_string(i)}}, nullptr);
+  ASSERT_TRUE(run_until([&] { return c.texts.size() == 3; }));
+  // A restart without data, as every client sees it: data and scripts gone, connections cut.
+  call({"FLUSHALL"});
+  call({"SCRIPT", "FLUSH"});
+  call({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"});
+  ASSERT_TRUE(run_until([&] { return c.lost.size() == 1; }));
+  EXPECT_TRUE(c.lost[0].find("epoch") != std::string::npos) << c.lost[0];
+  // Writing goes on with a new lease; the reader follows the new log from its start.
+  auto again = node("w1", std::chrono::milliseconds(5000), 5);
+  ChatLog log2(*again.link, keys);
+  log2.append("w1", again.fence, 4, {{"text", "after"}}, nullptr);
+  ASSERT_TRUE(run_until([&] { return c.texts.size() == 4; }));
+  EXPECT_EQ(c.texts.back(), "after");
+  EXPECT_EQ(c.lost.size(), 1U);
+}
