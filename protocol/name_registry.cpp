@@ -5,7 +5,7 @@
 
 namespace chat {
 
-void LocalNames::claim(ClientId, std::string_view name, std::function<void(bool granted)> done) {
+void LocalNames::claim(ClientId /*id*/, std::string_view name, std::function<void(bool granted)> done) {
   done(!room_.find(name).has_value());
 }
 

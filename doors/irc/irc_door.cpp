@@ -19,7 +19,7 @@ constexpr std::string_view kOfferedCaps = "multi-prefix";
 IrcDoor::IrcDoor(chat::ChatCore& core, IrcSettings settings)
     : core_(core), settings_(std::move(settings)), dialect_(settings_.server_name, settings_.channel) {}
 
-std::string_view IrcDoor::nick_or_star(const IrcClient& c) const {
+std::string_view IrcDoor::nick_or_star(const IrcClient& c) {
   return c.welcomed ? std::string_view(c.nick) : std::string_view("*");
 }
 

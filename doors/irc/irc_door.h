@@ -67,7 +67,7 @@ class IrcDoor {
   void ison(chat::ClientId id, const IrcClient& c, const Message& m);
   void userhost(chat::ClientId id, const IrcClient& c, const Message& m);
   bool is_channel(std::string_view name) const;
-  std::string_view nick_or_star(const IrcClient& c) const;
+  static std::string_view nick_or_star(const IrcClient& c);
   void send(chat::ClientId id, const reactor::PayloadRef& bytes) { core_.send_bytes(id, bytes); }
   template <typename... Params>
   void reply(chat::ClientId id, const IrcClient& c, Numeric code, std::string_view first, Params... rest);
