@@ -117,9 +117,9 @@ void ChatCore::welcome(ClientId id, LoginState& s) {
   reply(id, s, hello);
   reply(id, s, event(EventKind::Help));
   for (const std::string& line : motd_) {
-    ChatEvent motd = event(EventKind::Motd);
-    motd.text = line;
-    reply(id, s, motd);
+    ChatEvent motd_line = event(EventKind::Motd);
+    motd_line.text = line;
+    reply(id, s, motd_line);
   }
   room_.broadcast(event(EventKind::Joined, s.name), id);
 }

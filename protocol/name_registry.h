@@ -28,8 +28,8 @@ class LocalNames final : public NameRegistry {
  public:
   explicit LocalNames(const Room& room) : room_(room) {}
   void claim(ClientId id, std::string_view name, std::function<void(bool granted)> done) override;
-  void cancel(ClientId) override {}
-  void release(ClientId, std::string_view) override {}
+  void cancel(ClientId /*id*/) override {}
+  void release(ClientId /*id*/, std::string_view /*name*/) override {}
 
  private:
   const Room& room_;

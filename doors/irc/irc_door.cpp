@@ -40,7 +40,7 @@ Outcome IrcDoor::on_line(ClientId id, IrcClient& c, std::string_view line) {
   return c.welcomed ? registered(id, c, m) : before_welcome(id, c, m);
 }
 
-Outcome IrcDoor::on_overlong(ClientId id, IrcClient& c) {
+Outcome IrcDoor::on_overlong(ClientId id, const IrcClient& c) {
   if (c.login.state == State::Gone) return Outcome::None;
   reply(id, c, Numeric::ErrInputTooLong, "Input line was too long");
   return Outcome::None;
@@ -219,7 +219,7 @@ Outcome IrcDoor::registered(ClientId id, IrcClient& c, const Message& m) {
   return Outcome::None;
 }
 
-void IrcDoor::message(ClientId id, IrcClient& c, const Message& m) {
+void IrcDoor::message(ClientId id, const IrcClient& c, const Message& m) {
   bool notice = m.command() == "NOTICE";  // never answered with an error, as RFC 2812 says
   if (m.param_count < 1 || m.param(0).empty()) {
     if (!notice) reply(id, c, Numeric::ErrNoRecipient, "No recipient given (PRIVMSG)");

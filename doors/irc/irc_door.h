@@ -39,7 +39,7 @@ class IrcDoor {
   // Must not be called while holds_input(c).
   chat::Outcome on_line(chat::ClientId id, IrcClient& c, std::string_view line);
   // Over IRC's 512 bytes (or 8191 of tags): 417, and the connection goes on.
-  chat::Outcome on_overlong(chat::ClientId id, IrcClient& c);
+  chat::Outcome on_overlong(chat::ClientId id, const IrcClient& c);
   // A pending claim was answered: the welcome burst, or (the core said 433) a new NICK awaited.
   void on_claim_settled(chat::ClientId id, IrcClient& c, bool accepted);
   void on_auth_timeout(chat::ClientId id, IrcClient& c) { core_.time_out(id, c.login); }
@@ -53,7 +53,7 @@ class IrcDoor {
   chat::Outcome try_register(chat::ClientId id, IrcClient& c);
   chat::Outcome quit(chat::ClientId id, IrcClient& c);
   void cap(chat::ClientId id, IrcClient& c, const Message& m);
-  void message(chat::ClientId id, IrcClient& c, const Message& m);
+  void message(chat::ClientId id, const IrcClient& c, const Message& m);
   void join(chat::ClientId id, IrcClient& c, const Message& m);
   // irc_queries.cpp: the read-only commands.
   void welcome_burst(chat::ClientId id, IrcClient& c);

@@ -123,8 +123,8 @@ void IrcDoor::who(ClientId id, const IrcClient& c, const Message& m) {
   };
   if (mask.empty() || is_channel(mask) || mask == "*") {
     for (std::string_view nick : room.names()) one(nick);
-  } else if (std::optional<chat::ClientId> who = room.find(mask)) {
-    one(room.name_of(*who));
+  } else if (std::optional<chat::ClientId> found = room.find(mask)) {
+    one(room.name_of(*found));
   }
   reply(id, c, Numeric::RplEndOfWho, mask.empty() ? std::string_view("*") : mask, "End of /WHO list.");
 }
@@ -137,11 +137,11 @@ void IrcDoor::whois(ClientId id, const IrcClient& c, const Message& m) {
     return;
   }
   const chat::Room& room = core_.room();
-  std::optional<chat::ClientId> who = room.find(asked);
-  if (!who) {
+  std::optional<chat::ClientId> found = room.find(asked);
+  if (!found) {
     reply(id, c, Numeric::ErrNoSuchNick, asked, "No such nick/channel");
   } else {
-    std::string_view nick = room.name_of(*who);
+    std::string_view nick = room.name_of(*found);
     const std::string& server = settings_.server_name;
     reply(id, c, Numeric::RplWhoisUser, nick, nick, server, "*", nick);
     reply(id, c, Numeric::RplWhoisServer, nick, server, settings_.version);
@@ -158,10 +158,10 @@ void IrcDoor::ison(ClientId id, const IrcClient& c, const Message& m) {
       std::size_t space = rest.find(' ');
       std::string_view nick = rest.substr(0, space);
       rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
-      std::optional<chat::ClientId> who = nick.empty() ? std::nullopt : core_.room().find(nick);
-      if (!who) continue;
+      std::optional<chat::ClientId> found = nick.empty() ? std::nullopt : core_.room().find(nick);
+      if (!found) continue;
       if (!online.empty()) online.push_back(' ');
-      online.append(core_.room().name_of(*who));
+      online.append(core_.room().name_of(*found));
     }
   }
   reply(id, c, Numeric::RplIsOn, online);
@@ -170,9 +170,9 @@ void IrcDoor::ison(ClientId id, const IrcClient& c, const Message& m) {
 void IrcDoor::userhost(ClientId id, const IrcClient& c, const Message& m) {
   std::string out;
   for (std::size_t i = 0; i < m.param_count && i < 5; ++i) {
-    std::optional<chat::ClientId> who = core_.room().find(m.param(i));
-    if (!who) continue;
-    std::string_view nick = core_.room().name_of(*who);
+    std::optional<chat::ClientId> found = core_.room().find(m.param(i));
+    if (!found) continue;
+    std::string_view nick = core_.room().name_of(*found);
     if (!out.empty()) out.push_back(' ');
     out.append(nick).append("=+").append(nick).append("@").append(settings_.server_name);
   }

@@ -50,11 +50,33 @@ void check_line_output(std::string_view all) {
 }
 
 std::string line_for(fuzz::ByteReader& in) {
-  static constexpr std::array<std::string_view, 24> kCanned = {
-      "PASS pw", "NICK alice", "NICK Bob", "USER u 0 * :real", "CAP LS 302", "CAP REQ :multi-prefix", "CAP END",
-      "PRIVMSG #chat :hi \x02" "bold\x02 \x03" "04,05red", "PRIVMSG bob :\x01" "ACTION waves\x01",
-      "PRIVMSG alice :psst", "NOTICE #chat :n", "NAMES", "WHO #chat", "WHOIS bob", "MODE #chat", "TOPIC #chat :x",
-      "JOIN #other,#chat", "PART #chat :bye", "QUIT :q", "PING :x", "pw", "bob", "@privado:alice yo", "@sair"};
+  static constexpr std::array<std::string_view, 24> kCanned = {"PASS pw",
+                                                               "NICK alice",
+                                                               "NICK Bob",
+                                                               "USER u 0 * :real",
+                                                               "CAP LS 302",
+                                                               "CAP REQ :multi-prefix",
+                                                               "CAP END",
+                                                               "PRIVMSG #chat :hi \x02"
+                                                               "bold\x02 \x03"
+                                                               "04,05red",
+                                                               "PRIVMSG bob :\x01"
+                                                               "ACTION waves\x01",
+                                                               "PRIVMSG alice :psst",
+                                                               "NOTICE #chat :n",
+                                                               "NAMES",
+                                                               "WHO #chat",
+                                                               "WHOIS bob",
+                                                               "MODE #chat",
+                                                               "TOPIC #chat :x",
+                                                               "JOIN #other,#chat",
+                                                               "PART #chat :bye",
+                                                               "QUIT :q",
+                                                               "PING :x",
+                                                               "pw",
+                                                               "bob",
+                                                               "@privado:alice yo",
+                                                               "@sair"};
   std::uint8_t pick = in.byte();
   if (pick < 2 * kCanned.size()) return std::string(kCanned[pick % kCanned.size()]);
   return std::string(in.bytes(in.byte() % 64u));  // anything at all, up to 63 bytes
@@ -80,8 +102,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ClientId id(who, 1);
     std::string line = line_for(in);
     if (is_irc(id)) {
-      if (line.size() > 600) (void)irc_door.on_overlong(id, irc_clients[who]);
-      else (void)irc_door.on_line(id, irc_clients[who], line);
+      if (line.size() > 600)
+        (void)irc_door.on_overlong(id, irc_clients[who]);
+      else
+        (void)irc_door.on_line(id, irc_clients[who], line);
     } else {
       (void)line_door.on_line(id, line_clients[who - kIrcClients], line);
     }
@@ -91,8 +115,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const chat::LoginState& s : line_clients) chatting += s.state == chat::State::Chatting;
   FUZZ_CHECK(room.size() == chatting, "the room's members are not the clients chatting");
   for (const auto& [id, bytes] : transport.received) {
-    if (is_irc(id)) check_irc_output(bytes);
-    else check_line_output(bytes);
+    if (is_irc(id))
+      check_irc_output(bytes);
+    else
+      check_line_output(bytes);
   }
   return 0;
 }

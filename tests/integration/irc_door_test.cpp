@@ -13,8 +13,9 @@ namespace {
 
 // A server with the IRC door on a free port.
 struct IrcServer {
-  explicit IrcServer(std::vector<std::string> extra = {}) : irc_port(unused_port()), server(config(irc_port, extra)) {}
-  static ServerConfig config(std::uint16_t irc_port, std::vector<std::string> extra) {
+  explicit IrcServer(const std::vector<std::string>& extra = {})
+      : irc_port(unused_port()), server(config(irc_port, extra)) {}
+  static ServerConfig config(std::uint16_t irc_port, const std::vector<std::string>& extra) {
     std::vector<std::string> args = {"--irc-port", std::to_string(irc_port), "--server-name", "irc.test"};
     args.insert(args.end(), extra.begin(), extra.end());
     return with_args(args);

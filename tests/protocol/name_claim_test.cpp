@@ -182,22 +182,23 @@ TEST_F(NameClaim, LeavingWhilePendingIsSilentAndALateYesIsGivenBack) {
 }
 
 TEST_F(NameClaim, ALateAnswerNeverReachesTheNewcomerInTheSameSlot) {
-  LoginState& old_client = at_name(ClientId(3, 1));
-  EXPECT_EQ(door.on_line(ClientId(3, 1), old_client, "alice"), Outcome::NamePending);
-  door.on_disconnect(ClientId(3, 1), old_client, chat::Departure::Lost);
-  clients.logins.erase(ClientId(3, 1));
+  const ClientId departed(3, 1), newcomer_id(3, 2);  // one slot, two generations
+  LoginState& old_client = at_name(departed);
+  EXPECT_EQ(door.on_line(departed, old_client, "alice"), Outcome::NamePending);
+  door.on_disconnect(departed, old_client, chat::Departure::Lost);
+  clients.logins.erase(departed);
 
-  LoginState& newcomer = at_name(ClientId(3, 2));
-  EXPECT_EQ(door.on_line(ClientId(3, 2), newcomer, "carol"), Outcome::NamePending);
-  names.answer(ClientId(3, 1), true);  // the departed client's answer arrives now
+  LoginState& newcomer = at_name(newcomer_id);
+  EXPECT_EQ(door.on_line(newcomer_id, newcomer, "carol"), Outcome::NamePending);
+  names.answer(departed, true);  // the departed client's answer arrives now
   EXPECT_EQ(newcomer.state, State::ClaimingName);
   EXPECT_TRUE(newcomer.name == "carol");
   EXPECT_TRUE(transport.sent.empty());
   EXPECT_EQ(names.released, (std::vector<std::string>{"alice"}));
 
-  names.answer(ClientId(3, 2), true);
+  names.answer(newcomer_id, true);
   EXPECT_EQ(newcomer.state, State::Chatting);
-  EXPECT_EQ(room.name_of(ClientId(3, 2)), "carol");
+  EXPECT_EQ(room.name_of(newcomer_id), "carol");
 }
 
 TEST_F(NameClaim, TimingOutWhilePendingCancelsTheClaim) {

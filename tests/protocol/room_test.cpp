@@ -340,6 +340,7 @@ TEST(RoomDoors, EachDoorRendersOnceForItsMembers) {
     int renders = 0;
     bool silent = false;
     explicit Tagged(std::string t) : tag(std::move(t)) {}
+    void mute() { silent = true; }
     PayloadRef render(const chat::ChatEvent& e) override {
       ++renders;
       return silent ? PayloadRef() : PayloadRef::copy_of(tag + std::string(e.text));
@@ -372,7 +373,7 @@ TEST(RoomDoors, EachDoorRendersOnceForItsMembers) {
   room.broadcast(text("x"), ClientId{2});
   EXPECT_EQ(irc.renders, 2);  // the send_to above; not this broadcast
   EXPECT_EQ(transport.recipients(), (std::vector<ClientId>{1, 3}));
-  irc.silent = true;
+  irc.mute();
   transport.sent.clear();
   room.broadcast(text("y"), std::nullopt);
   EXPECT_EQ(transport.recipients(), (std::vector<ClientId>{1, 3}));
