@@ -19,7 +19,7 @@ build: $(BUILD)/CMakeCache.txt
 	@mkdir -p build/bin && ln -sf ../release/bin/chat-server build/bin/chat-server
 
 run: deps build
-	./$(BUILD)/bin/chat-server --port $(PORT)
+	./$(BUILD)/bin/chat-server --port $(PORT) --web-port 8080 --irc-port 6667
 
 test: deps build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
