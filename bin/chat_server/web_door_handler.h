@@ -1,7 +1,7 @@
 // WebDoorHandler: the web door on the connection layer (--web-port, docs/WEB.md). Each
 // connection speaks HTTP (the page, /healthz) until it upgrades at /ws; then every WebSocket
 // text message is one line for a chat::LineDoor, whose events reach browsers as text frames
-// (web::WebDialect). Silent browsers are pinged and dropped when they do not answer.
+// (WebDialect). Silent browsers are pinged and dropped when they do not answer.
 #pragma once
 
 #include <string>
@@ -9,7 +9,7 @@
 
 #include "bin/chat_server/chat_door_handler.h"
 #include "bin/chat_server/web_session.h"
-#include "doors/web/web_dialect.h"
+#include "bin/chat_server/web_dialect.h"
 #include "doors/web/websocket_handshake.h"
 #include "protocol/line_door.h"
 #include "reactor/event_loop.h"
@@ -51,7 +51,7 @@ class WebDoorHandler final : public ChatDoorHandler {
   void ping_sweep();
 
   reactor::EventLoop& loop_;
-  web::WebDialect dialect_;
+  WebDialect dialect_;
   chat::LineDoor door_;
   web::HandshakePolicy policy_;
   std::size_t max_line_;

@@ -6,7 +6,7 @@
 #include "protocol/dialect.h"
 #include "protocol/line_dialect.h"
 
-namespace web {
+namespace chat_server {
 
 class WebDialect final : public chat::Dialect {
  public:
@@ -20,4 +20,4 @@ class WebDialect final : public chat::Dialect {
   chat::LineDialect lines_;
 };
 
-}  // namespace web
+}  // namespace chat_server

@@ -1,6 +1,6 @@
 // WebDialect: each event is the line protocol's rendering in one unmasked text frame, without
 // the line's '\n', and a frame's length header matches what follows it.
-#include "doors/web/web_dialect.h"
+#include "bin/chat_server/web_dialect.h"
 
 #include <gtest/gtest.h>
 
@@ -33,7 +33,7 @@ std::string text_payload(std::string_view frame) {
 
 TEST(WebDialect, AChatLineIsTheLineRenderingInOneTextFrameWithoutItsNewline) {
   chat::LineDialect lines;
-  web::WebDialect web;
+  chat_server::WebDialect web;
   lines.set_stamp(stamp_at(9, 5, 7));
   web.set_stamp(stamp_at(9, 5, 7));
   chat::ChatEvent said{chat::EventKind::Public};
@@ -45,7 +45,7 @@ TEST(WebDialect, AChatLineIsTheLineRenderingInOneTextFrameWithoutItsNewline) {
 }
 
 TEST(WebDialect, TheStampFollowsSetStamp) {
-  web::WebDialect web;
+  chat_server::WebDialect web;
   web.set_stamp(stamp_at(23, 59, 58));
   chat::ChatEvent said{chat::EventKind::Public};
   said.name = "bob";
@@ -56,7 +56,7 @@ TEST(WebDialect, TheStampFollowsSetStamp) {
 }
 
 TEST(WebDialect, ALongRenderingUsesTheExtendedLength) {
-  web::WebDialect web;
+  chat_server::WebDialect web;
   web.set_stamp(stamp_at(1, 2, 3));
   std::string text(300, 'z');
   chat::ChatEvent said{chat::EventKind::Public};
@@ -66,7 +66,7 @@ TEST(WebDialect, ALongRenderingUsesTheExtendedLength) {
 }
 
 TEST(WebDialect, ThePromptsAreFramedToo) {
-  web::WebDialect web;
+  chat_server::WebDialect web;
   EXPECT_EQ(text_payload(web.render(chat::ChatEvent{chat::EventKind::PasswordPrompt}).view()), "Password:");
 }
 

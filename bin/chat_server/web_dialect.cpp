@@ -1,16 +1,16 @@
 // WebDialect: one line rendering, one text frame.
-#include "doors/web/web_dialect.h"
+#include "bin/chat_server/web_dialect.h"
 
 #include "doors/web/websocket_frame.h"
 
-namespace web {
+namespace chat_server {
 
 reactor::PayloadRef WebDialect::render(const chat::ChatEvent& event) {
   reactor::PayloadRef lines = lines_.render(event);
   if (!lines) return {};
   std::string_view text = lines.view();
   if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
-  return text_frame(text);
+  return web::text_frame(text);
 }
 
-}  // namespace web
+}  // namespace chat_server
