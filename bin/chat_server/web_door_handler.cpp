@@ -41,7 +41,10 @@ void WebDoorHandler::on_open(net::Connection& c) {
   c.session = std::make_unique<WebSession>(max_line_);
 }
 
-net::FrameVerdict WebDoorHandler::on_frame(net::Connection&, reactor::Frame, std::string_view) {
+net::FrameVerdict WebDoorHandler::on_frame(net::Connection& c, reactor::Frame frame, std::string_view line) {
+  (void)c;
+  (void)frame;
+  (void)line;
   return net::FrameVerdict::Taken;  // raw connections get on_bytes, never frames
 }
 
@@ -190,7 +193,7 @@ void WebDoorHandler::on_closed(net::Connection& c, net::Departure departure) {
 }
 
 void WebDoorHandler::on_shutdown(net::Connection& c) {
-  WebSession& s = session(c);
+  const WebSession& s = session(c);
   if (!s.websocket) return;
   chat_.refresh_stamp();
   door_.on_shutdown(c.id, s.login);

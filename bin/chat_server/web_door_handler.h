@@ -8,8 +8,8 @@
 #include <unordered_set>
 
 #include "bin/chat_server/chat_door_handler.h"
-#include "bin/chat_server/web_session.h"
 #include "bin/chat_server/web_dialect.h"
+#include "bin/chat_server/web_session.h"
 #include "doors/web/websocket_handshake.h"
 #include "protocol/line_door.h"
 #include "reactor/event_loop.h"

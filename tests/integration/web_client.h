@@ -107,17 +107,10 @@ class WebClient {
     while (true) {
       if (buffer_.size() >= 2) {
         std::size_t len = static_cast<unsigned char>(buffer_[1]) & 0x7F;
-        std::size_t header = 2;
-        if (len == 126 && buffer_.size() >= 4) {
-          len = (static_cast<std::size_t>(static_cast<unsigned char>(buffer_[2])) << 8) |
-                static_cast<unsigned char>(buffer_[3]);
-          header = 4;
-        } else if (len == 127 && buffer_.size() >= 10) {
-          len = 0;
-          for (int i = 2; i < 10; ++i) len = (len << 8) | static_cast<unsigned char>(buffer_[i]);
-          header = 10;
-        }
-        if (len < 126 || header > 2) {
+        std::size_t header = len == 126 ? 4 : len == 127 ? 10 : 2;
+        if (buffer_.size() >= header) {
+          if (header > 2) len = 0;
+          for (std::size_t i = 2; i < header; ++i) len = (len << 8) | static_cast<unsigned char>(buffer_[i]);
           if (buffer_.size() >= header + len) {
             Frame f{static_cast<std::uint8_t>(buffer_[0] & 0x0F), buffer_.substr(header, len)};
             buffer_.erase(0, header + len);

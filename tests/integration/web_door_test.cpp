@@ -1,6 +1,7 @@
 // The web door over real sockets (--web-port): the page and /healthz over HTTP, the errors a
 // browser or a scanner can provoke, and chat between a WebSocket and a line client.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <string>
 
@@ -14,7 +15,7 @@ using harness::kPassword;
 using webtest::WebClient;
 
 struct WebServer {
-  WebServer(std::vector<std::string> extra = {})
+  explicit WebServer(std::vector<std::string> extra = {})
       : web_port(harness::unused_port()), server(config(web_port, std::move(extra))) {
     EXPECT_TRUE(server.wait_for_log("web page on http://127.0.0.1:" + std::to_string(web_port) + "/"));
   }
@@ -181,6 +182,24 @@ TEST(WebDoor, AFloodOfMessagesIsDelayedNeverDropped) {
   for (int i = 0; i < 12; ++i) burst += webtest::encode_frame(0x1, "msg " + std::to_string(i));
   web.send_raw(burst);
   for (int i = 0; i < 12; ++i) line.expect("<webby> msg " + std::to_string(i));
+}
+
+TEST(WebDoor, AnUnfinishedRequestHears408AtTheLoginDeadline) {
+  WebServer s({"--auth-timeout", "1"});
+  WebClient web(s.web_port);
+  web.send_raw("GET / HTTP/1.1\r\nHost: x\r\n");  // no blank line: the headers never end
+  EXPECT_EQ(status_line(web.read_response()), "HTTP/1.1 408 Request Timeout");
+  EXPECT_TRUE(web.closed_by_server());
+}
+
+TEST(WebDoor, ShutdownSaysSoAndCloses1001) {
+  WebServer s;
+  WebClient web(s.web_port);
+  browser_login(web, "webby");
+  ASSERT_EQ(kill(s.server.pid(), SIGTERM), 0);
+  web.expect_text("Server is shutting down");
+  EXPECT_EQ(web.expect_close(), 1001);
+  EXPECT_EQ(s.server.stop(0), 0);  // signal 0: the SIGTERM was sent; wait for the exit
 }
 
 }  // namespace
