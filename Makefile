@@ -19,8 +19,9 @@ build: $(BUILD)/CMakeCache.txt
 	@mkdir -p build/bin && ln -sf ../release/bin/chat-server build/bin/chat-server
 
 IRC_PORT ?= 6667
+WEB_PORT ?= 8080
 run: deps build
-	./$(BUILD)/bin/chat-server --port $(PORT) --irc-port $(IRC_PORT)
+	./$(BUILD)/bin/chat-server --port $(PORT) --web-port $(WEB_PORT) --irc-port $(IRC_PORT)
 
 test: deps build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

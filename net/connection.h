@@ -38,9 +38,8 @@ struct Connection {
   ConnectionHandler* handler;            // the door of the listener it came through
   std::unique_ptr<DoorSession> session;  // the door's state (set in on_open)
   std::string name;                      // set by the door once known: shown in the log
-  // Line I/O. A door that is not line-framed (WebSocket after its HTTP upgrade) would switch
-  // the connection to raw bytes here (LineStream::read_bytes) with a flag read by
-  // read_ready; the rest of the layer (pacing by frames, output, close) stays as it is.
+  // Line I/O; a door that is not line-framed (HTTP, then WebSocket) sets `raw` in on_open
+  // and gets bytes (LineStream::read_bytes, ConnectionHandler::on_bytes) instead of lines.
   reactor::LineStream stream;
   reactor::TokenBucket bucket;     // lines, over-long and empty ones included
   SourceBudget* source = nullptr;  // bytes, shared with the address's other connections
@@ -54,7 +53,9 @@ struct Connection {
   bool frame_paid = false;        // the held frame was charged to flood control already
   bool output_broken = false;     // the peer cannot receive any more: output is discarded
   bool flush_scheduled = false;
-  bool watched = true;  // registered with the poller
+  bool watched = true;      // registered with the poller
+  bool raw = false;         // bytes to the door, which frames them (set by the door in on_open)
+  bool raw_paused = false;  // raw: the door waits for a token or resume_input(); no reading
 };
 
 }  // namespace net

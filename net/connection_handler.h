@@ -62,6 +62,13 @@ class ConnectionHandler {
   virtual void on_shutdown(Connection& c) = 0;
   // The one line (without '\n') written to a connection admission refuses or evicts.
   virtual std::string refusal_line(Refusal why, std::size_t limit) const = 0;
+  // Raw bytes for a connection the door switched to bytes (Connection::raw, set in on_open):
+  // it frames them itself and pays each message with ConnectionLayer::take_token. An empty
+  // view: the pause it asked for (pause_input) is over; process what it kept.
+  virtual void on_bytes(Connection& c, std::string_view bytes) {
+    (void)c;
+    (void)bytes;
+  }
 };
 
 }  // namespace net

@@ -89,6 +89,13 @@ class ConnectionLayer final : public reactor::IoHandler {
   // Offers the frames held since the door answered Hold (at the end of this iteration, in
   // order). Safe from any callback, and for an id that has gone.
   void resume_input(chat::ClientId id);
+  // Flood control for a raw connection (Connection::raw): one token per message (a WebSocket
+  // message, an HTTP request) of `bytes`, as take_frame charges a line. False: none now; the
+  // door keeps the message and calls pause_input.
+  bool take_token(Connection& c, std::size_t bytes);
+  // A raw connection's door stops reading: until a token is due (on_bytes with nothing then),
+  // or with `until_resume` until resume_input() (a pending name claim).
+  void pause_input(Connection& c, bool until_resume);
 
   // reactor::IoHandler: the listeners and every client socket.
   void on_io(int fd, std::uint8_t events) override;
@@ -117,6 +124,9 @@ class ConnectionLayer final : public reactor::IoHandler {
   void forget_address(const std::string& ip);
   // input.cpp
   void read_ready(Connection& c);
+  void read_raw(Connection& c);
+  void offer_raw(Connection& c);
+  static bool input_paused(const Connection& c) { return c.stream.paused() || c.raw_paused; }
   bool take_frame(Connection& c, reactor::Frame frame, std::string_view line);
   void offer_buffered(Connection& c);
   void resume_held();

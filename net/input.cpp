@@ -21,6 +21,10 @@ std::string who(const Connection& c) {
 }  // namespace
 
 void ConnectionLayer::read_ready(Connection& c) {
+  if (c.raw) {
+    read_raw(c);
+    return;
+  }
   reactor::ReadResult r;
   if (c.stream.paused()) {
     // Only a hang-up gets here while paused (no read interest): take what is left, so that
@@ -77,6 +81,10 @@ bool ConnectionLayer::take_frame(Connection& c, reactor::Frame frame, std::strin
 // Offers what the framer kept (paced by flood control, or held by the door) again; what is
 // still refused waits for the next resume timer or resume_input().
 void ConnectionLayer::offer_buffered(Connection& c) {
+  if (c.raw) {
+    offer_raw(c);
+    return;
+  }
   bool drained =
       c.stream.resume([this, &c](reactor::Frame f, std::string_view line) { return take_frame(c, f, line); });
   if (!drained) {
@@ -139,7 +147,7 @@ void ConnectionLayer::arm_resume(Connection& c) {
 
 void ConnectionLayer::input_ended(Connection& c, std::string_view reason) {
   c.close_reason = std::string(reason);
-  if (c.stream.paused()) {
+  if (input_paused(c)) {
     update_interest(c);  // paced or held lines still wait; offer_buffered finishes
     return;
   }
@@ -160,7 +168,7 @@ void ConnectionLayer::peer_vanished(Connection& c) {
   // waiting (flood control, a door's hold) are processed by offer_buffered.
   c.output_broken = true;
   discard_output(c);
-  if (c.phase == Phase::Open && c.stream.paused()) {
+  if (c.phase == Phase::Open && input_paused(c)) {
     if (c.close_reason.empty()) c.close_reason = "reset";
     loop_.unwatch(c.fd());
     c.watched = false;

@@ -175,8 +175,7 @@ void ConnectionLayer::discard_output(Connection& c) {
 void ConnectionLayer::update_interest(Connection& c) {
   if (c.phase == Phase::Dead || !c.watched) return;
   std::uint8_t want = 0;
-  bool reading =
-      (c.phase == Phase::Open && !c.stream.read_ended() && !c.stream.paused()) || c.phase == Phase::Lingering;
+  bool reading = (c.phase == Phase::Open && !c.stream.read_ended() && !input_paused(c)) || c.phase == Phase::Lingering;
   if (reading) want |= reactor::kReadable;
   if (c.stream.write_blocked() && !c.output_broken) want |= reactor::kWritable;
   loop_.set_interest(c.fd(), want);

@@ -16,7 +16,12 @@ namespace chat {
 
 class LineDoor {
  public:
-  LineDoor(ChatCore& core, std::size_t max_line) : core_(core), max_line_(max_line) {}
+  LineDoor(ChatCore& core, std::size_t max_line) : core_(core), events_(&dialect_), max_line_(max_line) {}
+  // The line protocol carried in another wrapping (one WebSocket text frame per line): the
+  // core's events for this door's clients are rendered by `events`, which keeps its own
+  // stamp current; set_stamp() then sets only this door's (unused) LineDialect.
+  LineDoor(ChatCore& core, std::size_t max_line, Dialect& events)
+      : core_(core), events_(&events), max_line_(max_line) {}
 
   void set_stamp(const Timestamp& stamp) { dialect_.set_stamp(stamp); }
   std::string_view stamp() const { return dialect_.stamp(); }
@@ -24,7 +29,7 @@ class LineDoor {
   void set_max_line(std::size_t max_line) { max_line_ = max_line; }
   ChatCore& core() { return core_; }
 
-  void on_connect(ClientId id, LoginState& s) { core_.connect(id, s, dialect_); }
+  void on_connect(ClientId id, LoginState& s) { core_.connect(id, s, *events_); }
   // Must not be called while holds_input(s): the line waits for the pending claim.
   Outcome on_line(ClientId id, LoginState& s, std::string_view line);
   Outcome on_overlong(ClientId id, LoginState& s);
@@ -42,6 +47,7 @@ class LineDoor {
 
   ChatCore& core_;
   LineDialect dialect_;
+  Dialect* events_;  // &dialect_ unless the door was given another
   std::size_t max_line_;
   std::string scratch_;  // sanitizer output, reused
 };

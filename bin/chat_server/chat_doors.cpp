@@ -42,6 +42,11 @@ ChatDoors::ChatDoors(net::ConnectionLayer& layer, reactor::EventLoop& loop, cons
   line_ = std::make_unique<LineDoorHandler>(layer, *this, options.max_line);
   if (options.irc_port != 0)
     irc_ = std::make_unique<IrcDoorHandler>(layer, *this, loop, irc_settings(options), options.irc_ping_seconds);
+  if (options.web_port != 0) {
+    web::HandshakePolicy policy;
+    policy.allowed_origins = parse_origins(options.web_origin);
+    web_ = std::make_unique<WebDoorHandler>(layer, *this, loop, options.max_line, std::move(policy));
+  }
 }
 
 ChatDoors::~ChatDoors() = default;
@@ -50,6 +55,7 @@ void ChatDoors::apply(const Options& options) {
   core_.set_password(options.password);
   core_.set_motd(options.motd);
   line_->door().set_max_line(options.max_line);
+  if (web_) web_->set_max_line(options.max_line);
 }
 
 void ChatDoors::refresh_stamp() {
@@ -61,6 +67,7 @@ void ChatDoors::refresh_stamp() {
   chat::Timestamp stamp;
   stamp.set(local.tm_hour, local.tm_min, local.tm_sec);
   line_->door().set_stamp(stamp);
+  if (web_) web_->set_stamp(stamp);
 }
 
 chat::LoginState* ChatDoors::login_of(chat::ClientId id) {

@@ -11,6 +11,7 @@
 #include "bin/chat_server/irc_door_handler.h"
 #include "bin/chat_server/line_door_handler.h"
 #include "bin/chat_server/options.h"
+#include "bin/chat_server/web_door_handler.h"
 #include "net/connection_layer.h"
 #include "protocol/chat_core.h"
 #include "protocol/name_registry.h"
@@ -21,13 +22,14 @@ namespace chat_server {
 
 class ChatDoors final : public chat::Transport, public chat::ClientDirectory {
  public:
-  // The IRC door exists when options.irc_port is set.
+  // The IRC door exists when options.irc_port is set, the web door when options.web_port is.
   ChatDoors(net::ConnectionLayer& layer, reactor::EventLoop& loop, const Options& options);
   ~ChatDoors() override;
 
   chat::ChatCore& core() { return core_; }
   LineDoorHandler& line_door() { return *line_; }
   IrcDoorHandler* irc_door() { return irc_.get(); }
+  WebDoorHandler* web_door() { return web_.get(); }
 
   // The settings a reload may change: password, max-line, MOTD.
   void apply(const Options& options);
@@ -50,6 +52,7 @@ class ChatDoors final : public chat::Transport, public chat::ClientDirectory {
   chat::ChatCore core_;
   std::unique_ptr<LineDoorHandler> line_;
   std::unique_ptr<IrcDoorHandler> irc_;
+  std::unique_ptr<WebDoorHandler> web_;
   std::int64_t stamp_second_ = -1;
 };
 

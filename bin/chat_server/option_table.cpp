@@ -210,6 +210,19 @@ constexpr Spec kSpecs[] = {
                                                 o.irc_ping_seconds = *n;
                                                 return "";
                                               }},
+    {"web-port", "N", "TCP port of the web door (page and WebSocket), 0 for none (default 0)", kEverywhere, kShown,
+     count_option<0, 65535, [](Options& o, std::size_t n) { o.web_port = static_cast<std::uint16_t>(n); }>},
+    {"web-origin", "LIST",
+     "origins (scheme://host[:port], comma-separated) allowed to open\na WebSocket; * for any (default: the page's "
+     "own)",
+     kEverywhere, kShown,
+     [](Options& o, const std::string& v) -> std::
+                                              string {
+                                                o.web_origin = v;
+                                                return v.find_first_of("\r\n") == std::string::npos
+                                                           ? ""
+                                                           : "a comma-separated list of origins";
+                                              }},
     {"backend", "NAME", "readiness backend: BACKENDS (default DEFAULT)", kEverywhere, kShown,
      [](Options& o, const std::string& v) -> std::string {
        o.backend = v;

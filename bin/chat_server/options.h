@@ -48,6 +48,9 @@ struct Options {
   std::string irc_channel = "#chat";
   std::string irc_topic;
   double irc_ping_seconds = 90;  // silence before the server PINGs; twice that and it drops
+  // The web door (docs/WEB.md): off unless a port is given.
+  std::uint16_t web_port = 0;
+  std::string web_origin;  // origins allowed to open a WebSocket; empty: the page's own
 
   std::string config_path;            // --config: the file re-read on SIGHUP; empty for none
   bool check_config = false;          // --check-config: validate, report, exit

@@ -86,6 +86,15 @@ int Server::open() {
       return bind_failed ? 2 : 1;
     }
   }
+  if (WebDoorHandler* web = chat_->web_door()) {
+    // Raw bytes: the listener's max-line bounds a WebSocket message (1009), not a frame.
+    web_listener_ = net_->listen(options_.bind, options_.web_port, options_.max_line, *web, error);
+    if (web_listener_ < 0) {
+      bool bind_failed = error.rfind("cannot set up the event loop", 0) != 0;
+      log_event(LogLevel::Error, bind_failed ? "listen_failed" : "setup_failed", "chat-server: web door: " + error);
+      return bind_failed ? 2 : 1;
+    }
+  }
   loop_->set_before_sleep([this] { end_iteration(); });
   chat_->refresh_stamp();
 
@@ -110,12 +119,17 @@ int Server::open() {
     log_event(LogLevel::Info, "listening_irc",
               "IRC door on " + host + ":" + std::to_string(irc_port()) + " (channel " + options_.irc_channel + ")",
               {{"address", options_.bind}, {"port", irc_port()}, {"channel", options_.irc_channel}});
+  if (web_listener_ >= 0)
+    log_event(LogLevel::Info, "listening_web", "web page on http://" + host + ":" + std::to_string(web_port()) + "/",
+              {{"address", options_.bind}, {"port", web_port()}});
   arm_stats_timer();
   arm_heap_trim_timer();
   return 0;
 }
 
 std::uint16_t Server::port() const { return net_ ? net_->port(line_listener_) : 0; }
+
+std::uint16_t Server::web_port() const { return net_ && web_listener_ >= 0 ? net_->port(web_listener_) : 0; }
 
 std::uint16_t Server::irc_port() const { return net_ && irc_listener_ >= 0 ? net_->port(irc_listener_) : 0; }
 

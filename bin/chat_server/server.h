@@ -38,6 +38,7 @@ class Server final {
   std::uint16_t port() const;
   // The IRC door's port, 0 when it is off.
   std::uint16_t irc_port() const;
+  std::uint16_t web_port() const;
   reactor::EventLoop& loop() { return *loop_; }
   // What the server has counted so far (the "stats" log line).
   Stats stats() const;
@@ -65,6 +66,7 @@ class Server final {
   std::unique_ptr<ChatDoors> chat_;
   int line_listener_ = -1;
   int irc_listener_ = -1;
+  int web_listener_ = -1;
   bool shutting_down_ = false;
   reactor::Clock::time_point started_ = reactor::Clock::now();
   reactor::TimerId log_retry_timer_;  // wakes an idle loop to retry a stalled log

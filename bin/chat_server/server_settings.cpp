@@ -91,6 +91,8 @@ void Server::apply_reloaded(const Options& fresh) {
   compare(fresh.irc_channel != options_.irc_channel, "irc-channel", need_restart);
   compare(fresh.irc_topic != options_.irc_topic, "irc-topic", need_restart);
   compare(fresh.irc_ping_seconds != options_.irc_ping_seconds, "irc-ping", need_restart);
+  compare(fresh.web_port != options_.web_port, "web-port", need_restart);
+  compare(fresh.web_origin != options_.web_origin, "web-origin", need_restart);
 
   compare(fresh.password != options_.password, "password", changed);
   compare(fresh.max_line != options_.max_line, "max-line", changed);
@@ -121,10 +123,13 @@ void Server::apply_reloaded(const Options& fresh) {
   next.irc_channel = options_.irc_channel;
   next.irc_topic = options_.irc_topic;
   next.irc_ping_seconds = options_.irc_ping_seconds;
+  next.web_port = options_.web_port;
+  next.web_origin = options_.web_origin;
   options_ = std::move(next);
 
   chat_->apply(options_);
   net_->set_max_line(line_listener_, options_.max_line);
+  if (web_listener_ >= 0) net_->set_max_line(web_listener_, options_.max_line);
   net_->set_limits(net_limits(options_));
   net::set_log_level(options_.log_level);  // first, so the lines below follow the new level
 

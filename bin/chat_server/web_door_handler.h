@@ -1,0 +1,63 @@
+// WebDoorHandler: the web door on the connection layer (--web-port, docs/WEB.md). Each
+// connection speaks HTTP (the page, /healthz) until it upgrades at /ws; then every WebSocket
+// text message is one line for a chat::LineDoor, whose events reach browsers as text frames
+// (WebDialect). Silent browsers are pinged and dropped when they do not answer.
+#pragma once
+
+#include <string>
+#include <unordered_set>
+
+#include "bin/chat_server/chat_door_handler.h"
+#include "bin/chat_server/web_dialect.h"
+#include "bin/chat_server/web_session.h"
+#include "doors/web/websocket_handshake.h"
+#include "protocol/line_door.h"
+#include "reactor/event_loop.h"
+
+namespace chat_server {
+
+class WebDoorHandler final : public ChatDoorHandler {
+ public:
+  WebDoorHandler(net::ConnectionLayer& layer, ChatDoors& chat, reactor::EventLoop& loop, std::size_t max_line,
+                 web::HandshakePolicy policy);
+  ~WebDoorHandler() override;
+
+  // Silence on an open WebSocket before it is pinged; as long again without a word drops it.
+  static constexpr double kPingSeconds = 30;
+
+  void set_stamp(const chat::Timestamp& stamp) { dialect_.set_stamp(stamp); }
+  void set_max_line(std::size_t max_line) { door_.set_max_line(max_line); }
+
+  chat::LoginState& login(net::Connection& c) override { return session(c).login; }
+  void claim_settled(net::Connection& c, bool accepted) override;
+
+  void on_open(net::Connection& c) override;
+  net::FrameVerdict on_frame(net::Connection& c, reactor::Frame frame, std::string_view line) override;
+  void on_bytes(net::Connection& c, std::string_view bytes) override;
+  void on_input_ended(net::Connection& c) override;
+  void on_login_timeout(net::Connection& c) override;
+  void on_closed(net::Connection& c, net::Departure departure) override;
+  void on_shutdown(net::Connection& c) override;
+  std::string refusal_line(net::Refusal why, std::size_t limit) const override;
+
+ private:
+  static WebSession& session(net::Connection& c) { return static_cast<WebSession&>(*c.session); }
+  void serve_http(net::Connection& c, WebSession& s);
+  void process_events(net::Connection& c, WebSession& s);
+  void take_line(net::Connection& c, WebSession& s, std::string_view line);
+  // Sends a close frame, tells the room the browser left and closes after flushing.
+  void close_websocket(net::Connection& c, WebSession& s, std::uint16_t code, std::string_view reason);
+  void arm_ping_sweep();
+  void ping_sweep();
+
+  reactor::EventLoop& loop_;
+  WebDialect dialect_;
+  chat::LineDoor door_;
+  web::HandshakePolicy policy_;
+  std::size_t max_line_;
+  reactor::Clock::duration ping_after_;
+  std::unordered_set<chat::ClientId> open_;  // upgraded connections, for the sweep
+  reactor::TimerId sweep_timer_;
+};
+
+}  // namespace chat_server
