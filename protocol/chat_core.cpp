@@ -72,37 +72,48 @@ ClaimStatus ChatCore::claim_name(ClientId id, LoginState& s, std::string_view of
   s.name = std::string(name);
   in_claim_ = true;
   answered_in_claim_ = false;
-  names_.claim(id, s.name, [this, id, name = s.name](bool granted) {
+  names_.claim(id, s.name, [this, id, name = s.name](NameAnswer answer) {
     if (in_claim_) {
       answered_in_claim_ = true;
-      granted_in_claim_ = granted;
+      answer_in_claim_ = answer;
       return;
     }
     LoginState* s = directory_ ? directory_->login_of(id) : nullptr;
     if (!s || s->state != State::ClaimingName) {
       // Asked for someone who left (or a departed client's slot holds a newcomer now).
-      if (granted) names_.release(id, name);
+      if (answer == NameAnswer::Granted) names_.release(id, name);
       return;
     }
-    settle_claim(id, *s, granted);
+    settle_claim(id, *s, answer);
     directory_->name_claim_settled(id, s->state == State::Chatting);
   });
   in_claim_ = false;
   if (!answered_in_claim_) return ClaimStatus::Pending;
-  settle_claim(id, s, granted_in_claim_);
-  return s.state == State::Chatting ? ClaimStatus::Accepted : ClaimStatus::Taken;
+  settle_claim(id, s, answer_in_claim_);
+  if (s.state == State::Chatting) return ClaimStatus::Accepted;
+  return answer_in_claim_ == NameAnswer::Unavailable ? ClaimStatus::Unavailable : ClaimStatus::Taken;
 }
 
-void ChatCore::settle_claim(ClientId id, LoginState& s, bool granted) {
+void ChatCore::settle_claim(ClientId id, LoginState& s, NameAnswer answer) {
+  const bool granted = answer == NameAnswer::Granted;
   if (!granted || !room_.join(id, s.name, *s.dialect)) {
     if (granted) names_.release(id, s.name);
     std::string name = std::move(s.name);
     s.name.clear();
-    prompt_name_again(id, s, EventKind::NameTaken, name);
+    prompt_name_again(id, s, answer == NameAnswer::Unavailable ? EventKind::NameUnavailable : EventKind::NameTaken,
+                      name);
     return;
   }
   s.state = State::Chatting;
   welcome(id, s);
+}
+
+void ChatCore::lose_name(ClientId id, LoginState& s) {
+  if (s.state != State::Chatting) return;
+  room_.leave(id);
+  std::string name = std::move(s.name);
+  s.name.clear();
+  prompt_name_again(id, s, EventKind::NameLost, name);
 }
 
 void ChatCore::prompt_name_again(ClientId id, LoginState& s, EventKind why, std::string_view name) {
@@ -121,14 +132,11 @@ void ChatCore::welcome(ClientId id, LoginState& s) {
     motd_line.text = line;
     reply(id, s, motd_line);
   }
-  room_.broadcast(event(EventKind::Joined, s.name), id);
+  feed_->joined(id, s.name);
 }
 
 void ChatCore::say(ClientId id, const LoginState& s, std::string_view text, std::string_view rich) {
-  ChatEvent e = event(EventKind::Public, s.name);
-  e.text = text;
-  e.rich = rich;
-  room_.broadcast(e, id);
+  feed_->said(id, s.name, text, rich);
 }
 
 void ChatCore::whisper(ClientId id, const LoginState& s, std::string_view target, std::string_view text,
@@ -140,13 +148,7 @@ void ChatCore::whisper(ClientId id, const LoginState& s, std::string_view target
     reply(id, s, e);
     return;
   }
-  ChatEvent e = event(EventKind::Private, s.name);
-  e.text = text;
-  e.rich = rich;
-  e.peer = room_.name_of(*to);
-  room_.send_to(*to, e);
-  e.kind = EventKind::PrivateEcho;
-  reply(id, s, e);
+  feed_->whispered(id, s.name, *to, room_.name_of(*to), text, rich);
 }
 
 void ChatCore::list(ClientId id, const LoginState& s) {
@@ -164,9 +166,9 @@ void ChatCore::leave(ClientId id, LoginState& s) {
   }
   reply(id, s, event(EventKind::Goodbye, s.name));
   room_.leave(id);
-  names_.release(id, s.name);
   s.state = State::Gone;
-  room_.broadcast(event(EventKind::Left, s.name), std::nullopt);
+  feed_->departed(id, s.name, EventKind::Left, Departure::Lost);
+  names_.release(id, s.name);
 }
 
 void ChatCore::abandon_login(ClientId id, LoginState& s) {
@@ -186,12 +188,11 @@ void ChatCore::disconnect(ClientId id, LoginState& s, Departure why) {
     return;
   }
   room_.leave(id);
-  names_.release(id, s.name);
   s.state = State::Gone;
-  if (why == Departure::Silent) return;
-  ChatEvent e = event(EventKind::Disconnected, s.name);
-  e.departure = why;
-  room_.broadcast(e, std::nullopt);
+  // The feed first: a cluster frees the name only once the departure is in the log, so
+  // nobody can join under it before the others have heard that its holder left.
+  feed_->departed(id, s.name, EventKind::Disconnected, why);
+  names_.release(id, s.name);
 }
 
 void ChatCore::shut_down(ClientId id, const LoginState& s) {

@@ -14,6 +14,7 @@
 #include "protocol/login_state.h"
 #include "protocol/name_registry.h"
 #include "protocol/room.h"
+#include "protocol/room_feed.h"
 
 namespace chat {
 
@@ -33,14 +34,17 @@ enum class ClaimStatus {
   Accepted,  // CHATTING: welcomed, the others told
   Invalid,   // AWAIT_NAME: not a name (told, prompted again)
   Taken,     // AWAIT_NAME: someone has it (told, prompted again)
+  Unavailable,  // AWAIT_NAME: names cannot be checked now (told, prompted again)
   Pending,   // CLAIMING_NAME: the answer comes through ClientDirectory::name_claim_settled
 };
 
 class ChatCore {
  public:
   ChatCore(std::string password, Room& room, NameRegistry& names)
-      : password_(std::move(password)), room_(room), names_(names) {}
+      : password_(std::move(password)), room_(room), names_(names), local_feed_(room), feed_(&local_feed_) {}
 
+  // Where room-wide events go (a cluster's log); standalone, straight to the room.
+  void set_feed(RoomFeed& feed) { feed_ = &feed; }
   // Needed only with a registry that answers later.
   void set_directory(ClientDirectory* directory) { directory_ = directory; }
   // Settings the server may change while running (SIGHUP): from the next attempt or login on.
@@ -76,19 +80,25 @@ class ChatCore {
   void time_out(ClientId id, LoginState& s);
   // The connection is gone; the others are told as `why` says. GONE.
   void disconnect(ClientId id, LoginState& s, Departure why);
+  // A member's name was given to an earlier claim while its node was cut off (a cluster
+  // whose Redis lost its state): it leaves the room without a notice of its own, is told,
+  // and is asked for a new name (AWAIT_NAME). The door sees name_claim_settled(id, false).
+  void lose_name(ClientId id, LoginState& s);
   // The server is stopping: tell this client (the caller closes after flushing).
   void shut_down(ClientId id, const LoginState& s);
   // A reply in the client's own dialect (for doors' own errors, and the core's).
   void reply(ClientId id, const LoginState& s, const ChatEvent& event);
 
  private:
-  void settle_claim(ClientId id, LoginState& s, bool granted);
+  void settle_claim(ClientId id, LoginState& s, NameAnswer answer);
   void welcome(ClientId id, LoginState& s);
   void prompt_name_again(ClientId id, LoginState& s, EventKind why, std::string_view name);
 
   std::string password_;
   Room& room_;
   NameRegistry& names_;
+  LocalFeed local_feed_;
+  RoomFeed* feed_;
   ClientDirectory* directory_ = nullptr;
   bool open_ = false;
   std::vector<std::string> motd_;  // sanitized
@@ -96,7 +106,7 @@ class ChatCore {
   // call completes the claim there, not through the directory.
   bool in_claim_ = false;
   bool answered_in_claim_ = false;
-  bool granted_in_claim_ = false;
+  NameAnswer answer_in_claim_ = NameAnswer::Taken;
 };
 
 }  // namespace chat

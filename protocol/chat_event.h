@@ -24,6 +24,7 @@ enum class EventKind : std::uint8_t {
   NamePrompt,
   NameInvalid,    // name: what was offered
   NameTaken,      // name
+  NameUnavailable,  // name: names cannot be checked now (a cluster reconnecting to Redis)
   LoginTooLong,   // count: the maximum line; then the connection closes
   LoginTimedOut,  // then the connection closes
   // In the room.
@@ -40,6 +41,11 @@ enum class EventKind : std::uint8_t {
   Goodbye,       // name: who left (to them)
   NotConnected,  // name: who asked; peer: the name nobody has
   LineTooLong,   // count: the maximum line
+  // A cluster's news (docs/SCALING.md).
+  NotDelivered,  // text: the start of the sender's line, which the chat's log never stored
+  LinesMissed,   // count: lines this node fell too far behind to deliver
+  ChatReset,     // the chat's store came back without its history; names are claimed again
+  NameLost,      // name: claimed earlier by someone else while this node was cut off; AWAIT_NAME
   // Replies a dialect makes to its own grammar (the core never sends them).
   PrivateUsage,    // a private message without a user or a text
   UnknownCommand,  // peer: the word that is no command

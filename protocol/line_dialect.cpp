@@ -49,6 +49,8 @@ reactor::PayloadRef LineDialect::render(const ChatEvent& e) {
     case EventKind::NamePrompt: return plain_line("Username:");
     case EventKind::NameInvalid: return plain_line("! names are 1-24 letters, digits, _ or -");
     case EventKind::NameTaken: return plain_line(quoted("! name ", e.name, " is taken"));
+    case EventKind::NameUnavailable:
+      return plain_line("! names cannot be checked now (the chat is reconnecting); try again");
     case EventKind::LoginTooLong: return plain_line("! " + too_long(e.count) + ". Bye.");
     case EventKind::LoginTimedOut: return plain_line("! Authentication timed out. Bye.");
     case EventKind::Welcome:
@@ -69,6 +71,14 @@ reactor::PayloadRef LineDialect::render(const ChatEvent& e) {
     case EventKind::LineTooLong: return error_line(t, too_long(e.count));
     case EventKind::PrivateUsage: return error_line(t, "usage: @privado:<user> <message>");
     case EventKind::UnknownCommand: return error_line(t, quoted("unknown command ", e.peer, " (try @ajuda)"));
+    case EventKind::NotDelivered:
+      return error_line(t, quoted("not delivered: the chat is reconnecting: ", e.text, ""));
+    case EventKind::LinesMissed:
+      return notice_line(t, std::to_string(e.count) + " lines were missed here (this server fell behind the chat)");
+    case EventKind::ChatReset:
+      return notice_line(t, "the chat's store restarted without its history; names are being checked again");
+    case EventKind::NameLost:
+      return plain_line(quoted("! your name ", e.name, " was claimed earlier by someone else; choose another"));
     case EventKind::ShuttingDown:
       return e.chatting ? notice_line(t, "Server is shutting down") : plain_line("* Server is shutting down");
   }

@@ -15,7 +15,8 @@ Outcome LineDoor::on_line(ClientId id, LoginState& s, std::string_view line) {
         case ClaimStatus::Accepted: return Outcome::NameAccepted;
         case ClaimStatus::Pending: return Outcome::NamePending;
         case ClaimStatus::Invalid:
-        case ClaimStatus::Taken: return Outcome::NameRefused;
+        case ClaimStatus::Taken:
+        case ClaimStatus::Unavailable: return Outcome::NameRefused;
       }
       return Outcome::NameRefused;
     case State::Chatting: return on_chat(id, s, line);

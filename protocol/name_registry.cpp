@@ -5,8 +5,8 @@
 
 namespace chat {
 
-void LocalNames::claim(ClientId /*id*/, std::string_view name, std::function<void(bool granted)> done) {
-  done(!room_.find(name).has_value());
+void LocalNames::claim(ClientId /*id*/, std::string_view name, std::function<void(NameAnswer)> done) {
+  done(room_.find(name) ? NameAnswer::Taken : NameAnswer::Granted);
 }
 
 }  // namespace chat

@@ -2,6 +2,7 @@
 // cluster, Redis, later. So claiming a name is asynchronous (PROTOCOL.md "Names").
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string_view>
 
@@ -11,12 +12,19 @@ namespace chat {
 
 class Room;
 
+// A registry's answer to a claim.
+enum class NameAnswer : std::uint8_t {
+  Granted,
+  Taken,        // someone has it
+  Unavailable,  // it cannot be decided now (a cluster cut off from Redis): try again later
+};
+
 class NameRegistry {
  public:
   virtual ~NameRegistry() = default;
-  // Asks for `name` (valid) for `id`; `done(granted)` is called once, before claim() returns
+  // Asks for `name` (valid) for `id`; `done(answer)` is called once, before claim() returns
   // or later from the event loop, unless cancel(id) came first.
-  virtual void claim(ClientId id, std::string_view name, std::function<void(bool granted)> done) = 0;
+  virtual void claim(ClientId id, std::string_view name, std::function<void(NameAnswer)> done) = 0;
   // The claim of `id` no longer matters (it left): its answer is not wanted.
   virtual void cancel(ClientId id) = 0;
   // `id` gave up `name`, which it held.
@@ -27,7 +35,7 @@ class NameRegistry {
 class LocalNames final : public NameRegistry {
  public:
   explicit LocalNames(const Room& room) : room_(room) {}
-  void claim(ClientId id, std::string_view name, std::function<void(bool granted)> done) override;
+  void claim(ClientId id, std::string_view name, std::function<void(NameAnswer)> done) override;
   void cancel(ClientId /*id*/) override {}
   void release(ClientId /*id*/, std::string_view /*name*/) override {}
 

@@ -72,6 +72,21 @@ PayloadRef IrcDialect::render(const chat::ChatEvent& e) {
                      closing_link("Input line was too long")});
     case EventKind::LineTooLong: return numeric(server_, Numeric::ErrInputTooLong, me, "Input line was too long");
     case EventKind::LoginTimedOut: return closing_link("Registration timed out");
+    case EventKind::NameUnavailable:
+      return numeric(server_, Numeric::ErrUnavailResource, "*", e.name, "Nick/channel is temporarily unavailable");
+    case EventKind::NotDelivered: {
+      std::string why = "Not delivered (the chat is reconnecting): ";
+      why.append(e.text);
+      return write_line(server_, "NOTICE", {channel_}, why);
+    }
+    case EventKind::LinesMissed:
+      return write_line(server_, "NOTICE", {channel_},
+                        std::to_string(e.count).append(" lines were missed here (this server fell behind the chat)"));
+    case EventKind::ChatReset:
+      return write_line(server_, "NOTICE", {channel_},
+                        "The chat's store restarted without its history; names are being checked again");
+    case EventKind::NameLost:
+      return closing_link("Your nick was claimed earlier by someone else; reconnect with another");
     case EventKind::ShuttingDown: return closing_link("Server shutting down");
     // Registration, NAMES, MOTD and the rest are the door's own replies (irc_door.cpp);
     // an IRC client never echoes its own private message nor is prompted.

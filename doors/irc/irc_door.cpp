@@ -102,6 +102,7 @@ Outcome IrcDoor::try_register(ClientId id, IrcClient& c) {
     case ClaimStatus::Accepted: welcome_burst(id, c); return Outcome::NameAccepted;
     case ClaimStatus::Pending: return Outcome::NamePending;
     case ClaimStatus::Taken:
+    case ClaimStatus::Unavailable:
     case ClaimStatus::Invalid: c.nick.clear(); return Outcome::NameRefused;
   }
   return Outcome::NameRefused;

@@ -49,6 +49,7 @@ enum class Numeric : std::uint16_t {
   ErrErroneousNickname = 432,
   ErrNicknameInUse = 433,
   ErrNickCollision = 436,
+  ErrUnavailResource = 437,
   ErrNotOnChannel = 442,
   ErrNotRegistered = 451,
   ErrNeedMoreParams = 461,
@@ -112,6 +113,7 @@ constexpr std::string_view numeric_name(Numeric n) {
     case Numeric::ErrErroneousNickname: return "ERR_ERRONEUSNICKNAME";
     case Numeric::ErrNicknameInUse: return "ERR_NICKNAMEINUSE";
     case Numeric::ErrNickCollision: return "ERR_NICKCOLLISION";
+    case Numeric::ErrUnavailResource: return "ERR_UNAVAILRESOURCE";
     case Numeric::ErrNotOnChannel: return "ERR_NOTONCHANNEL";
     case Numeric::ErrNotRegistered: return "ERR_NOTREGISTERED";
     case Numeric::ErrNeedMoreParams: return "ERR_NEEDMOREPARAMS";

@@ -64,6 +64,17 @@ TEST_F(LineDialectTest, ChatLinesAreStamped) {
   EXPECT_EQ(render(EventKind::LineTooLong), t + "! line too long (max 512 bytes)\n");
   EXPECT_EQ(render(EventKind::PrivateUsage), t + "! usage: @privado:<user> <message>\n");
   EXPECT_EQ(render(EventKind::UnknownCommand, {}, "@x"), t + "! unknown command '@x' (try @ajuda)\n");
+  EXPECT_EQ(render(EventKind::NotDelivered, {}, {}, "hello wor"),
+            t + "! not delivered: the chat is reconnecting: 'hello wor'\n");
+  EXPECT_EQ(render(EventKind::ChatReset),
+            t + "* the chat's store restarted without its history; names are being checked again\n");
+}
+
+TEST_F(LineDialectTest, ClusterNewsCountsWhatWasMissed) {
+  ChatEvent e;
+  e.kind = EventKind::LinesMissed;
+  e.count = 489;
+  EXPECT_EQ(dialect.render(e).view(), "[07:05:09] * 489 lines were missed here (this server fell behind the chat)\n");
 }
 
 TEST_F(LineDialectTest, TooSlowAndShutdownVariants) {

@@ -36,19 +36,20 @@ struct Recorder : chat::Transport {
 
 // Keeps every claim until the test answers it; remembers cancels and releases.
 struct LaterNames : chat::NameRegistry {
-  std::map<ClientId, std::pair<std::string, std::function<void(bool)>>> pending;
+  std::map<ClientId, std::pair<std::string, std::function<void(chat::NameAnswer)>>> pending;
   std::vector<ClientId> cancelled;
   std::vector<std::string> released;
-  void claim(ClientId id, std::string_view name, std::function<void(bool)> done) override {
+  void claim(ClientId id, std::string_view name, std::function<void(chat::NameAnswer)> done) override {
     pending[id] = {std::string(name), std::move(done)};
   }
   void cancel(ClientId id) override { cancelled.push_back(id); }
   void release(ClientId, std::string_view name) override { released.emplace_back(name); }
   // Answers the claim of `id` (even one cancelled: the core must cope with a late answer).
-  void answer(ClientId id, bool granted) {
+  void answer(ClientId id, bool granted) { answer(id, granted ? chat::NameAnswer::Granted : chat::NameAnswer::Taken); }
+  void answer(ClientId id, chat::NameAnswer a) {
     auto done = std::move(pending.at(id).second);
     pending.erase(id);
-    done(granted);
+    done(a);
   }
 };
 
@@ -227,6 +228,33 @@ TEST_F(NameClaim, LeavingTheRoomGivesTheNameBack) {
   LoginState& t = chatting(2, "bob");
   door.on_disconnect(2, t, chat::Departure::Lost);
   EXPECT_EQ(names.released, (std::vector<std::string>{"alice", "bob"}));
+}
+
+TEST_F(NameClaim, UnavailableRegistryPromptsAgainWithItsOwnReason) {
+  LoginState& s = at_name(1);
+  EXPECT_EQ(door.on_line(1, s, "alice"), Outcome::NamePending);
+  names.answer(1, chat::NameAnswer::Unavailable);
+  EXPECT_EQ(s.state, State::AwaitName);
+  EXPECT_EQ(clients.settled, (std::vector<std::pair<ClientId, bool>>{{1, false}}));
+  EXPECT_EQ(transport.take(1),
+            (std::vector<std::string>{"! names cannot be checked now (the chat is reconnecting); try again\n",
+                                      "Username:\n"}));
+  EXPECT_TRUE(names.released.empty());
+}
+
+TEST_F(NameClaim, LosingANameLeavesTheRoomQuietlyAndAsksForAnother) {
+  LoginState& bob = chatting(2, "bob");
+  LoginState& s = chatting(1, "alice");
+  core.lose_name(1, s);
+  EXPECT_EQ(s.state, State::AwaitName);
+  EXPECT_FALSE(room.contains(1));
+  EXPECT_FALSE(room.find("alice"));
+  EXPECT_EQ(transport.take(1),
+            (std::vector<std::string>{"! your name 'alice' was claimed earlier by someone else; choose another\n",
+                                      "Username:\n"}));
+  EXPECT_TRUE(transport.take(2).empty());  // the cluster tells the others (its log)
+  EXPECT_EQ(bob.state, State::Chatting);
+  EXPECT_EQ(door.on_line(1, s, "alice2"), Outcome::NamePending);
 }
 
 }  // namespace
