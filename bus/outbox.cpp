@@ -19,6 +19,7 @@ Outbox::Outbox(reactor::EventLoop& loop, BusLink& link, ChatLog& log, std::strin
       e.in_flight = false;
     }
     for (OutboxEntry& e : settling_) e.in_flight = false;
+    move_doomed_to_settling();
   });
 }
 
@@ -78,9 +79,50 @@ void Outbox::sent(std::uint64_t seq, std::uint64_t connection, const AppendResul
     return;
   }
   it->in_flight = false;
+  if (it->doomed) {  // refused: it never will be written
+    OutboxEntry gone = std::move(*it);
+    entries_.erase(it);
+    bytes_ -= gone.bytes;
+    ++given_up_count_;
+    if (on_given_up_) on_given_up_(gone);
+    return;
+  }
   // Fenced: the lease is gone; hold until the owner hands over a new fence. Failed (no
   // answer): the link's reconnect re-sends it. The deadline applies either way.
   if (result.outcome == AppendOutcome::Fenced) fence_ = 0;
+}
+
+void Outbox::give_up_unwritten() {
+  std::vector<OutboxEntry> gone;
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (it->in_flight) {
+      it->doomed = true;
+      ++it;
+      continue;
+    }
+    if (it->maybe_stored) {
+      settling_.push_back(std::move(*it));
+    } else {
+      bytes_ -= it->bytes;
+      ++given_up_count_;
+      gone.push_back(std::move(*it));
+    }
+    it = entries_.erase(it);
+  }
+  settle();
+  for (const OutboxEntry& e : gone)
+    if (on_given_up_) on_given_up_(e);
+}
+
+void Outbox::move_doomed_to_settling() {
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (!it->doomed) {
+      ++it;
+      continue;
+    }
+    settling_.push_back(std::move(*it));
+    it = entries_.erase(it);
+  }
 }
 
 void Outbox::arm_deadline() {

@@ -32,6 +32,7 @@ struct OutboxEntry {
   reactor::Clock::time_point arrived;
   bool in_flight = false;     // sent on the current connection, reply not yet in
   bool maybe_stored = false;  // was on the wire when a connection broke
+  bool doomed = false;        // must not be written with a later fence (give_up_unwritten)
 };
 
 class Outbox {
@@ -55,6 +56,11 @@ class Outbox {
   // Given up: not in the log, and it never will be.
   void set_on_given_up(std::function<void(const OutboxEntry&)> hook) { on_given_up_ = std::move(hook); }
 
+  // The lease is gone and the node's users were (or will be) announced gone: nothing queued
+  // may be written later under a new fence. Entries not on the wire are given up now, those
+  // on the wire when Redis refuses them, and those that may have been stored are settled.
+  void give_up_unwritten();
+
   std::size_t size() const { return entries_.size() + settling_.size(); }
   std::size_t bytes() const { return bytes_; }
   std::uint64_t given_up() const { return given_up_count_; }
@@ -65,6 +71,7 @@ class Outbox {
   void arm_deadline();
   void expire();
   void settle();
+  void move_doomed_to_settling();
   std::deque<OutboxEntry>::iterator find(std::uint64_t seq);
 
   reactor::EventLoop& loop_;

@@ -19,6 +19,7 @@ struct Limits {
   std::size_t max_unauthenticated = 0;
   std::size_t max_unauthenticated_per_ip = 8;
   int keepalive_seconds = 30;  // TCP keepalive idle time before the first probe
+  bool reuse_port = false;     // listeners share their port with other processes (SO_REUSEPORT)
 };
 
 }  // namespace net

@@ -41,7 +41,7 @@ void ConnectionLayer::set_limits(const Limits& limits) {
 
 int ConnectionLayer::listen(const std::string& bind, std::uint16_t port, std::size_t max_line, ConnectionHandler& door,
                             std::string& error) {
-  int fd = reactor::listen_tcp(bind, port, kListenBacklog, error);
+  int fd = reactor::listen_tcp(bind, port, kListenBacklog, error, limits_.reuse_port);
   if (fd < 0) return -1;
   if (loop_.watch(fd, reactor::kReadable, this) != 0) {
     error = std::string("cannot set up the event loop: ") + std::strerror(errno);

@@ -24,6 +24,11 @@ class ClientId {
   // One number for hashing and for a node to qualify with its own (see docs/ARCHITECTURE.md).
   constexpr std::uint64_t value() const { return (std::uint64_t{generation_} << 32) | slot_; }
 
+  // The inverse of value(): an id that another node's log entry names again.
+  static constexpr ClientId from_value(std::uint64_t v) {
+    return ClientId(static_cast<std::uint32_t>(v), static_cast<std::uint32_t>(v >> 32));
+  }
+
   friend constexpr bool operator==(ClientId, ClientId) = default;
   friend constexpr auto operator<=>(ClientId, ClientId) = default;
 

@@ -68,7 +68,7 @@ std::string PeerAddress::to_string() const {
   return ip + ":" + std::to_string(port);
 }
 
-int listen_tcp(const std::string& host, std::uint16_t port, int backlog, std::string& error) {
+int listen_tcp(const std::string& host, std::uint16_t port, int backlog, std::string& error, bool reuse_port) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -90,6 +90,19 @@ int listen_tcp(const std::string& host, std::uint16_t port, int backlog, std::st
     }
     int one = 1, zero = 0;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+#ifdef SO_REUSEPORT
+    if (reuse_port && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+      last_errno = errno;
+      close(fd);
+      continue;
+    }
+#else
+    if (reuse_port) {
+      last_errno = ENOPROTOOPT;
+      close(fd);
+      continue;
+    }
+#endif
     if (ai->ai_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
     if (set_nonblocking_cloexec(fd) && bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, backlog) == 0) break;
     last_errno = errno;

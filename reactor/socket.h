@@ -19,7 +19,9 @@ struct PeerAddress {
 
 // A non-blocking, close-on-exec listening socket bound to host:port (port 0: any free port).
 // Returns the descriptor, or -1 with `error` set to a message naming the address.
-int listen_tcp(const std::string& host, std::uint16_t port, int backlog, std::string& error);
+// `reuse_port`: SO_REUSEPORT, so several processes share the port (the kernel spreads the
+// connections); where the platform has no such option, listen_tcp fails saying so.
+int listen_tcp(const std::string& host, std::uint16_t port, int backlog, std::string& error, bool reuse_port = false);
 
 // One address resolved for connect() or bind(), kept so that a name is looked up once, not
 // once per connection.

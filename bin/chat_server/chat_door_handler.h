@@ -23,6 +23,9 @@ class ChatDoorHandler : public net::ConnectionHandler {
   virtual chat::LoginState& login(net::Connection& c) = 0;
   // A name claim that was pending has been answered; the held lines go next.
   virtual void claim_settled(net::Connection& c, bool accepted) = 0;
+  // The core took the client's name away (ChatCore::lose_name: told, AWAIT_NAME). A door
+  // whose clients can pick a new name at that point does nothing more.
+  virtual void name_lost(net::Connection& /*c*/) {}
 
  protected:
   void handle_outcome(net::Connection& c, chat::Outcome outcome);

@@ -34,9 +34,24 @@ irc::IrcSettings irc_settings(const Options& options) {
 
 }  // namespace
 
-ChatDoors::ChatDoors(net::ConnectionLayer& layer, reactor::EventLoop& loop, const Options& options)
-    : layer_(layer), room_(*this), names_(room_), core_(options.password, room_, names_) {
+std::unique_ptr<cluster::ClusterNode> ChatDoors::make_cluster(reactor::EventLoop& loop, chat::Room& room,
+                                                             std::optional<cluster::ClusterOptions> options) {
+  if (!options) return nullptr;
+  return std::make_unique<cluster::ClusterNode>(loop, room, std::move(*options));
+}
+
+ChatDoors::ChatDoors(net::ConnectionLayer& layer, reactor::EventLoop& loop, const Options& options,
+                     std::optional<cluster::ClusterOptions> cluster)
+    : layer_(layer),
+      room_(*this),
+      names_(room_),
+      cluster_(make_cluster(loop, room_, std::move(cluster))),
+      core_(options.password, room_, registry()) {
   core_.set_directory(this);
+  if (cluster_) {
+    core_.set_feed(cluster_->feed());
+    cluster_->set_on_name_lost([this](chat::ClientId id) { name_lost(id); });
+  }
   core_.set_motd(options.motd);
   core_.set_open(options.open);
   line_ = std::make_unique<LineDoorHandler>(layer, *this, options.max_line);
@@ -74,6 +89,15 @@ chat::LoginState* ChatDoors::login_of(chat::ClientId id) {
   net::Connection* c = layer_.find(id);
   if (!c || c->phase != net::Phase::Open || !c->session) return nullptr;
   return &static_cast<ChatDoorHandler*>(c->handler)->login(*c);
+}
+
+void ChatDoors::name_lost(chat::ClientId id) {
+  net::Connection* c = layer_.find(id);
+  if (!c || c->phase != net::Phase::Open || !c->session) return;
+  refresh_stamp();
+  auto* door = static_cast<ChatDoorHandler*>(c->handler);
+  core_.lose_name(id, door->login(*c));
+  door->name_lost(*c);
 }
 
 void ChatDoors::name_claim_settled(chat::ClientId id, bool accepted) {

@@ -6,12 +6,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 
 #include "bin/chat_server/irc_door_handler.h"
 #include "bin/chat_server/line_door_handler.h"
 #include "bin/chat_server/options.h"
 #include "bin/chat_server/web_door_handler.h"
+#include "cluster/cluster_node.h"
 #include "net/connection_layer.h"
 #include "protocol/chat_core.h"
 #include "protocol/name_registry.h"
@@ -22,14 +24,17 @@ namespace chat_server {
 
 class ChatDoors final : public chat::Transport, public chat::ClientDirectory {
  public:
-  // The IRC door exists when options.irc_port is set, the web door when options.web_port is.
-  ChatDoors(net::ConnectionLayer& layer, reactor::EventLoop& loop, const Options& options);
+  // The IRC door exists when options.irc_port is set, the web door when options.web_port is;
+  // with `cluster`, the chat is a cluster's (its room fed by the log, its names Redis's).
+  ChatDoors(net::ConnectionLayer& layer, reactor::EventLoop& loop, const Options& options,
+            std::optional<cluster::ClusterOptions> cluster = std::nullopt);
   ~ChatDoors() override;
 
   chat::ChatCore& core() { return core_; }
   LineDoorHandler& line_door() { return *line_; }
   IrcDoorHandler* irc_door() { return irc_.get(); }
   WebDoorHandler* web_door() { return web_.get(); }
+  cluster::ClusterNode* cluster() { return cluster_.get(); }
 
   // The settings a reload may change: password, max-line, MOTD.
   void apply(const Options& options);
@@ -46,9 +51,17 @@ class ChatDoors final : public chat::Transport, public chat::ClientDirectory {
   void name_claim_settled(chat::ClientId id, bool accepted) override;
 
  private:
+  // The cluster gave a member's name to an earlier claim: the core asks for another.
+  void name_lost(chat::ClientId id);
+  static std::unique_ptr<cluster::ClusterNode> make_cluster(reactor::EventLoop& loop, chat::Room& room,
+                                                            std::optional<cluster::ClusterOptions> options);
+  chat::NameRegistry& registry() { return cluster_ ? cluster_->names() : static_cast<chat::NameRegistry&>(names_); }
+
+ private:
   net::ConnectionLayer& layer_;
   chat::Room room_;
   chat::LocalNames names_;
+  std::unique_ptr<cluster::ClusterNode> cluster_;  // before core_, which uses its feed and names
   chat::ChatCore core_;
   std::unique_ptr<LineDoorHandler> line_;
   std::unique_ptr<IrcDoorHandler> irc_;

@@ -30,6 +30,8 @@ class IrcDoorHandler final : public ChatDoorHandler {
 
   chat::LoginState& login(net::Connection& c) override { return session(c).client.login; }
   void claim_settled(net::Connection& c, bool accepted) override;
+  // An IRC client cannot be asked for a nick again once registered: the core sent ERROR.
+  void name_lost(net::Connection& c) override { layer_.close_after_flush(c, "nick lost"); }
 
   void on_open(net::Connection& c) override;
   net::FrameVerdict on_frame(net::Connection& c, reactor::Frame frame, std::string_view line) override;

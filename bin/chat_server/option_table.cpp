@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <optional>
 
+#include "bin/chat_server/cluster_settings.h"
+#include "bus/bus_keys.h"
 #include "reactor/poller.h"
 
 namespace chat_server {
@@ -223,6 +225,33 @@ constexpr Spec kSpecs[] = {
                                                            ? ""
                                                            : "a comma-separated list of origins";
                                               }},
+    {"redis", "HOST:PORT", "join a cluster through this Redis (docs/SCALING.md;\ndefault: none, a standalone node)",
+     kEverywhere, kShown,
+     [](Options& o, const std::string& v) -> std::string {
+       o.redis = v;
+       return parse_redis_address(v) ? "" : "HOST:PORT (an IPv6 address in brackets)";
+     }},
+    {"redis-password-file", "F", "read Redis's password (requirepass) from the first line of F", kEverywhere, kShown,
+     [](Options& o, const std::string& v) -> std::string {
+       o.redis_password_file = v;
+       return v.empty() ? "a file name" : "";
+     }},
+    {"node-name", "NAME", "this node's name in the cluster (default: host name and pid)", kEverywhere, kShown,
+     [](Options& o, const std::string& v) -> std::string {
+       o.node_name = v;
+       return bus::valid_node_name(v) ? "" : "1-64 bytes without '|', spaces or control characters";
+     }},
+    {"reuse-port", "", "share the listening ports with other nodes on this machine (SO_REUSEPORT)", kEverywhere,
+     kShown,
+     [](Options& o, const std::string& v) -> std::string {
+       if (v == "yes" || v == "true" || v == "1" || v == "on")
+         o.reuse_port = true;
+       else if (v == "no" || v == "false" || v == "0" || v == "off")
+         o.reuse_port = false;
+       else
+         return "yes or no";
+       return "";
+     }},
     {"backend", "NAME", "readiness backend: BACKENDS (default DEFAULT)", kEverywhere, kShown,
      [](Options& o, const std::string& v) -> std::string {
        o.backend = v;

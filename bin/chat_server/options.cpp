@@ -204,6 +204,14 @@ bool load_options(const OptionSources& sources, Options& o, std::string& error) 
     result.default_password = false;
     if (!found.warning.empty()) result.warnings.push_back(found.warning);
   }
+  if (!result.redis_password_file.empty()) {
+    chat::PasswordLookup found = chat::find_password(result.redis_password_file);
+    if (!found.error.empty()) {
+      error = "redis-password-file: " + found.error;
+      return false;
+    }
+    result.redis_password = found.password;
+  }
   // A password line longer than max-line is cut off by the framer: nobody could log in.
   if (result.password.size() > result.max_line) {
     error = "the password is " + std::to_string(result.password.size()) + " bytes, longer than max-line (" +

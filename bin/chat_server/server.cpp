@@ -7,6 +7,7 @@
 #include <cstring>
 #include <utility>
 
+#include "bin/chat_server/cluster_settings.h"
 #include "bin/chat_server/heap_trim.h"
 #include "bin/chat_server/systemd_notify.h"
 #include "net/log.h"
@@ -14,6 +15,8 @@
 namespace chat_server {
 namespace {
 constexpr auto kShutdownFlush = std::chrono::seconds(2);
+// A stopping cluster node's departures wait at most for the outbox's deadline.
+constexpr auto kClusterDrain = std::chrono::seconds(6);
 constexpr auto kLogRetry = std::chrono::milliseconds(100);
 }  // namespace
 
@@ -69,7 +72,16 @@ int Server::open() {
   }
   loop_ = std::make_unique<reactor::EventLoop>(std::move(poller));
   net_ = std::make_unique<net::ConnectionLayer>(*loop_, net_limits(options_));
-  chat_ = std::make_unique<ChatDoors>(*net_, *loop_, options_);
+  std::optional<cluster::ClusterOptions> cluster;
+  if (!options_.redis.empty()) {
+    std::string error;
+    cluster = cluster_options(options_, error);
+    if (!cluster) {
+      log_event(LogLevel::Error, "setup_failed", "chat-server: " + error);
+      return 2;
+    }
+  }
+  chat_ = std::make_unique<ChatDoors>(*net_, *loop_, options_, std::move(cluster));
 
   std::string error;
   line_listener_ = net_->listen(options_.bind, options_.port, options_.max_line, chat_->line_door(), error);
@@ -122,6 +134,11 @@ int Server::open() {
   if (web_listener_ >= 0)
     log_event(LogLevel::Info, "listening_web", "web page on http://" + host + ":" + std::to_string(web_port()) + "/",
               {{"address", options_.bind}, {"port", web_port()}});
+  if (cluster::ClusterNode* node = chat_->cluster()) {
+    log_event(LogLevel::Info, "cluster", "cluster node " + node->node() + " through Redis at " + options_.redis,
+              {{"node", node->node()}, {"redis", options_.redis}});
+    node->start();
+  }
   arm_stats_timer();
   arm_heap_trim_timer();
   return 0;
@@ -143,7 +160,24 @@ void Server::end_iteration() {
     if (net::log_backlog_pending() && !log_retry_timer_)
       log_retry_timer_ = loop_->add_timer(kLogRetry, [this] { log_retry_timer_ = {}; });
   }
-  if (shutting_down_ && net_->open_count() == 0) loop_->stop();
+  if (shutting_down_ && net_->open_count() == 0) finish_shutdown();
+}
+
+// Every client is gone (or the flush time is up). A cluster node first writes what it
+// still holds (its users' departures) and gives its names and lease back, within a bound.
+void Server::finish_shutdown() {
+  cluster::ClusterNode* node = chat_->cluster();
+  if (!node) {
+    loop_->stop();
+    return;
+  }
+  if (cluster_stopping_) return;
+  cluster_stopping_ = true;
+  node->stop([this] { loop_->stop(); });
+  loop_->add_timer(kClusterDrain, [this] {
+    log_event(LogLevel::Warn, "cluster_stop_timeout", "stopping without Redis's answer (lease left to expire)");
+    loop_->stop();
+  });
 }
 
 void Server::begin_shutdown(int signo) {
@@ -157,12 +191,13 @@ void Server::begin_shutdown(int signo) {
   const char* name = signo == SIGINT ? "SIGINT" : "SIGTERM";
   log_event(LogLevel::Info, "shutdown", std::string("shutting down (") + name + ")", {{"signal", name}});
   net_->begin_shutdown();
-  loop_->add_timer(kShutdownFlush, [this] { loop_->stop(); });
+  loop_->add_timer(kShutdownFlush, [this] { finish_shutdown(); });
 }
 
 void Server::log_stats() const {
   std::chrono::duration<double> uptime = reactor::Clock::now() - started_;
   net::log_stats(stats(), net_ ? net_->open_count() : 0, uptime.count());
+  if (chat_ && chat_->cluster()) log_cluster_stats(chat_->cluster()->stats());
 }
 
 // --stats-interval: a timer that re-arms itself; the loop sleeps exactly until it is due.

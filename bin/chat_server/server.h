@@ -21,6 +21,9 @@ using net::Stats;
 // The connection layer's limits from the settings (server_settings.cpp).
 net::Limits net_limits(const Options& options);
 
+// The bus's counters, one "cluster_stats" line (cluster_stats.cpp).
+void log_cluster_stats(const cluster::ClusterStats& stats);
+
 class Server final {
  public:
   explicit Server(Options options);
@@ -53,6 +56,7 @@ class Server final {
   void end_iteration();
   void on_signal(int signo);
   void begin_shutdown(int signo);
+  void finish_shutdown();
   void log_stats() const;
   void arm_stats_timer();
   void arm_heap_trim_timer();
@@ -68,6 +72,7 @@ class Server final {
   int irc_listener_ = -1;
   int web_listener_ = -1;
   bool shutting_down_ = false;
+  bool cluster_stopping_ = false;
   reactor::Clock::time_point started_ = reactor::Clock::now();
   reactor::TimerId log_retry_timer_;  // wakes an idle loop to retry a stalled log
   Reload reload_;

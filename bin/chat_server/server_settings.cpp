@@ -39,6 +39,7 @@ net::Limits net_limits(const Options& options) {
   limits.max_unauthenticated = options.max_unauthenticated;
   limits.max_unauthenticated_per_ip = options.max_unauthenticated_per_ip;
   limits.keepalive_seconds = options.keepalive_seconds;
+  limits.reuse_port = options.reuse_port;
   return limits;
 }
 

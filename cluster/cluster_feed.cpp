@@ -1,0 +1,106 @@
+// ClusterFeed: events -> log entries; the outbox's verdicts -> "not delivered" and releases.
+#include "cluster/cluster_feed.h"
+
+#include "net/log.h"
+
+namespace cluster {
+
+ClusterFeed::ClusterFeed(bus::Outbox& outbox, chat::Room& room, std::string node)
+    : outbox_(outbox), room_(room), node_(std::move(node)) {
+  outbox_.set_on_written([this](std::uint64_t seq, const std::string&) {
+    lines_.erase(seq);
+    settled(seq);
+  });
+  outbox_.set_on_given_up([this](const bus::OutboxEntry& entry) {
+    auto it = lines_.find(entry.seq);
+    if (it != lines_.end()) {
+      tell_not_delivered(it->second.id, it->second.start);
+      lines_.erase(it);
+    }
+    settled(entry.seq);
+  });
+}
+
+LogEvent ClusterFeed::event_of(LogKind kind, chat::ClientId id, std::string_view name) const {
+  LogEvent e;
+  e.kind = kind;
+  e.owner = node_;
+  e.client = id.value();
+  e.name = name;
+  return e;
+}
+
+bool ClusterFeed::publish(const LogEvent& event) {
+  std::optional<std::uint64_t> seq = outbox_.add(encode(event, node_));
+  if (!seq) return false;
+  pending_.insert(*seq);
+  return true;
+}
+
+void ClusterFeed::line(LogEvent event, chat::ClientId author) {
+  std::optional<std::uint64_t> seq = outbox_.add(encode(event, node_));
+  if (!seq) {
+    tell_not_delivered(author, line_start(event.text));
+    return;
+  }
+  pending_.insert(*seq);
+  lines_.emplace(*seq, Author{author, line_start(event.text)});
+}
+
+void ClusterFeed::joined(chat::ClientId id, std::string_view name) {
+  if (!publish(event_of(LogKind::Join, id, name)))
+    net::log_event(net::LogLevel::Warn, "cluster_outbox_full", "join not written: the outbox is full");
+}
+
+void ClusterFeed::said(chat::ClientId id, std::string_view name, std::string_view text, std::string_view rich) {
+  LogEvent e = event_of(LogKind::Say, id, name);
+  e.text = text;
+  e.rich = rich;
+  line(std::move(e), id);
+}
+
+void ClusterFeed::whispered(chat::ClientId from, std::string_view from_name, chat::ClientId /*to*/,
+                            std::string_view to_name, std::string_view text, std::string_view rich) {
+  LogEvent e = event_of(LogKind::Whisper, from, from_name);
+  e.peer = to_name;
+  e.text = text;
+  e.rich = rich;
+  line(std::move(e), from);
+}
+
+void ClusterFeed::departed(chat::ClientId id, std::string_view name, chat::EventKind kind, chat::Departure why) {
+  // A node that stops (Silent) still tells the other nodes: its users are gone from the chat.
+  LogKind k = kind == chat::EventKind::Left         ? LogKind::Leave
+              : why == chat::Departure::TooSlow     ? LogKind::TooSlow
+                                                     : LogKind::Disconnect;
+  if (!publish(event_of(k, id, name)))
+    net::log_event(net::LogLevel::Warn, "cluster_outbox_full", "departure not written: the outbox is full");
+}
+
+void ClusterFeed::tell_not_delivered(chat::ClientId id, std::string_view start) {
+  ++not_delivered_;
+  chat::ChatEvent e;
+  e.kind = chat::EventKind::NotDelivered;
+  e.text = start;
+  room_.send_to(id, e);  // nothing when the sender has left meanwhile
+}
+
+void ClusterFeed::after_pending(std::function<void()> then) {
+  if (pending_.empty()) {
+    then();
+    return;
+  }
+  after_.emplace_back(*pending_.rbegin(), std::move(then));
+}
+
+void ClusterFeed::settled(std::uint64_t seq) {
+  pending_.erase(seq);
+  // Every entry up to the one a waiter waits for is settled once nothing at or before it is pending.
+  while (!after_.empty() && (pending_.empty() || *pending_.begin() > after_.front().first)) {
+    std::function<void()> then = std::move(after_.front().second);
+    after_.pop_front();
+    then();
+  }
+}
+
+}  // namespace cluster

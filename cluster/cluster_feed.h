@@ -1,0 +1,61 @@
+// ClusterFeed: the core's room-wide events into the chat's log (through the Outbox), never
+// straight to anyone: ClusterRoom delivers them when the log is read back, on every node
+// alike. A line the log never stored (the outbox was full, or Redis stayed away past the
+// deadline) is reported to its sender, "not delivered", and is never delivered later.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include "bus/outbox.h"
+#include "cluster/log_event.h"
+#include "protocol/room.h"
+#include "protocol/room_feed.h"
+
+namespace cluster {
+
+class ClusterFeed final : public chat::RoomFeed {
+ public:
+  // Hooks the outbox's written and given-up reports.
+  ClusterFeed(bus::Outbox& outbox, chat::Room& room, std::string node);
+
+  void joined(chat::ClientId id, std::string_view name) override;
+  void said(chat::ClientId id, std::string_view name, std::string_view text, std::string_view rich) override;
+  void whispered(chat::ClientId from, std::string_view from_name, chat::ClientId to, std::string_view to_name,
+                 std::string_view text, std::string_view rich) override;
+  void departed(chat::ClientId id, std::string_view name, chat::EventKind kind, chat::Departure why) override;
+
+  // Any event, for a node writing on another's behalf (a dead node's departures). False
+  // when the outbox is full.
+  bool publish(const LogEvent& event);
+  // Runs `then` once every entry published so far is written or given up (at once if none
+  // is pending): a name is freed only after its holder's departure is in the log.
+  void after_pending(std::function<void()> then);
+
+  std::uint64_t not_delivered() const { return not_delivered_; }
+  std::size_t pending() const { return pending_.size(); }
+
+ private:
+  struct Author {
+    chat::ClientId id;
+    std::string start;  // the start of the line, to quote
+  };
+  LogEvent event_of(LogKind kind, chat::ClientId id, std::string_view name) const;
+  void line(LogEvent event, chat::ClientId author);
+  void tell_not_delivered(chat::ClientId id, std::string_view start);
+  void settled(std::uint64_t seq);
+
+  bus::Outbox& outbox_;
+  chat::Room& room_;
+  std::string node_;
+  std::set<std::uint64_t> pending_;                  // published, not yet written or given up
+  std::unordered_map<std::uint64_t, Author> lines_;  // seq -> whom to tell if it is given up
+  std::deque<std::pair<std::uint64_t, std::function<void()>>> after_;  // (last seq it waits for, then)
+  std::uint64_t not_delivered_ = 0;
+};
+
+}  // namespace cluster

@@ -1,0 +1,154 @@
+// ClusterNames: claims through the NameTable script, waiting for a lease, reclaiming after one.
+#include "cluster/cluster_names.h"
+
+#include <charconv>
+
+#include "net/log.h"
+#include "protocol/names.h"
+
+namespace cluster {
+
+ClusterNames::ClusterNames(reactor::EventLoop& loop, bus::NameTable& table, ClusterRoom& room, ClusterFeed& feed,
+                           std::string node, std::chrono::milliseconds patience)
+    : loop_(loop), table_(table), room_(room), feed_(feed), node_(std::move(node)), patience_(patience) {}
+
+ClusterNames::~ClusterNames() {
+  *alive_ = false;
+  loop_.cancel_timer(patience_timer_);
+}
+
+bus::NameEntry ClusterNames::entry_for(chat::ClientId id, std::string_view name) const {
+  return bus::NameEntry{chat::name_key(name), node_, fence_, std::to_string(id.value()), std::string(name)};
+}
+
+void ClusterNames::claim(chat::ClientId id, std::string_view name, std::function<void(chat::NameAnswer)> done) {
+  Waiting w{id, std::string(name), std::move(done), loop_.now()};
+  if (fence_ == 0) {
+    waiting_.push_back(std::move(w));
+    if (!patience_timer_) expire_waiting();
+    return;
+  }
+  ask(std::move(w));
+}
+
+void ClusterNames::ask(Waiting w) {
+  const auto asked = reactor::Clock::now();
+  const std::uint64_t fence = fence_;
+  bus::NameEntry entry = entry_for(w.id, w.name);
+  table_.claim(entry, [this, alive = alive_, w = std::move(w), fence, asked](const bus::ClaimResult& r) mutable {
+    if (!*alive) return;
+    ++claims_;
+    claim_time_ += std::chrono::duration_cast<std::chrono::microseconds>(reactor::Clock::now() - asked);
+    switch (r.outcome) {
+      case bus::ClaimOutcome::Granted:
+        if (r.previous && r.previous->node != node_) announce_gone(*r.previous);
+        room_.forget_remote_named(w.name);
+        held_[w.id] = Held{w.name, fence};
+        w.done(chat::NameAnswer::Granted);
+        return;
+      case bus::ClaimOutcome::Taken: w.done(chat::NameAnswer::Taken); return;
+      case bus::ClaimOutcome::Fenced:
+        if (fence_ == fence) fence_ = 0;  // the lease is gone; the node learns it too
+        if (loop_.now() - w.since >= patience_) {
+          w.done(chat::NameAnswer::Unavailable);
+        } else if (fence_ != 0) {
+          ask(std::move(w));
+        } else {
+          waiting_.push_back(std::move(w));
+          if (!patience_timer_) expire_waiting();
+        }
+        return;
+      case bus::ClaimOutcome::Failed: w.done(chat::NameAnswer::Unavailable); return;
+    }
+  });
+}
+
+void ClusterNames::expire_waiting() {
+  patience_timer_ = {};
+  const auto now = loop_.now();
+  while (!waiting_.empty() && now - waiting_.front().since >= patience_) {
+    Waiting w = std::move(waiting_.front());
+    waiting_.pop_front();
+    w.done(chat::NameAnswer::Unavailable);
+  }
+  if (waiting_.empty()) return;
+  patience_timer_ = loop_.add_timer(waiting_.front().since + patience_ - now, [this] { expire_waiting(); });
+}
+
+void ClusterNames::cancel(chat::ClientId id) {
+  std::erase_if(waiting_, [id](const Waiting& w) { return w.id == id; });
+}
+
+void ClusterNames::release(chat::ClientId id, std::string_view /*name*/) {
+  auto it = held_.find(id);
+  if (it == held_.end()) return;
+  Held held = std::move(it->second);
+  held_.erase(it);
+  feed_.after_pending([this, alive = alive_, held = std::move(held)] {
+    if (!*alive) return;
+    table_.release(chat::name_key(held.name), node_, held.fence, [](bool) {});
+  });
+}
+
+void ClusterNames::set_fence(std::uint64_t fence) {
+  fence_ = fence;
+  if (fence == 0) return;
+  std::deque<Waiting> go = std::move(waiting_);
+  waiting_.clear();
+  loop_.cancel_timer(patience_timer_);
+  for (Waiting& w : go) ask(std::move(w));
+  std::vector<std::pair<chat::ClientId, Held>> stale;
+  for (const auto& [id, held] : held_)
+    if (held.fence != fence) stale.emplace_back(id, held);
+  for (const auto& [id, held] : stale) reclaim(id, held);
+}
+
+void ClusterNames::reclaim(chat::ClientId id, const Held& held) {
+  const std::uint64_t fence = fence_;
+  table_.claim(entry_for(id, held.name), [this, alive = alive_, id, held, fence](const bus::ClaimResult& r) {
+    if (!*alive) return;
+    auto it = held_.find(id);
+    if (it == held_.end() || it->second.fence != held.fence) return;  // released meanwhile
+    switch (r.outcome) {
+      case bus::ClaimOutcome::Granted: {
+        it->second.fence = fence;
+        // Our own old entry still there: nobody noticed the gap, so nothing to say. Otherwise
+        // the others were told this user disconnected (reaped): they hear it join again.
+        const bool noticed = !r.previous || r.previous->node != node_;
+        if (r.previous && r.previous->node != node_) announce_gone(*r.previous);
+        if (noticed) {
+          LogEvent join;
+          join.kind = LogKind::Join;
+          join.owner = node_;
+          join.client = id.value();
+          join.name = held.name;
+          feed_.publish(join);
+        }
+        return;
+      }
+      case bus::ClaimOutcome::Taken:
+        held_.erase(it);
+        net::log_event(net::LogLevel::Info, "cluster_name_lost", "a name was claimed elsewhere while this node was cut off",
+                       {{"name", held.name}});
+        if (on_lost_) on_lost_(id);
+        return;
+      case bus::ClaimOutcome::Fenced:
+      case bus::ClaimOutcome::Failed: return;  // the next grant tries again (its fence differs)
+    }
+  });
+}
+
+void ClusterNames::announce_gone(const bus::NameEntry& gone) {
+  std::uint64_t client = 0;
+  std::from_chars(gone.client.data(), gone.client.data() + gone.client.size(), client);
+  if (!chat::is_valid_name(gone.display)) return;
+  LogEvent e;
+  e.kind = LogKind::Disconnect;
+  e.owner = gone.node;
+  e.client = client;
+  e.name = gone.display;
+  if (!feed_.publish(e))
+    net::log_event(net::LogLevel::Warn, "cluster_outbox_full", "a dead node's departure not written: the outbox is full");
+}
+
+}  // namespace cluster

@@ -1,0 +1,81 @@
+// ClusterNames: the cluster's name space for the core (chat::NameRegistry over bus::NameTable).
+// A claim goes to Redis with this node's fence; while the node holds no lease (starting,
+// reconnecting) claims wait, and one still waiting after `patience` is answered Unavailable
+// (the user is told and asked again, the connection stays). A name reaped on the way from a
+// dead node is announced as that user's departure before the newcomer's join. A name is
+// released only once its holder's departure is in the log.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <unordered_map>
+
+#include "bus/name_table.h"
+#include "cluster/cluster_feed.h"
+#include "cluster/cluster_room.h"
+#include "protocol/name_registry.h"
+#include "reactor/event_loop.h"
+
+namespace cluster {
+
+class ClusterNames final : public chat::NameRegistry {
+ public:
+  ClusterNames(reactor::EventLoop& loop, bus::NameTable& table, ClusterRoom& room, ClusterFeed& feed,
+               std::string node, std::chrono::milliseconds patience);
+  ~ClusterNames() override;
+  ClusterNames(const ClusterNames&) = delete;
+  ClusterNames& operator=(const ClusterNames&) = delete;
+
+  void claim(chat::ClientId id, std::string_view name, std::function<void(chat::NameAnswer)> done) override;
+  void cancel(chat::ClientId id) override;
+  void release(chat::ClientId id, std::string_view name) override;
+
+  // The node's lease token: 0 while it holds none (claims wait). A new token after a lost
+  // lease claims every held name again; `on_lost(id)` runs for each one someone else got.
+  void set_fence(std::uint64_t fence);
+  void set_on_lost(std::function<void(chat::ClientId)> hook) { on_lost_ = std::move(hook); }
+  // A user of a dead node, reaped (by a claim or the reaper): its departure goes in the log.
+  void announce_gone(const bus::NameEntry& gone);
+
+  std::size_t held() const { return held_.size(); }
+  std::size_t waiting() const { return waiting_.size(); }
+  // Claim round trips, for the stats: how many and how long in total.
+  std::uint64_t claims() const { return claims_; }
+  std::chrono::microseconds claim_time() const { return claim_time_; }
+
+ private:
+  struct Waiting {
+    chat::ClientId id;
+    std::string name;
+    std::function<void(chat::NameAnswer)> done;
+    reactor::Clock::time_point since;
+  };
+  struct Held {
+    std::string name;
+    std::uint64_t fence;
+  };
+  void ask(Waiting w);
+  void reclaim(chat::ClientId id, const Held& held);
+  void expire_waiting();
+  bus::NameEntry entry_for(chat::ClientId id, std::string_view name) const;
+
+  reactor::EventLoop& loop_;
+  bus::NameTable& table_;
+  ClusterRoom& room_;
+  ClusterFeed& feed_;
+  std::string node_;
+  std::chrono::milliseconds patience_;
+  std::uint64_t fence_ = 0;
+  std::deque<Waiting> waiting_;
+  std::unordered_map<chat::ClientId, Held> held_;
+  reactor::TimerId patience_timer_;
+  std::function<void(chat::ClientId)> on_lost_;
+  std::uint64_t claims_ = 0;
+  std::chrono::microseconds claim_time_{0};
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // replies after destruction do nothing
+};
+
+}  // namespace cluster

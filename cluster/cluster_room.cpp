@@ -1,0 +1,103 @@
+// ClusterRoom: log entries become Room membership changes and deliveries to local members.
+#include "cluster/cluster_room.h"
+
+#include <charconv>
+
+#include "protocol/names.h"
+
+namespace cluster {
+namespace {
+
+chat::ChatEvent event_of(chat::EventKind kind, std::string_view name) {
+  chat::ChatEvent e;
+  e.kind = kind;
+  e.name = name;
+  return e;
+}
+
+}  // namespace
+
+std::string ClusterRoom::remote_key(std::string_view owner, std::uint64_t client) {
+  return std::string(owner).append(1, '|').append(std::to_string(client));
+}
+
+void ClusterRoom::add_remote(std::string_view owner, std::uint64_t client, std::string_view name) {
+  const std::string key = remote_key(owner, client);
+  if (remote_.contains(key)) return;
+  if (std::optional<chat::ClientId> holder = room_.find(name)) {
+    if (!is_remote(*holder)) return;  // a local member has it: Redis decided for it, this is stale
+    forget_remote_named(name);
+  }
+  chat::ClientId id(next_slot_++, kRemoteGeneration);
+  if (room_.join(id, name, silent_)) remote_.emplace(key, id);
+}
+
+void ClusterRoom::remove_remote(std::string_view owner, std::uint64_t client) {
+  auto it = remote_.find(remote_key(owner, client));
+  if (it == remote_.end()) return;
+  room_.leave(it->second);
+  remote_.erase(it);
+}
+
+void ClusterRoom::forget_remote_named(std::string_view name) {
+  std::optional<chat::ClientId> holder = room_.find(name);
+  if (!holder || !is_remote(*holder)) return;
+  room_.leave(*holder);
+  std::erase_if(remote_, [&](const auto& kv) { return kv.second == *holder; });
+}
+
+void ClusterRoom::forget_all_remote() {
+  for (const auto& [key, id] : remote_) room_.leave(id);
+  remote_.clear();
+}
+
+void ClusterRoom::seed(const std::vector<bus::NameEntry>& names) {
+  for (const bus::NameEntry& n : names) {
+    std::uint64_t client = 0;
+    auto [end, ec] = std::from_chars(n.client.data(), n.client.data() + n.client.size(), client);
+    if (n.node == node_ || ec != std::errc() || !chat::is_valid_name(n.display)) continue;
+    add_remote(n.node, client, n.display);
+  }
+}
+
+void ClusterRoom::apply(const LogEvent& e) {
+  const chat::ClientId author = chat::ClientId::from_value(e.client);
+  switch (e.kind) {
+    case LogKind::Join:
+      if (!is_mine(e)) add_remote(e.owner, e.client, e.name);
+      room_.broadcast(event_of(chat::EventKind::Joined, e.name), is_mine(e) ? std::optional(author) : std::nullopt);
+      return;
+    case LogKind::Say: {
+      chat::ChatEvent line = event_of(chat::EventKind::Public, e.name);
+      line.text = e.text;
+      line.rich = e.rich;
+      room_.broadcast(line, is_mine(e) ? std::optional(author) : std::nullopt);
+      return;
+    }
+    case LogKind::Whisper: {
+      std::optional<chat::ClientId> to = room_.find(e.peer);
+      chat::ChatEvent line = event_of(chat::EventKind::Private, e.name);
+      line.text = e.text;
+      line.rich = e.rich;
+      line.peer = to ? room_.name_of(*to) : std::string_view(e.peer);
+      if (to && !is_remote(*to)) room_.send_to(*to, line);
+      if (!is_mine(e) || !room_.contains(author)) return;
+      if (!to) line.kind = chat::EventKind::NotConnected;  // gone between the line and its turn
+      else line.kind = chat::EventKind::PrivateEcho;
+      room_.send_to(author, line);
+      return;
+    }
+    case LogKind::Leave:
+    case LogKind::Disconnect:
+    case LogKind::TooSlow: {
+      if (!is_mine(e)) remove_remote(e.owner, e.client);
+      chat::ChatEvent gone = event_of(e.kind == LogKind::Leave ? chat::EventKind::Left : chat::EventKind::Disconnected,
+                                      e.name);
+      gone.departure = e.kind == LogKind::TooSlow ? chat::Departure::TooSlow : chat::Departure::Lost;
+      room_.broadcast(gone, std::nullopt);
+      return;
+    }
+  }
+}
+
+}  // namespace cluster

@@ -1,0 +1,87 @@
+// LogEvent <-> stream fields: k (kind), c (client), a (author), p (peer), x (text), r (rich),
+// o (owner, when not the writer).
+#include "cluster/log_event.h"
+
+#include <charconv>
+
+#include "protocol/names.h"
+#include "protocol/sanitize.h"
+
+namespace cluster {
+namespace {
+
+constexpr std::string_view kKinds = "jmwlds";  // in LogKind order
+// Longer than any line a node accepts (max-line is at most 16 MiB): not an entry of ours.
+constexpr std::size_t kMaxField = std::size_t{1} << 24;
+
+std::optional<std::uint64_t> number(std::string_view s) {
+  std::uint64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+bus::EntryFields encode(const LogEvent& e, std::string_view writer) {
+  bus::EntryFields f;
+  f.emplace_back("k", std::string(1, kKinds[static_cast<std::size_t>(e.kind)]));
+  f.emplace_back("c", std::to_string(e.client));
+  f.emplace_back("a", e.name);
+  if (e.owner != writer) f.emplace_back("o", e.owner);
+  if (e.kind == LogKind::Whisper) f.emplace_back("p", e.peer);
+  if (e.kind == LogKind::Say || e.kind == LogKind::Whisper) {
+    f.emplace_back("x", e.text);
+    if (!e.rich.empty() && e.rich != e.text) f.emplace_back("r", e.rich);
+  }
+  return f;
+}
+
+std::optional<LogEvent> decode(const bus::LogEntry& entry) {
+  LogEvent e;
+  e.owner = entry.node;
+  bool have_kind = false, have_client = false, have_name = false, have_peer = false, have_text = false;
+  for (const auto& [field, value] : entry.fields) {
+    if (value.size() > kMaxField) return std::nullopt;
+    if (field == "k") {
+      std::size_t at = kKinds.find(value);
+      if (value.size() != 1 || at == std::string_view::npos) return std::nullopt;
+      e.kind = static_cast<LogKind>(at);
+      have_kind = true;
+    } else if (field == "c") {
+      auto v = number(value);
+      if (!v) return std::nullopt;
+      e.client = *v;
+      have_client = true;
+    } else if (field == "a") {
+      e.name = value;
+      have_name = true;
+    } else if (field == "o") {
+      e.owner = value;
+    } else if (field == "p") {
+      e.peer = value;
+      have_peer = true;
+    } else if (field == "x") {
+      e.text = chat::sanitized(value);
+      have_text = true;
+    } else if (field == "r") {
+      // IRC formatting codes stay; what would end or break an IRC line never does.
+      for (char ch : value)
+        if (ch != '\r' && ch != '\n' && ch != '\0') e.rich.push_back(ch);
+    }
+  }
+  if (!have_kind || !have_client || !have_name || !chat::is_valid_name(e.name) || e.owner.empty()) return std::nullopt;
+  const bool needs_text = e.kind == LogKind::Say || e.kind == LogKind::Whisper;
+  if (needs_text && !have_text) return std::nullopt;
+  if (e.kind == LogKind::Whisper && (!have_peer || !chat::is_valid_name(e.peer))) return std::nullopt;
+  return e;
+}
+
+std::string line_start(std::string_view text, std::size_t max) {
+  if (text.size() <= max) return std::string(text);
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  return std::string(text.substr(0, cut)).append("...");
+}
+
+}  // namespace cluster
