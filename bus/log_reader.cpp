@@ -108,8 +108,10 @@ void LogReader::check_state() {
 
 void LogReader::checked(const std::string& epoch, const std::string& end_id, std::uint64_t end_n) {
   std::string lost;
+  bool empty_again = false;
   if (!epoch_.empty() && epoch != epoch_) {
     lost = "the cluster epoch changed: Redis came back without its data";
+    empty_again = true;
   } else if (positioned_ && (stream_id_less(end_id, last_id_) || end_n < last_n_)) {
     lost = "the log ends before what was already read: Redis came back from an older snapshot";
   }
@@ -118,8 +120,13 @@ void LogReader::checked(const std::string& epoch, const std::string& end_id, std
     last_id_ = end_id;
     last_n_ = end_n;
   }
-  if (!lost.empty()) {
-    // What was read stays delivered; go on after whatever the log holds now.
+  if (empty_again) {
+    // Everything the log holds was written since Redis came back (nodes that reconnected
+    // sooner claiming their names again): all of it is news.
+    last_id_ = "0-0";
+    last_n_ = 0;
+  } else if (!lost.empty()) {
+    // An older snapshot: what was read stays delivered; go on after what the log holds now.
     last_id_ = end_id;
     last_n_ = end_n;
   }

@@ -50,7 +50,8 @@ class LogReader {
   void set_on_entry(std::function<void(const LogEntry&)> hook) { on_entry_ = std::move(hook); }
   // `missed` entries were trimmed before this reader got them.
   void set_on_gap(std::function<void(std::uint64_t missed)> hook) { on_gap_ = std::move(hook); }
-  // Redis lost what the cluster had written; the reader goes on from the log's current end.
+  // Redis lost what the cluster had written. The reader goes on from the new log's start
+  // when Redis came back empty (all of it was written since), else after its current end.
   void set_on_state_lost(std::function<void(std::string_view why)> hook) { on_state_lost_ = std::move(hook); }
   // The first connection's check passed: entries follow (for owners and tests that wait).
   void set_on_ready(std::function<void()> hook) { on_ready_ = std::move(hook); }

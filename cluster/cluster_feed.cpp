@@ -38,6 +38,10 @@ bool ClusterFeed::publish(const LogEvent& event) {
 }
 
 void ClusterFeed::line(LogEvent event, chat::ClientId author) {
+  if (can_speak_ && !can_speak_(author)) {
+    tell_not_delivered(author, line_start(event.text));
+    return;
+  }
   std::optional<std::uint64_t> seq = outbox_.add(encode(event, node_));
   if (!seq) {
     tell_not_delivered(author, line_start(event.text));
@@ -79,6 +83,7 @@ void ClusterFeed::departed(chat::ClientId id, std::string_view name, chat::Event
 
 void ClusterFeed::tell_not_delivered(chat::ClientId id, std::string_view start) {
   ++not_delivered_;
+  if (before_telling_) before_telling_();
   chat::ChatEvent e;
   e.kind = chat::EventKind::NotDelivered;
   e.text = start;

@@ -36,6 +36,12 @@ class ClusterFeed final : public chat::RoomFeed {
   // is pending): a name is freed only after its holder's departure is in the log.
   void after_pending(std::function<void()> then);
 
+  // Whether a member may speak now: not while its name is not confirmed under the node's
+  // current lease (the others may have been told it disconnected). Default: always.
+  void set_can_speak(std::function<bool(chat::ClientId)> check) { can_speak_ = std::move(check); }
+  // Runs before the feed tells anyone anything (the server refreshes its clock there).
+  void set_before_telling(std::function<void()> hook) { before_telling_ = std::move(hook); }
+
   std::uint64_t not_delivered() const { return not_delivered_; }
   std::size_t pending() const { return pending_.size(); }
 
@@ -56,6 +62,8 @@ class ClusterFeed final : public chat::RoomFeed {
   std::unordered_map<std::uint64_t, Author> lines_;  // seq -> whom to tell if it is given up
   std::deque<std::pair<std::uint64_t, std::function<void()>>> after_;  // (last seq it waits for, then)
   std::uint64_t not_delivered_ = 0;
+  std::function<bool(chat::ClientId)> can_speak_;
+  std::function<void()> before_telling_;
 };
 
 }  // namespace cluster

@@ -34,8 +34,9 @@ void ClusterNames::claim(chat::ClientId id, std::string_view name, std::function
 void ClusterNames::ask(Waiting w) {
   const auto asked = reactor::Clock::now();
   const std::uint64_t fence = fence_;
+  const std::uint64_t grant = grant_;
   bus::NameEntry entry = entry_for(w.id, w.name);
-  table_.claim(entry, [this, alive = alive_, w = std::move(w), fence, asked](const bus::ClaimResult& r) mutable {
+  table_.claim(entry, [this, alive = alive_, w = std::move(w), fence, grant, asked](const bus::ClaimResult& r) mutable {
     if (!*alive) return;
     ++claims_;
     claim_time_ += std::chrono::duration_cast<std::chrono::microseconds>(reactor::Clock::now() - asked);
@@ -43,7 +44,7 @@ void ClusterNames::ask(Waiting w) {
       case bus::ClaimOutcome::Granted:
         if (r.previous && r.previous->node != node_) announce_gone(*r.previous);
         room_.forget_remote_named(w.name);
-        held_[w.id] = Held{w.name, fence};
+        held_[w.id] = Held{w.name, fence, grant};
         w.done(chat::NameAnswer::Granted);
         return;
       case bus::ClaimOutcome::Taken: w.done(chat::NameAnswer::Taken); return;
@@ -93,25 +94,28 @@ void ClusterNames::release(chat::ClientId id, std::string_view /*name*/) {
 void ClusterNames::set_fence(std::uint64_t fence) {
   fence_ = fence;
   if (fence == 0) return;
+  ++grant_;
   std::deque<Waiting> go = std::move(waiting_);
   waiting_.clear();
   loop_.cancel_timer(patience_timer_);
   for (Waiting& w : go) ask(std::move(w));
   std::vector<std::pair<chat::ClientId, Held>> stale;
   for (const auto& [id, held] : held_)
-    if (held.fence != fence) stale.emplace_back(id, held);
+    if (held.grant != grant_) stale.emplace_back(id, held);
   for (const auto& [id, held] : stale) reclaim(id, held);
 }
 
 void ClusterNames::reclaim(chat::ClientId id, const Held& held) {
   const std::uint64_t fence = fence_;
-  table_.claim(entry_for(id, held.name), [this, alive = alive_, id, held, fence](const bus::ClaimResult& r) {
+  const std::uint64_t grant = grant_;
+  table_.claim(entry_for(id, held.name), [this, alive = alive_, id, held, fence, grant](const bus::ClaimResult& r) {
     if (!*alive) return;
     auto it = held_.find(id);
-    if (it == held_.end() || it->second.fence != held.fence) return;  // released meanwhile
+    if (it == held_.end() || it->second.grant != held.grant) return;  // released or claimed again meanwhile
     switch (r.outcome) {
       case bus::ClaimOutcome::Granted: {
         it->second.fence = fence;
+        it->second.grant = grant;
         // Our own old entry still there: nobody noticed the gap, so nothing to say. Otherwise
         // the others were told this user disconnected (reaped): they hear it join again.
         const bool noticed = !r.previous || r.previous->node != node_;

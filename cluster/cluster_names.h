@@ -40,6 +40,11 @@ class ClusterNames final : public chat::NameRegistry {
   // A user of a dead node, reaped (by a claim or the reaper): its departure goes in the log.
   void announce_gone(const bus::NameEntry& gone);
 
+  // `id` holds its name under the current lease (not while it is being claimed again).
+  bool confirmed(chat::ClientId id) const {
+    auto it = held_.find(id);
+    return fence_ != 0 && it != held_.end() && it->second.grant == grant_;
+  }
   std::size_t held() const { return held_.size(); }
   std::size_t waiting() const { return waiting_.size(); }
   // Claim round trips, for the stats: how many and how long in total.
@@ -55,7 +60,8 @@ class ClusterNames final : public chat::NameRegistry {
   };
   struct Held {
     std::string name;
-    std::uint64_t fence;
+    std::uint64_t fence;  // what it was claimed with (for the release)
+    std::uint64_t grant;  // under which of this node's leases (fences repeat after Redis lost its state)
   };
   void ask(Waiting w);
   void reclaim(chat::ClientId id, const Held& held);
@@ -69,6 +75,7 @@ class ClusterNames final : public chat::NameRegistry {
   std::string node_;
   std::chrono::milliseconds patience_;
   std::uint64_t fence_ = 0;
+  std::uint64_t grant_ = 0;  // counts the leases granted to this node
   std::deque<Waiting> waiting_;
   std::unordered_map<chat::ClientId, Held> held_;
   reactor::TimerId patience_timer_;

@@ -44,6 +44,7 @@ ClusterNode::ClusterNode(reactor::EventLoop& loop, chat::Room& room, ClusterOpti
       cluster_room_(room, options_.node),
       feed_(outbox_, room, options_.node),
       names_(loop, table_, cluster_room_, feed_, options_.node, options_.claim_patience) {
+  feed_.set_can_speak([this](chat::ClientId id) { return names_.confirmed(id); });
   lease_.set_on_granted([this](std::uint64_t fence, std::uint64_t last_seq) { granted(fence, last_seq); });
   lease_.set_on_lost([this](std::string_view why) { lease_lost(why); });
   reader_.set_on_entry([this](const bus::LogEntry& e) { entry(e); });
@@ -112,10 +113,14 @@ void ClusterNode::entry(const bus::LogEntry& e) {
                    {{"id", e.id}});
     return;
   }
+  if (before_telling_) before_telling_();
   cluster_room_.apply(*event);
 }
 
-void ClusterNode::tell_everyone(const chat::ChatEvent& event) { room_.broadcast(event, std::nullopt); }
+void ClusterNode::tell_everyone(const chat::ChatEvent& event) {
+  if (before_telling_) before_telling_();
+  room_.broadcast(event, std::nullopt);
+}
 
 void ClusterNode::gap(std::uint64_t missed) {
   net::log_event(net::LogLevel::Warn, "cluster_gap", "fell behind the log; lines were missed",

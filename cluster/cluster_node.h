@@ -73,6 +73,11 @@ class ClusterNode {
   void set_on_name_lost(std::function<void(chat::ClientId)> hook) { names_.set_on_lost(std::move(hook)); }
   // Fired when the lease is held and the log is being followed: the node is part of the chat.
   void set_on_ready(std::function<void()> hook) { on_ready_ = std::move(hook); }
+  // Runs before anything read from Redis reaches a client (the server's clock: timestamps).
+  void set_before_telling(std::function<void()> hook) {
+    before_telling_ = hook;
+    feed_.set_before_telling(std::move(hook));
+  }
   bool ready() const { return lease_.state() == bus::NodeLease::State::Held && reader_ready_; }
   const std::string& node() const { return options_.node; }
   ClusterStats stats() const;
@@ -108,6 +113,7 @@ class ClusterNode {
   std::uint64_t leases_lost_ = 0;
   std::uint64_t states_lost_ = 0;
   std::function<void()> on_ready_;
+  std::function<void()> before_telling_;
 };
 
 }  // namespace cluster

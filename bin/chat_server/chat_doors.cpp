@@ -51,6 +51,7 @@ ChatDoors::ChatDoors(net::ConnectionLayer& layer, reactor::EventLoop& loop, cons
   if (cluster_) {
     core_.set_feed(cluster_->feed());
     cluster_->set_on_name_lost([this](chat::ClientId id) { name_lost(id); });
+    cluster_->set_before_telling([this] { refresh_stamp(); });
   }
   core_.set_motd(options.motd);
   core_.set_open(options.open);

@@ -34,16 +34,20 @@ RedisServer::RedisServer(std::vector<std::string> extra_args) {
     return;
   }
   port_ = unused_port();
-  std::vector<std::string> argv = {
-      binary,         "--port", std::to_string(port_), "--bind", "127.0.0.1",    "--save", "",
-      "--appendonly", "no",     "--daemonize",         "no",     "--maxclients", "2000"};
-  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  argv_ = {binary,         "--port", std::to_string(port_), "--bind", "127.0.0.1",    "--save", "",
+           "--appendonly", "no",     "--daemonize",         "no",     "--maxclients", "2000"};
+  argv_.insert(argv_.end(), extra_args.begin(), extra_args.end());
+  launch();
+}
+
+bool RedisServer::launch() {
+  listening_ = false;
   pid_ = fork();
   if (pid_ == 0) {
-    int log = open(log_.path.c_str(), O_WRONLY | O_TRUNC);
+    int log = open(log_.path.c_str(), O_WRONLY | O_APPEND);
     dup2(log, STDOUT_FILENO);
     dup2(log, STDERR_FILENO);
-    exec_child(argv, {});
+    exec_child(argv_, {});
   }
   auto until = std::chrono::steady_clock::now() + 10s;
   while (std::chrono::steady_clock::now() < until) {
@@ -51,15 +55,28 @@ RedisServer::RedisServer(std::vector<std::string> extra_args) {
     if (fd >= 0) {
       ::close(fd);
       listening_ = true;
-      return;
+      return true;
     }
     std::this_thread::sleep_for(20ms);
   }
   ADD_FAILURE() << "redis-server did not listen on " << port_ << ":\n" << read_file(log_.path);
+  return false;
 }
+
+bool RedisServer::restart() {
+  if (pid_ > 0) kill_now();
+  return launch();
+}
+
+void RedisServer::freeze(bool frozen) {
+  if (pid_ > 0) kill(pid_, frozen ? SIGSTOP : SIGCONT);
+}
+
+std::string RedisServer::log() const { return read_file(log_.path); }
 
 RedisServer::~RedisServer() {
   if (pid_ <= 0) return;
+  kill(pid_, SIGCONT);  // in case a test left it frozen
   kill(pid_, SIGTERM);
   int status = 0;
   waitpid(pid_, &status, 0);

@@ -29,8 +29,17 @@ class RedisServer {
   std::uint16_t port() const { return port_; }
   // SIGKILL, as a crash: connections are reset with no goodbye.
   void kill_now();
+  // Starts it again on the same port with the same flags (after kill_now()); false (and the
+  // test fails) when it does not listen.
+  bool restart();
+  // Stops and continues the process (a frozen Redis).
+  void freeze(bool frozen);
+  // Everything it logged so far.
+  std::string log() const;
 
  private:
+  bool launch();
+  std::vector<std::string> argv_;
   TempFile log_;
   std::uint16_t port_ = 0;
   pid_t pid_ = -1;

@@ -1,0 +1,145 @@
+// Every PROTOCOL.md flow across nodes: public, private both ways, joins, leaves,
+// disconnects, the user list and the welcome, names unique across the cluster ignoring case.
+#include <gtest/gtest.h>
+
+#include "cluster_fixture.h"
+
+namespace cluster_test {
+namespace {
+
+using harness::Client;
+
+TEST_F(ClusterTest, TwoNodesAreOneRoom) {
+  harness::Server& a = add_node("a");
+  harness::Server& b = add_node("b");
+  Client alice(a.port());
+  alice.login("alice");
+  Client bob(b.port());
+  bob.send_line(harness::kPassword);
+  bob.send_line("bob");
+  EXPECT_NE(bob.expect("Welcome, bob!").find("Online (2): alice, bob"), std::string::npos);
+  alice.expect_next("* bob joined the chat");
+
+  bob.send_line("hello from b");
+  EXPECT_EQ(harness::strip_timestamp(alice.expect_next("hello from b")), "<bob> hello from b");
+  alice.send_line("hello from a");
+  EXPECT_EQ(harness::strip_timestamp(bob.expect("hello from a")), "<alice> hello from a");
+
+  alice.send_line("@privado:bob psst");
+  EXPECT_EQ(harness::strip_timestamp(bob.expect_next("psst")), "[private] <alice> psst");
+  EXPECT_EQ(harness::strip_timestamp(alice.expect_next("psst")), "[private to bob] <alice> psst");
+  bob.send_line("@msg ALICE back");
+  EXPECT_EQ(harness::strip_timestamp(alice.expect_next("back")), "[private] <bob> back");
+  EXPECT_EQ(harness::strip_timestamp(bob.expect_next("back")), "[private to alice] <bob> back");
+
+  bob.send_line("@privado:zed anyone?");
+  EXPECT_EQ(harness::strip_timestamp(bob.expect_next("zed")), "! user 'zed' is not connected");
+  alice.send_line("@usuarios");
+  EXPECT_EQ(harness::strip_timestamp(alice.expect_next("Online")), "* Online (2): alice, bob");
+
+  Client carol(b.port());
+  carol.login("carol");
+  alice.expect_next("* carol joined the chat");
+  carol.reset();
+  EXPECT_EQ(harness::strip_timestamp(alice.expect_next("carol")), "* carol disconnected");
+  bob.send_line("@sair");
+  bob.expect("Bye, bob!");
+  EXPECT_EQ(harness::strip_timestamp(alice.expect_next("bob")), "* bob left the chat");
+  alice.send_line("@usuarios");
+  EXPECT_EQ(harness::strip_timestamp(alice.expect_next("Online")), "* Online (1): alice");
+}
+
+TEST_F(ClusterTest, ANameIsTakenOnEveryNodeIgnoringCase) {
+  harness::Server& a = add_node("a");
+  harness::Server& b = add_node("b");
+  Client alice(a.port());
+  alice.login("Alice");
+  Client other(b.port());
+  harness::expect_exact(other, "Password:");
+  other.send_line(harness::kPassword);
+  harness::expect_exact(other, "Username:");
+  other.send_line("aLICE");
+  harness::expect_exact(other, "! name 'aLICE' is taken");
+  harness::expect_exact(other, "Username:");
+  alice.send_line("@sair");
+  alice.expect_next("Bye, Alice!");
+  // Freed once its holder's departure is in the log: soon, not at once.
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    other.send_line("aLICE");
+    std::optional<std::string> answer = other.read_line();
+    ASSERT_TRUE(answer);
+    if (answer->find("Welcome, aLICE!") != std::string::npos) return;
+    ASSERT_EQ(*answer, "! name 'aLICE' is taken");
+    harness::expect_exact(other, "Username:");
+    std::this_thread::sleep_for(20ms);
+  }
+  ADD_FAILURE() << "the name never became free";
+}
+
+// 100 rounds, each: three clients on three nodes offer one name at once; exactly one wins.
+TEST_F(ClusterTest, OfSimultaneousClaimsOnThreeNodesExactlyOneWins) {
+  add_node("a");
+  add_node("b");
+  add_node("c");
+  for (int round = 0; round < 100; ++round) {
+    std::vector<Client> racers;
+    for (std::size_t n = 0; n < 3; ++n) {
+      racers.emplace_back(node(n).port());
+      racers.back().send_line(harness::kPassword);
+    }
+    for (Client& c : racers) {
+      harness::expect_exact(c, "Password:");
+      harness::expect_exact(c, "Username:");
+    }
+    const std::string name = std::string("racer").append(std::to_string(round));
+    for (Client& c : racers) c.send_raw(name + "\n");
+    int winners = 0, refused = 0;
+    for (Client& c : racers) {
+      std::optional<std::string> answer = c.read_line();
+      ASSERT_TRUE(answer) << "round " << round;
+      if (answer->find(std::string("Welcome, ").append(name).append("!")) != std::string::npos) ++winners;
+      if (*answer == std::string("! name '").append(name).append("' is taken")) ++refused;
+    }
+    ASSERT_EQ(winners, 1) << "round " << round;
+    ASSERT_EQ(refused, 2) << "round " << round;
+  }
+}
+
+TEST_F(ClusterTest, SeveralNodesShareOnePortWithReusePort) {
+  harness::Server& a = add_node("a", {"--reuse-port"});
+  harness::Server& b = add_node("b", {"--reuse-port", "--port", std::to_string(a.port())});
+  EXPECT_EQ(a.port(), b.port());
+  std::vector<Client> clients;
+  for (int i = 0; i < 8; ++i) {
+    clients.emplace_back(a.port());
+    clients.back().login(std::string("u").append(std::to_string(i)));
+  }
+  // The kernel spread them: both nodes logged some of the logins (8 of them; one node
+  // getting all is possible in principle, 1 in 128).
+  EXPECT_NE(a.log().find("name u"), std::string::npos);
+  EXPECT_NE(b.log().find("name u"), std::string::npos);
+  clients[7].send_line("@usuarios");
+  EXPECT_NE(clients[7].expect("Online (8)").find("u0, u1, u2"), std::string::npos);
+}
+
+TEST_F(ClusterTest, AStoppedNodeAnnouncesItsUsersAndFreesTheirNamesAtOnce) {
+  harness::Server& a = add_node("a");
+  harness::Server& b = add_node("b");
+  Client alice(a.port());
+  alice.login("alice");
+  Client bob(b.port());
+  bob.login("bob");
+  alice.expect("bob joined");
+  const auto stopped = std::chrono::steady_clock::now();
+  EXPECT_EQ(b.stop(SIGTERM), 0);
+  EXPECT_EQ(harness::strip_timestamp(alice.expect_next("bob", 4s)), "* bob disconnected");
+  EXPECT_LT(std::chrono::steady_clock::now() - stopped, 4s);
+  Client bob2(a.port());
+  bob2.login("bob");  // free again: released, not waiting for the lease to expire
+  alice.send_line("@usuarios");
+  EXPECT_EQ(harness::strip_timestamp(alice.expect("Online")), "* Online (2): alice, bob");
+  EXPECT_TRUE(redis.ok());
+}
+
+}  // namespace
+}  // namespace cluster_test
