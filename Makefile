@@ -23,6 +23,14 @@ WEB_PORT ?= 8080
 run: deps build
 	./$(BUILD)/bin/chat-server --port $(PORT) --web-port $(WEB_PORT) --irc-port $(IRC_PORT)
 
+# A cluster on this machine (docs/SCALING.md): a Redis with contrib/redis/chat-redis.conf
+# on REDIS_PORT and NODES nodes sharing PORT. Ctrl-C stops all of them.
+NODES ?= 2
+REDIS_PORT ?= 6390
+.PHONY: cluster
+cluster: deps build
+	./contrib/cluster/run-cluster.sh $(BUILD)/bin $(NODES) $(PORT) $(REDIS_PORT)
+
 test: deps build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
@@ -62,7 +70,7 @@ bench: deps
 # Example: make fuzz FUZZ_SECONDS=600
 FUZZ_BUILD := build/fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := fuzz_line_framer fuzz_command fuzz_sanitize fuzz_chat_service fuzz_resp fuzz_server_line fuzz_irc fuzz_irc_door fuzz_http fuzz_websocket
+FUZZ_TARGETS := fuzz_line_framer fuzz_command fuzz_sanitize fuzz_chat_service fuzz_resp fuzz_server_line fuzz_irc fuzz_irc_door fuzz_http fuzz_websocket fuzz_cluster_log
 .PHONY: fuzz
 fuzz:
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAT_FUZZ=ON \

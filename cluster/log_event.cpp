@@ -14,6 +14,14 @@ constexpr std::string_view kKinds = "jmwlds";  // in LogKind order
 // Longer than any line a node accepts (max-line is at most 16 MiB): not an entry of ours.
 constexpr std::size_t kMaxField = std::size_t{1} << 24;
 
+// What rich text may hold besides printable text: IRC's formatting codes and CTCP's \x01
+// (as doors/irc/irc_clean.h keeps them); nothing that ends an IRC line or moves a cursor.
+bool is_rich_byte(char ch) {
+  const auto c = static_cast<unsigned char>(ch);
+  return (c >= 0x20 && c != 0x7f) || c == 0x01 || c == 0x02 || c == 0x03 || c == 0x0f || c == 0x11 || c == 0x16 ||
+         c == 0x1d || c == 0x1e || c == 0x1f;
+}
+
 std::optional<std::uint64_t> number(std::string_view s) {
   std::uint64_t v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -65,14 +73,18 @@ std::optional<LogEvent> decode(const bus::LogEntry& entry) {
       e.text = chat::sanitized(value);
       have_text = true;
     } else if (field == "r") {
-      // IRC formatting codes stay; what would end or break an IRC line never does.
       for (char ch : value)
-        if (ch != '\r' && ch != '\n' && ch != '\0') e.rich.push_back(ch);
+        if (is_rich_byte(ch)) e.rich.push_back(ch);
     }
   }
   if (!have_kind || !have_client || !have_name || !chat::is_valid_name(e.name) || e.owner.empty()) return std::nullopt;
   const bool needs_text = e.kind == LogKind::Say || e.kind == LogKind::Whisper;
   if (needs_text && !have_text) return std::nullopt;
+  if (!needs_text) {
+    e.text.clear();
+    e.rich.clear();
+  }
+  if (e.kind != LogKind::Whisper) e.peer.clear();
   if (e.kind == LogKind::Whisper && (!have_peer || !chat::is_valid_name(e.peer))) return std::nullopt;
   return e;
 }

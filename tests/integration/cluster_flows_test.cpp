@@ -12,12 +12,15 @@ using harness::Client;
 TEST_F(ClusterTest, TwoNodesAreOneRoom) {
   harness::Server& a = add_node("a");
   harness::Server& b = add_node("b");
+  Client watcher(b.port());
+  watcher.login("watcher");
   Client alice(a.port());
   alice.login("alice");
+  watcher.expect("alice joined");  // node b has read it: the welcome there lists alice
   Client bob(b.port());
   bob.send_line(harness::kPassword);
   bob.send_line("bob");
-  EXPECT_NE(bob.expect("Welcome, bob!").find("Online (2): alice, bob"), std::string::npos);
+  EXPECT_NE(bob.expect("Welcome, bob!").find("Online (3): alice, bob, watcher"), std::string::npos);
   alice.expect_next("* bob joined the chat");
 
   bob.send_line("hello from b");
@@ -35,7 +38,7 @@ TEST_F(ClusterTest, TwoNodesAreOneRoom) {
   bob.send_line("@privado:zed anyone?");
   EXPECT_EQ(harness::strip_timestamp(bob.expect_next("zed")), "! user 'zed' is not connected");
   alice.send_line("@usuarios");
-  EXPECT_EQ(harness::strip_timestamp(alice.expect_next("Online")), "* Online (2): alice, bob");
+  EXPECT_EQ(harness::strip_timestamp(alice.expect_next("Online")), "* Online (3): alice, bob, watcher");
 
   Client carol(b.port());
   carol.login("carol");
@@ -46,7 +49,7 @@ TEST_F(ClusterTest, TwoNodesAreOneRoom) {
   bob.expect("Bye, bob!");
   EXPECT_EQ(harness::strip_timestamp(alice.expect_next("bob")), "* bob left the chat");
   alice.send_line("@usuarios");
-  EXPECT_EQ(harness::strip_timestamp(alice.expect_next("Online")), "* Online (1): alice");
+  EXPECT_EQ(harness::strip_timestamp(alice.expect_next("Online")), "* Online (2): alice, watcher");
 }
 
 TEST_F(ClusterTest, ANameIsTakenOnEveryNodeIgnoringCase) {

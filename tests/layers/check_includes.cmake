@@ -8,6 +8,7 @@
 #   net/ includes nothing of bin/ (nor resp/), and of protocol/ only client_id.h.
 #   doors/irc/ includes no socket header, of reactor/ only payload.h, and nothing of bin/ or resp/.
 #   doors/web/ is like protocol/: no socket header, reactor/payload.h only.
+#   cluster/ includes no socket header and nothing of bin/, doors/ (it joins protocol/ and bus/).
 if(NOT CHAT_SOURCE_DIR)
   message(FATAL_ERROR "usage: cmake -DCHAT_SOURCE_DIR=<dir> -P check_includes.cmake")
 endif()
@@ -41,6 +42,9 @@ forbid(protocol "${include}\"(bin|resp|bench|tests)/" "" "protocol/ depends on r
 forbid(reactor "${include}\"(protocol|bin|resp|bench|tests)/" "" "reactor/ depends on nothing of ours")
 forbid(bus "${include}\"(protocol|bin|bench|tests)/" "" "bus/ knows resp/ and reactor/ and nothing of chat")
 forbid(resp "${include}\"(protocol|bin|bench|tests)/" "" "resp/ knows reactor/ and nothing of chat")
+# The cluster joins the chat to the bus; it owns no socket and knows no door nor program.
+forbid(cluster "${include}<(${socket_headers})>" "" "cluster/ includes no socket header (the bus has the connections)")
+forbid(cluster "${include}\"(bin|doors|bench|tests)/" "" "cluster/ knows protocol/, bus/ and net/'s log only")
 forbid(net "${include}\"protocol/" "${include}\"protocol/client_id\\.h\"" "net/ sees protocol/client_id.h only")
 forbid(net "${include}\"(bin|resp|bench|tests)/" "" "net/ knows reactor/ and nothing of the programs")
 # The IRC wire library is bytes in, bytes out, like protocol/: the session that owns a socket

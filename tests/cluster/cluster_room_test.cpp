@@ -1,0 +1,150 @@
+// ClusterRoom and LogEvent without Redis: entries as the log hands them out become the local
+// members' lines, in the line protocol's shapes; members of other nodes are in the room but
+// receive nothing here; bad entries are nothing.
+#include "cluster/cluster_room.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cluster/log_event.h"
+#include "protocol/line_dialect.h"
+
+namespace {
+
+using chat::ClientId;
+using cluster::LogEvent;
+using cluster::LogKind;
+
+struct Recorder : chat::Transport {
+  std::map<ClientId, std::vector<std::string>> got;
+  void deliver(ClientId to, const reactor::PayloadRef& line) override { got[to].emplace_back(line.view()); }
+};
+
+class ClusterRoomTest : public ::testing::Test {
+ protected:
+  ClusterRoomTest() {
+    chat::Timestamp t;
+    t.set(9, 0, 0);
+    lines.set_stamp(t);
+    room.join(alice, "alice", lines);
+    room.join(bob, "bob", lines);
+  }
+  static LogEvent event(LogKind kind, std::string owner, std::uint64_t client, std::string name) {
+    LogEvent e;
+    e.kind = kind;
+    e.owner = std::move(owner);
+    e.client = client;
+    e.name = std::move(name);
+    return e;
+  }
+  // Through the codec, as another node would have written it.
+  void apply(const LogEvent& e) {
+    bus::LogEntry entry;
+    entry.node = "w";
+    entry.fields = cluster::encode(e, "w");
+    std::optional<LogEvent> back = cluster::decode(entry);
+    ASSERT_TRUE(back);
+    cluster_room.apply(*back);
+  }
+
+  const ClientId alice{1, 1}, bob{2, 1};
+  Recorder transport;
+  chat::Room room{transport};
+  chat::LineDialect lines;
+  cluster::ClusterRoom cluster_room{room, "here"};
+};
+
+TEST_F(ClusterRoomTest, AJoinElsewhereMakesAMemberWhoReceivesNothingHere) {
+  apply(event(LogKind::Join, "there", 7, "zed"));
+  EXPECT_EQ(transport.got[alice], (std::vector<std::string>{"[09:00:00] * zed joined the chat\n"}));
+  EXPECT_TRUE(room.find("ZED"));
+  EXPECT_EQ(room.size(), 3u);
+  EXPECT_EQ(cluster_room.remote_members(), 1u);
+  transport.got.clear();
+  LogEvent line = event(LogKind::Say, "here", alice.value(), "alice");
+  line.text = "hi all";
+  apply(line);
+  EXPECT_TRUE(transport.got[alice].empty());  // the sender does not hear its own line
+  EXPECT_EQ(transport.got[bob], (std::vector<std::string>{"[09:00:00] <alice> hi all\n"}));
+  EXPECT_EQ(transport.got.size(), 2u);  // nobody else: zed is served by its own node
+  apply(event(LogKind::TooSlow, "there", 7, "zed"));
+  EXPECT_EQ(transport.got[bob].back(), "[09:00:00] * zed was disconnected (too slow)\n");
+  EXPECT_FALSE(room.find("zed"));
+}
+
+TEST_F(ClusterRoomTest, APrivateLineReachesItsRecipientAndEchoesToItsSenderOnly) {
+  apply(event(LogKind::Join, "there", 7, "zed"));
+  transport.got.clear();
+  LogEvent w = event(LogKind::Whisper, "here", alice.value(), "alice");
+  w.peer = "BOB";
+  w.text = "psst";
+  apply(w);
+  EXPECT_EQ(transport.got[bob], (std::vector<std::string>{"[09:00:00] [private] <alice> psst\n"}));
+  EXPECT_EQ(transport.got[alice], (std::vector<std::string>{"[09:00:00] [private to bob] <alice> psst\n"}));
+  transport.got.clear();
+  w = event(LogKind::Whisper, "there", 7, "zed");
+  w.peer = "alice";
+  w.text = "from afar";
+  apply(w);
+  EXPECT_EQ(transport.got[alice], (std::vector<std::string>{"[09:00:00] [private] <zed> from afar\n"}));
+  EXPECT_TRUE(transport.got[bob].empty());
+  // The recipient left between the line and its turn in the log: the sender is told.
+  transport.got.clear();
+  w = event(LogKind::Whisper, "here", alice.value(), "alice");
+  w.peer = "nobody";
+  w.text = "hello?";
+  apply(w);
+  EXPECT_EQ(transport.got[alice], (std::vector<std::string>{"[09:00:00] ! user 'nobody' is not connected\n"}));
+}
+
+TEST_F(ClusterRoomTest, SeedingFromTheNameTableAddsOthersOnceAndSkipsItsOwn) {
+  cluster_room.seed({{"zed", "there", 3, "7", "Zed"}, {"alice", "here", 3, "1", "alice"}, {"x", "there", 3, "8", "bad name"}});
+  cluster_room.seed({{"zed", "there", 3, "7", "Zed"}});
+  EXPECT_EQ(cluster_room.remote_members(), 1u);
+  EXPECT_EQ(room.size(), 3u);
+  apply(event(LogKind::Leave, "there", 7, "Zed"));
+  EXPECT_EQ(transport.got[alice].back(), "[09:00:00] * Zed left the chat\n");
+  EXPECT_EQ(room.size(), 2u);
+  cluster_room.seed({{"zed", "there", 3, "7", "Zed"}});
+  cluster_room.forget_all_remote();
+  EXPECT_EQ(room.size(), 2u);
+}
+
+TEST_F(ClusterRoomTest, AStaleMemberGivesWayToTheNewHolderOfItsName) {
+  apply(event(LogKind::Join, "there", 7, "zed"));
+  apply(event(LogKind::Join, "elsewhere", 9, "ZED"));  // Redis gave it on: the first one's node died
+  EXPECT_EQ(cluster_room.remote_members(), 1u);
+  EXPECT_EQ(room.name_of(*room.find("zed")), "ZED");
+  // A local member's name is never taken by an entry: Redis decided for it.
+  apply(event(LogKind::Join, "there", 5, "alice"));
+  EXPECT_EQ(*room.find("alice"), alice);
+}
+
+TEST(LogEvent, BadEntriesAreNothingAndTextIsCleaned) {
+  bus::LogEntry entry;
+  entry.node = "n";
+  entry.fields = {{"k", "m"}, {"c", "5"}, {"a", "eve"}, {"x", "hi\x1b[2J\xc2\x9b there"}};
+  std::optional<LogEvent> e = cluster::decode(entry);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->text.find('\x1b'), std::string::npos);
+  EXPECT_EQ(e->text.find("\xc2\x9b"), std::string::npos);
+  entry.fields = {{"k", "m"}, {"c", "5"}, {"a", "e ve"}, {"x", "hi"}};
+  EXPECT_FALSE(cluster::decode(entry));  // not a name
+  entry.fields = {{"k", "q"}, {"c", "5"}, {"a", "eve"}};
+  EXPECT_FALSE(cluster::decode(entry));  // no such kind
+  entry.fields = {{"k", "m"}, {"c", "x5"}, {"a", "eve"}, {"x", "hi"}};
+  EXPECT_FALSE(cluster::decode(entry));
+  entry.fields = {{"k", "w"}, {"c", "5"}, {"a", "eve"}, {"x", "hi"}};
+  EXPECT_FALSE(cluster::decode(entry));  // a private line without its recipient
+  entry.fields = {{"k", "m"}, {"c", "5"}, {"a", "eve"}, {"x", "hi"}, {"r", "\x02hi\r\nQUIT"}};
+  e = cluster::decode(entry);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->rich, "\x02hiQUIT");  // formatting kept, nothing that would end an IRC line
+  EXPECT_EQ(cluster::line_start("short"), "short");
+  EXPECT_EQ(cluster::line_start(std::string(39, 'a') + "\xc3\xa9xyz"), std::string(39, 'a') + "...");
+}
+
+}  // namespace
