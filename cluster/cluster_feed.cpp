@@ -74,9 +74,9 @@ void ClusterFeed::whispered(chat::ClientId from, std::string_view from_name, cha
 
 void ClusterFeed::departed(chat::ClientId id, std::string_view name, chat::EventKind kind, chat::Departure why) {
   // A node that stops (Silent) still tells the other nodes: its users are gone from the chat.
-  LogKind k = kind == chat::EventKind::Left         ? LogKind::Leave
-              : why == chat::Departure::TooSlow     ? LogKind::TooSlow
-                                                     : LogKind::Disconnect;
+  LogKind k = kind == chat::EventKind::Left     ? LogKind::Leave
+              : why == chat::Departure::TooSlow ? LogKind::TooSlow
+                                                : LogKind::Disconnect;
   if (!publish(event_of(k, id, name)))
     net::log_event(net::LogLevel::Warn, "cluster_outbox_full", "departure not written: the outbox is full");
 }

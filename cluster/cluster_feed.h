@@ -58,8 +58,8 @@ class ClusterFeed final : public chat::RoomFeed {
   bus::Outbox& outbox_;
   chat::Room& room_;
   std::string node_;
-  std::set<std::uint64_t> pending_;                  // published, not yet written or given up
-  std::unordered_map<std::uint64_t, Author> lines_;  // seq -> whom to tell if it is given up
+  std::set<std::uint64_t> pending_;                                    // published, not yet written or given up
+  std::unordered_map<std::uint64_t, Author> lines_;                    // seq -> whom to tell if it is given up
   std::deque<std::pair<std::uint64_t, std::function<void()>>> after_;  // (last seq it waits for, then)
   std::uint64_t not_delivered_ = 0;
   std::function<bool(chat::ClientId)> can_speak_;

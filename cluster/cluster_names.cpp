@@ -132,8 +132,8 @@ void ClusterNames::reclaim(chat::ClientId id, const Held& held) {
       }
       case bus::ClaimOutcome::Taken:
         held_.erase(it);
-        net::log_event(net::LogLevel::Info, "cluster_name_lost", "a name was claimed elsewhere while this node was cut off",
-                       {{"name", held.name}});
+        net::log_event(net::LogLevel::Info, "cluster_name_lost",
+                       "a name was claimed elsewhere while this node was cut off", {{"name", held.name}});
         if (on_lost_) on_lost_(id);
         return;
       case bus::ClaimOutcome::Fenced:
@@ -152,7 +152,8 @@ void ClusterNames::announce_gone(const bus::NameEntry& gone) {
   e.client = client;
   e.name = gone.display;
   if (!feed_.publish(e))
-    net::log_event(net::LogLevel::Warn, "cluster_outbox_full", "a dead node's departure not written: the outbox is full");
+    net::log_event(net::LogLevel::Warn, "cluster_outbox_full",
+                   "a dead node's departure not written: the outbox is full");
 }
 
 }  // namespace cluster

@@ -23,8 +23,8 @@ namespace cluster {
 
 class ClusterNames final : public chat::NameRegistry {
  public:
-  ClusterNames(reactor::EventLoop& loop, bus::NameTable& table, ClusterRoom& room, ClusterFeed& feed,
-               std::string node, std::chrono::milliseconds patience);
+  ClusterNames(reactor::EventLoop& loop, bus::NameTable& table, ClusterRoom& room, ClusterFeed& feed, std::string node,
+               std::chrono::milliseconds patience);
   ~ClusterNames() override;
   ClusterNames(const ClusterNames&) = delete;
   ClusterNames& operator=(const ClusterNames&) = delete;

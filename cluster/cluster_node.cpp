@@ -167,9 +167,7 @@ void ClusterNode::reap() {
 void ClusterNode::stop(std::function<void()> done) {
   stopping_ = true;
   loop_.cancel_timer(reap_timer_);
-  feed_.after_pending([this, done = std::move(done)]() mutable {
-    lease_.release(std::move(done));
-  });
+  feed_.after_pending([this, done = std::move(done)]() mutable { lease_.release(std::move(done)); });
 }
 
 ClusterStats ClusterNode::stats() const {

@@ -42,13 +42,13 @@ struct ClusterOptions {
 };
 
 struct ClusterStats {
-  std::uint64_t written = 0;   // entries this node put in the log
-  std::uint64_t read = 0;      // entries it read back
-  std::uint64_t gaps = 0;      // times it fell behind the trimmed log
-  std::int64_t lag_ms = 0;     // its own last entry: appended -> read back
+  std::uint64_t written = 0;  // entries this node put in the log
+  std::uint64_t read = 0;     // entries it read back
+  std::uint64_t gaps = 0;     // times it fell behind the trimmed log
+  std::int64_t lag_ms = 0;    // its own last entry: appended -> read back
   std::uint64_t reconnects = 0;
   std::chrono::microseconds round_trip{0};
-  std::size_t outbox = 0;      // entries waiting for the log
+  std::size_t outbox = 0;  // entries waiting for the log
   std::uint64_t not_delivered = 0;
   std::size_t remote_members = 0;
   std::uint64_t leases_lost = 0;

@@ -82,8 +82,10 @@ void ClusterRoom::apply(const LogEvent& e) {
       line.peer = to ? room_.name_of(*to) : std::string_view(e.peer);
       if (to && !is_remote(*to)) room_.send_to(*to, line);
       if (!is_mine(e) || !room_.contains(author)) return;
-      if (!to) line.kind = chat::EventKind::NotConnected;  // gone between the line and its turn
-      else line.kind = chat::EventKind::PrivateEcho;
+      if (!to)
+        line.kind = chat::EventKind::NotConnected;  // gone between the line and its turn
+      else
+        line.kind = chat::EventKind::PrivateEcho;
       room_.send_to(author, line);
       return;
     }
@@ -91,8 +93,8 @@ void ClusterRoom::apply(const LogEvent& e) {
     case LogKind::Disconnect:
     case LogKind::TooSlow: {
       if (!is_mine(e)) remove_remote(e.owner, e.client);
-      chat::ChatEvent gone = event_of(e.kind == LogKind::Leave ? chat::EventKind::Left : chat::EventKind::Disconnected,
-                                      e.name);
+      chat::ChatEvent gone =
+          event_of(e.kind == LogKind::Leave ? chat::EventKind::Left : chat::EventKind::Disconnected, e.name);
       gone.departure = e.kind == LogKind::TooSlow ? chat::Departure::TooSlow : chat::Departure::Lost;
       room_.broadcast(gone, std::nullopt);
       return;

@@ -15,12 +15,12 @@
 namespace cluster {
 
 enum class LogKind : std::uint8_t {
-  Join,          // name joined
-  Say,           // a public line
-  Whisper,       // a private line from name to peer
-  Leave,         // left on purpose
-  Disconnect,    // the connection was lost
-  TooSlow,       // dropped for not reading
+  Join,        // name joined
+  Say,         // a public line
+  Whisper,     // a private line from name to peer
+  Leave,       // left on purpose
+  Disconnect,  // the connection was lost
+  TooSlow,     // dropped for not reading
 };
 
 struct LogEvent {

@@ -31,11 +31,11 @@ class ClientDirectory {
 };
 
 enum class ClaimStatus {
-  Accepted,  // CHATTING: welcomed, the others told
-  Invalid,   // AWAIT_NAME: not a name (told, prompted again)
-  Taken,     // AWAIT_NAME: someone has it (told, prompted again)
+  Accepted,     // CHATTING: welcomed, the others told
+  Invalid,      // AWAIT_NAME: not a name (told, prompted again)
+  Taken,        // AWAIT_NAME: someone has it (told, prompted again)
   Unavailable,  // AWAIT_NAME: names cannot be checked now (told, prompted again)
-  Pending,   // CLAIMING_NAME: the answer comes through ClientDirectory::name_claim_settled
+  Pending,      // CLAIMING_NAME: the answer comes through ClientDirectory::name_claim_settled
 };
 
 class ChatCore {

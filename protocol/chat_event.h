@@ -22,11 +22,11 @@ enum class EventKind : std::uint8_t {
   PasswordPrompt,
   PasswordWrong,  // then the connection closes
   NamePrompt,
-  NameInvalid,    // name: what was offered
-  NameTaken,      // name
+  NameInvalid,      // name: what was offered
+  NameTaken,        // name
   NameUnavailable,  // name: names cannot be checked now (a cluster reconnecting to Redis)
-  LoginTooLong,   // count: the maximum line; then the connection closes
-  LoginTimedOut,  // then the connection closes
+  LoginTooLong,     // count: the maximum line; then the connection closes
+  LoginTimedOut,    // then the connection closes
   // In the room.
   Welcome,  // name: the newcomer; room: who is online
   Help,

@@ -35,7 +35,7 @@ irc::IrcSettings irc_settings(const Options& options) {
 }  // namespace
 
 std::unique_ptr<cluster::ClusterNode> ChatDoors::make_cluster(reactor::EventLoop& loop, chat::Room& room,
-                                                             std::optional<cluster::ClusterOptions> options) {
+                                                              std::optional<cluster::ClusterOptions> options) {
   if (!options) return nullptr;
   return std::make_unique<cluster::ClusterNode>(loop, room, std::move(*options));
 }

@@ -51,6 +51,11 @@ std::optional<double> to_seconds(const std::string& v) {
   return n;
 }
 
+std::string redis_option(Options& o, const std::string& v) {
+  o.redis = v;
+  return parse_redis_address(v) ? "" : "HOST:PORT (an IPv6 address in brackets)";
+}
+
 std::string backend_names(std::string_view separator) {
   std::string names;
   for (std::string_view b : reactor::available_backends()) {
@@ -226,11 +231,7 @@ constexpr Spec kSpecs[] = {
                                                            : "a comma-separated list of origins";
                                               }},
     {"redis", "HOST:PORT", "join a cluster through this Redis (docs/SCALING.md;\ndefault: none, a standalone node)",
-     kEverywhere, kShown,
-     [](Options& o, const std::string& v) -> std::string {
-       o.redis = v;
-       return parse_redis_address(v) ? "" : "HOST:PORT (an IPv6 address in brackets)";
-     }},
+     kEverywhere, kShown, redis_option},
     {"redis-password-file", "F", "read Redis's password (requirepass) from the first line of F", kEverywhere, kShown,
      [](Options& o, const std::string& v) -> std::string {
        o.redis_password_file = v;
@@ -241,8 +242,7 @@ constexpr Spec kSpecs[] = {
        o.node_name = v;
        return bus::valid_node_name(v) ? "" : "1-64 bytes without '|', spaces or control characters";
      }},
-    {"reuse-port", "", "share the listening ports with other nodes on this machine (SO_REUSEPORT)", kEverywhere,
-     kShown,
+    {"reuse-port", "", "share the listening ports with other nodes on this machine (SO_REUSEPORT)", kEverywhere, kShown,
      [](Options& o, const std::string& v) -> std::string {
        if (v == "yes" || v == "true" || v == "1" || v == "on")
          o.reuse_port = true;

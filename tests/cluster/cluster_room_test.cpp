@@ -101,7 +101,8 @@ TEST_F(ClusterRoomTest, APrivateLineReachesItsRecipientAndEchoesToItsSenderOnly)
 }
 
 TEST_F(ClusterRoomTest, SeedingFromTheNameTableAddsOthersOnceAndSkipsItsOwn) {
-  cluster_room.seed({{"zed", "there", 3, "7", "Zed"}, {"alice", "here", 3, "1", "alice"}, {"x", "there", 3, "8", "bad name"}});
+  cluster_room.seed(
+      {{"zed", "there", 3, "7", "Zed"}, {"alice", "here", 3, "1", "alice"}, {"x", "there", 3, "8", "bad name"}});
   cluster_room.seed({{"zed", "there", 3, "7", "Zed"}});
   EXPECT_EQ(cluster_room.remote_members(), 1u);
   EXPECT_EQ(room.size(), 3u);

@@ -54,8 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (event->kind == cluster::LogKind::Whisper) FUZZ_CHECK(chat::is_valid_name(event->peer), "a bad recipient");
   for (char c : event->text) FUZZ_CHECK(static_cast<unsigned char>(c) >= 0x20 && c != 0x7f, "unclean text");
   for (char c : event->rich)
-    FUZZ_CHECK((static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) || std::string_view("\x01\x02\x03\x0f\x11\x16\x1d\x1e\x1f").find(c) !=
-                                                          std::string_view::npos,
+    FUZZ_CHECK((static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) ||
+                   std::string_view("\x01\x02\x03\x0f\x11\x16\x1d\x1e\x1f").find(c) != std::string_view::npos,
                "rich text with a byte no IRC client should get");
 
   bus::LogEntry again;

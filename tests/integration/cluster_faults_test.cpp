@@ -123,7 +123,8 @@ TEST_F(ClusterPersistent, RedisKilledAndRestartedLosesNothingAnyoneSawAndDuplica
   for (int i = 0; i < 200; ++i) {
     const std::string m = std::string("m").append(std::to_string(i));
     bool told = false;
-    for (const std::string& r : refused) told = told || r.find(std::string("'").append(m).append("'")) != std::string::npos;
+    for (const std::string& r : refused)
+      told = told || r.find(std::string("'").append(m).append("'")) != std::string::npos;
     EXPECT_TRUE(seen.contains(m) != told) << m << (told ? " both delivered and refused" : " lost silently");
   }
 }

@@ -52,8 +52,13 @@ TEST_F(ClusterOrder, EveryReceiverOnEveryNodeAndDoorSeesTheSameInterleaving) {
     irc_receivers.emplace_back(irc_ports[n]);
     Client& irc = irc_receivers.back();
     const std::string nick = std::string("irc").append(std::to_string(n));
-    irc.send_raw(std::string("PASS ").append(harness::kPassword).append("\r\nNICK ").append(nick).append("\r\nUSER ")
-                     .append(nick).append(" 0 * :r\r\n"));
+    irc.send_raw(std::string("PASS ")
+                     .append(harness::kPassword)
+                     .append("\r\nNICK ")
+                     .append(nick)
+                     .append("\r\nUSER ")
+                     .append(nick)
+                     .append(" 0 * :r\r\n"));
     irc.expect(" 366 ");
   }
   std::vector<Client> senders;

@@ -1,7 +1,7 @@
 // `make cluster`'s script: a Redis with the shipped configuration and two nodes on one port
 // make one chat; Ctrl-C (SIGINT to the script) stops every one of them.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 

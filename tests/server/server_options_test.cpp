@@ -356,3 +356,31 @@ TEST_F(ServerOptions, IrcSettingsAreChecked) {
     EXPECT_NE(message_.find(flag), std::string::npos) << message_;
   }
 }
+
+namespace {
+
+TEST_F(ServerOptions, ClusterSettingsAreReadAndChecked) {
+  const std::string password = file_with("redis-secret\n");
+  env_["CHAT_NODE_NAME"] = "web1";
+  ASSERT_EQ(parse({"--redis", "[::1]:6380", "--redis-password-file", password, "--reuse-port"}), ParseStatus::Run)
+      << message_;
+  EXPECT_EQ(options_.redis, "[::1]:6380");
+  EXPECT_EQ(options_.redis_password, "redis-secret");
+  EXPECT_EQ(options_.node_name, "web1");
+  EXPECT_TRUE(options_.reuse_port);
+  const std::vector<std::vector<std::string>> cases = {
+      {"--redis", "localhost"},      {"--redis", "::1:6379"},
+      {"--redis", "host:0"},         {"--redis", "host:70000"},
+      {"--redis", ":6379"},          {"--node-name", "has space"},
+      {"--node-name", "a|b"},        {"--node-name", std::string(65, 'n')},
+      {"--redis-password-file", ""}, {"--reuse-port=maybe"},
+  };
+  for (const auto& args : cases) {
+    EXPECT_EQ(parse(args), ParseStatus::ExitUsage) << args[0] << " " << (args.size() > 1 ? args[1] : "");
+    EXPECT_NE(message_.find(args[0].substr(0, args[0].find('='))), std::string::npos) << message_;
+  }
+  EXPECT_EQ(parse({"--redis-password-file", "/nonexistent/redis-password"}), ParseStatus::ExitUsage);
+  EXPECT_NE(message_.find("redis-password-file"), std::string::npos) << message_;
+}
+
+}  // namespace
