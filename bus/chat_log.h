@@ -43,6 +43,16 @@ class ChatLog {
   void append(const std::string& node, std::uint64_t fence, std::uint64_t seq, const EntryFields& fields,
               std::function<void(const AppendResult&)> done);
 
+  // Several entries in one script call, in order; `done` gets one result per entry. A node
+  // sends what accumulated in one event-loop turn this way: one round of Redis's work and
+  // one wake-up of every reader for the lot, instead of one per line.
+  struct Item {
+    std::uint64_t seq;
+    const EntryFields* fields;  // read before append_batch returns
+  };
+  void append_batch(const std::string& node, std::uint64_t fence, const std::vector<Item>& items,
+                    std::function<void(const std::vector<AppendResult>&)> done);
+
   // Settles an entry whose fate is unknown (it was on the wire when a connection broke):
   // true, it was stored; false, it was not and from now on never will be (a later
   // append of it answers Duplicate). nullopt: no answer.
@@ -56,6 +66,7 @@ class ChatLog {
   BusKeys keys_;
   std::uint64_t max_length_;
   BusScript append_script_;
+  BusScript append_batch_script_;
   BusScript abandon_script_;
   std::uint64_t written_ = 0;
 };

@@ -2,6 +2,7 @@
 #include "bus/outbox.h"
 
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 namespace bus {
@@ -54,13 +55,33 @@ void Outbox::send_pending() {
   if (fence_ == 0 || !link_.up()) return;
   const std::uint64_t connection = connection_;
   const std::uint64_t fence = fence_;
-  for (OutboxEntry& e : entries_) {
-    if (e.in_flight) continue;
-    e.in_flight = true;
-    const std::uint64_t seq = e.seq;
-    log_.append(node_, fence, seq, e.fields,
-                [this, seq, connection](const AppendResult& r) { sent(seq, connection, r); });
-    if (connection != connection_) return;  // the append failed at once and the link went down
+  // Everything not yet on the wire, in order, in batches of bounded size, one script call
+  // each (ChatLog::append_batch). A batch is built and handed over before anything can
+  // change entries_; an answer that comes at once (the command could not even be queued)
+  // ends the round, as the link's reconnect or the next add() sends again.
+  for (;;) {
+    std::vector<ChatLog::Item> batch;
+    std::vector<std::uint64_t> seqs;
+    std::size_t bytes = 0;
+    for (OutboxEntry& e : entries_) {
+      if (e.in_flight) continue;
+      e.in_flight = true;
+      batch.push_back(ChatLog::Item{e.seq, &e.fields});
+      seqs.push_back(e.seq);
+      bytes += e.bytes;
+      if (batch.size() >= kBatchEntries || bytes >= kBatchBytes) break;
+    }
+    if (batch.empty()) return;
+    auto calling = std::make_shared<bool>(true);
+    auto answered_at_once = std::make_shared<bool>(false);
+    log_.append_batch(node_, fence, batch,
+                      [this, seqs, connection, calling, answered_at_once](const std::vector<AppendResult>& results) {
+                        if (*calling) *answered_at_once = true;
+                        for (std::size_t i = 0; i < seqs.size() && i < results.size(); ++i)
+                          sent(seqs[i], connection, results[i]);
+                      });
+    *calling = false;
+    if (*answered_at_once || connection != connection_) return;
   }
 }
 

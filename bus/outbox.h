@@ -37,6 +37,10 @@ struct OutboxEntry {
 
 class Outbox {
  public:
+  // One script call carries at most this much (Redis runs a script to its end: keep each short).
+  static constexpr std::size_t kBatchEntries = 64;
+  static constexpr std::size_t kBatchBytes = std::size_t{256} << 10;
+
   Outbox(reactor::EventLoop& loop, BusLink& link, ChatLog& log, std::string node, OutboxOptions options = {});
   ~Outbox();
   Outbox(const Outbox&) = delete;

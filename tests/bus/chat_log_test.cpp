@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <optional>
 
+#include "bus/log_reader.h"
 #include "tests/bus/bus_fixture.h"
 
 using namespace bus;
@@ -111,4 +113,34 @@ TEST_F(BusTest, EntriesOfOneNodeMayArriveOutOfOrder) {
   EXPECT_EQ(a.results[0].outcome, AppendOutcome::Appended);
   EXPECT_EQ(a.results[1].outcome, AppendOutcome::Appended);
   EXPECT_EQ(a.results[2].outcome, AppendOutcome::Duplicate);
+}
+
+TEST_F(BusTest, ABatchIsAppendedInOrderInOneCallWithDuplicatesDroppedAndAFenceForAll) {
+  ASSERT_TRUE(redis.ok());
+  auto n = node("b1", std::chrono::milliseconds(300));
+  ChatLog log(*n.link, keys);
+  Appender single;
+  log.append("b1", n.fence, 2, {{"text", "two"}}, single.hook());
+  ASSERT_TRUE(run_until([&] { return single.results.size() == 1; }));
+  const EntryFields one = {{"text", "one"}, {"k", "m"}}, two = {{"text", "two"}}, three = {{"text", "three"}};
+  std::vector<AppendResult> got;
+  log.append_batch("b1", n.fence, {{1, &one}, {2, &two}, {3, &three}},
+                   [&](const std::vector<AppendResult>& r) { got = r; });
+  ASSERT_TRUE(run_until([&] { return got.size() == 3; }));
+  EXPECT_EQ(got[0].outcome, AppendOutcome::Appended);
+  EXPECT_EQ(got[1].outcome, AppendOutcome::Duplicate);  // stored before: once
+  EXPECT_EQ(got[2].outcome, AppendOutcome::Appended);
+  EXPECT_TRUE(stream_id_less(got[0].id, got[2].id));
+  EXPECT_EQ(call({"XLEN", "test:log"}), std::vector<std::string>{"3"});
+  std::vector<std::string> last = call({"XREVRANGE", "test:log", "+", "-", "COUNT", "1"});
+  EXPECT_NE(std::find(last.begin(), last.end(), "three"), last.end());
+
+  n.lease.reset();  // as a freeze: the lease runs out
+  ASSERT_TRUE(run_until([&] { return call({"EXISTS", "test:node:b1"}) == std::vector<std::string>{"0"}; }));
+  got.clear();
+  log.append_batch("b1", n.fence, {{4, &one}, {5, &two}}, [&](const std::vector<AppendResult>& r) { got = r; });
+  ASSERT_TRUE(run_until([&] { return got.size() == 2; }));
+  EXPECT_EQ(got[0].outcome, AppendOutcome::Fenced);
+  EXPECT_EQ(got[1].outcome, AppendOutcome::Fenced);
+  EXPECT_EQ(call({"XLEN", "test:log"}), std::vector<std::string>{"3"});
 }
