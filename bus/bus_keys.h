@@ -17,7 +17,9 @@ struct BusKeys {
   std::string log() const { return prefix + "log"; }              // the stream
   std::string log_count() const { return prefix + "log:count"; }  // entries ever appended
   std::string seen(std::string_view node) const { return prefix + "seen:" + std::string(node); }
-  std::string epoch() const { return prefix + "epoch"; }  // SET NX once
+  std::string epoch() const { return prefix + "epoch"; }    // SET NX once
+  std::string nodes() const { return prefix + "nodes"; }    // set: every node that registered
+  std::string reaped() const { return prefix + "reaped"; }  // the fence counter at the last full reap
 };
 
 // A node name goes into keys and into "node|fence|..." values: no '|', no control bytes,

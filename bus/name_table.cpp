@@ -30,8 +30,21 @@ end
 return 0
 )lua";
 
-// KEYS: names. ARGV: lease key prefix. -> {key, value, key, value...} of what it removed
+// KEYS: names, nodes, fence counter, reaped. ARGV: lease key prefix. -> {key, value, key,
+// value...} of what it removed. The walk of every name runs only when it can find something:
+// a registered node's lease is gone, or a node registered since the last walk (its names of
+// an earlier lease are stale). Otherwise the cost is one EXISTS per node.
 constexpr std::string_view kReap = R"lua(
+local dead = {}
+local any = false
+for _, n in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  if redis.call('EXISTS', ARGV[1] .. n) == 0 then
+    dead[#dead + 1] = n
+    any = true
+  end
+end
+local fence = redis.call('GET', KEYS[3]) or '0'
+if not any and redis.call('GET', KEYS[4]) == fence then return {} end
 local all = redis.call('HGETALL', KEYS[1])
 local live = {}
 local out = {}
@@ -48,6 +61,8 @@ for i = 1, #all, 2 do
     out[#out + 1] = all[i + 1]
   end
 end
+for _, n in ipairs(dead) do redis.call('SREM', KEYS[2], n) end
+redis.call('SET', KEYS[4], fence)
 return out
 )lua";
 
@@ -131,8 +146,9 @@ void NameTable::release(std::string_view key, std::string_view node, std::uint64
 
 void NameTable::reap_dead(std::function<void(std::optional<std::vector<NameEntry>>)> done) {
   auto finish = std::make_shared<decltype(done)>(std::move(done));
-  resp::RespStatus s = reap_script_.run(link_.client(), {keys_.names()}, {keys_.node_prefix()},
-                                        [finish](const resp::RespResult& r) { (*finish)(pairs_to_entries(r)); });
+  resp::RespStatus s =
+      reap_script_.run(link_.client(), {keys_.names(), keys_.nodes(), keys_.fence(), keys_.reaped()},
+                       {keys_.node_prefix()}, [finish](const resp::RespResult& r) { (*finish)(pairs_to_entries(r)); });
   if (s != resp::RespStatus::Ok) (*finish)(std::nullopt);
 }
 

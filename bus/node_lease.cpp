@@ -6,10 +6,11 @@
 namespace bus {
 namespace {
 
-// KEYS: fence counter, lease, seen. ARGV: lease ms. -> {token, highest seq seen}
+// KEYS: fence counter, lease, seen, nodes. ARGV: lease ms, node. -> {token, highest seq seen}
 constexpr std::string_view kRegister = R"lua(
 local token = redis.call('INCR', KEYS[1])
 redis.call('SET', KEYS[2], token, 'PX', ARGV[1])
+redis.call('SADD', KEYS[4], ARGV[2])
 local last = redis.call('ZRANGE', KEYS[3], -1, -1)
 return {token, last[1] or '0'}
 )lua";
@@ -61,8 +62,8 @@ void NodeLease::try_register() {
   const auto sent = loop_.now();
   auto retry = [this] { timer_ = loop_.add_timer(options_.renew_every, [this] { try_register(); }); };
   resp::RespStatus s = register_script_.run(
-      link_.client(), {keys_.fence(), keys_.node(node_), keys_.seen(node_)}, {std::to_string(options_.lease.count())},
-      [this, attempt, sent, retry](const resp::RespResult& r) {
+      link_.client(), {keys_.fence(), keys_.node(node_), keys_.seen(node_), keys_.nodes()},
+      {std::to_string(options_.lease.count()), node_}, [this, attempt, sent, retry](const resp::RespResult& r) {
         if (attempt != attempt_) return;
         auto got = r.status == resp::RespStatus::Ok ? flat_strings(*r.reply) : std::nullopt;
         auto token = got && got->size() == 2 ? to_int((*got)[0]) : std::nullopt;
