@@ -62,14 +62,14 @@ void Outbox::send_pending() {
   for (;;) {
     std::vector<ChatLog::Item> batch;
     std::vector<std::uint64_t> seqs;
-    std::size_t bytes = 0;
+    std::size_t batch_bytes = 0;
     for (OutboxEntry& e : entries_) {
       if (e.in_flight) continue;
       e.in_flight = true;
       batch.push_back(ChatLog::Item{e.seq, &e.fields});
       seqs.push_back(e.seq);
-      bytes += e.bytes;
-      if (batch.size() >= kBatchEntries || bytes >= kBatchBytes) break;
+      batch_bytes += e.bytes;
+      if (batch.size() >= kBatchEntries || batch_bytes >= kBatchBytes) break;
     }
     if (batch.empty()) return;
     auto calling = std::make_shared<bool>(true);

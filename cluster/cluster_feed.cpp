@@ -37,7 +37,7 @@ bool ClusterFeed::publish(const LogEvent& event) {
   return true;
 }
 
-void ClusterFeed::line(LogEvent event, chat::ClientId author) {
+void ClusterFeed::line(const LogEvent& event, chat::ClientId author) {
   if (can_speak_ && !can_speak_(author)) {
     tell_not_delivered(author, line_start(event.text));
     return;
@@ -60,7 +60,7 @@ void ClusterFeed::said(chat::ClientId id, std::string_view name, std::string_vie
   LogEvent e = event_of(LogKind::Say, id, name);
   e.text = text;
   e.rich = rich;
-  line(std::move(e), id);
+  line(e, id);
 }
 
 void ClusterFeed::whispered(chat::ClientId from, std::string_view from_name, chat::ClientId /*to*/,
@@ -69,7 +69,7 @@ void ClusterFeed::whispered(chat::ClientId from, std::string_view from_name, cha
   e.peer = to_name;
   e.text = text;
   e.rich = rich;
-  line(std::move(e), from);
+  line(e, from);
 }
 
 void ClusterFeed::departed(chat::ClientId id, std::string_view name, chat::EventKind kind, chat::Departure why) {

@@ -51,7 +51,7 @@ class ClusterFeed final : public chat::RoomFeed {
     std::string start;  // the start of the line, to quote
   };
   LogEvent event_of(LogKind kind, chat::ClientId id, std::string_view name) const;
-  void line(LogEvent event, chat::ClientId author);
+  void line(const LogEvent& event, chat::ClientId author);
   void tell_not_delivered(chat::ClientId id, std::string_view start);
   void settled(std::uint64_t seq);
 

@@ -45,7 +45,7 @@ class ClusterNames final : public chat::NameRegistry {
     auto it = held_.find(id);
     return fence_ != 0 && it != held_.end() && it->second.grant == grant_;
   }
-  std::size_t held() const { return held_.size(); }
+  std::size_t held_count() const { return held_.size(); }
   std::size_t waiting() const { return waiting_.size(); }
   // Claim round trips, for the stats: how many and how long in total.
   std::uint64_t claims() const { return claims_; }

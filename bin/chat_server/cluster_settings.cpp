@@ -30,10 +30,10 @@ std::optional<RedisAddress> parse_redis_address(std::string_view text) {
 
 std::string default_node_name() {
   char host[256] = {};
-  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') std::snprintf(host, sizeof host, "node");
+  const std::string_view base = gethostname(host, sizeof host - 1) == 0 && host[0] != '\0' ? host : "node";
   std::string name;
-  for (const char* p = host; *p && name.size() < 48; ++p) {
-    char c = *p;
+  for (char c : base) {
+    if (name.size() == 48) break;
     name.push_back(c == '|' || static_cast<unsigned char>(c) < 0x21 || c == 0x7f ? '_' : c);
   }
   name.append(1, '-').append(std::to_string(getpid()));
