@@ -16,7 +16,7 @@ constexpr std::size_t kRelayAllowance = 64;
 void ConnectionLayer::read_raw(Connection& c) {
   // While paused only a hang-up gets here: what is left is read (bounded by what the peer
   // sent before closing) and kept by the door, so its last messages are still processed.
-  reactor::ReadResult r = c.stream.read_bytes(read_buffer_, [this, &c](std::string_view bytes) {
+  reactor::ReadResult r = c.stream.read_bytes(read_buffer_, [&c](std::string_view bytes) {
     c.handler->on_bytes(c, bytes);
     return c.phase == Phase::Open && !c.raw_paused;
   });

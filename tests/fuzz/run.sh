@@ -9,7 +9,10 @@ build=$1
 seconds=$2
 jobs=${3:-1}
 src=$(cd "$(dirname "$0")" && pwd)
-targets=(fuzz_line_framer fuzz_command fuzz_sanitize fuzz_chat_service fuzz_resp fuzz_server_line fuzz_irc fuzz_irc_door fuzz_http fuzz_websocket)
+# Every target that has a seed corpus is run; one without a built binary is a failure, so a
+# new target cannot be left out of the run by forgetting a list here.
+targets=()
+for d in "$src"/corpus/fuzz_*; do targets+=("$(basename "$d")"); done
 
 max_len() {
   case $1 in
