@@ -66,7 +66,9 @@ struct Bot {
       resp::RespLimits{.max_bulk = kMaxServerLine, .max_elements = 1024, .max_depth = 4, .max_reply = kMaxServerLine}};
   bool flush_queued = false;
 
+  std::uint32_t target = 0;  // which of --targets it connects to
   std::int64_t connect_started_ns = 0;
+  std::int64_t name_sent_ns = 0;  // when its name was queued: the claim starts there
 
   // Sending: the k-th message is meant for send_start_ns + plan.intended_offset_ns(role, k).
   const SlotRole* role = nullptr;

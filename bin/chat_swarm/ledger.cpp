@@ -183,7 +183,7 @@ void Ledger::vanished(BotId id) {
 
 Seq Ledger::record_send(BotId sender, Tick t, std::int64_t queued_ns) {
   Bot& s = bots_[sender];
-  s.sent.push_back({t, kNever, queued_ns});
+  s.sent.push_back({t, kNever, queued_ns, messages_++});
   return static_cast<Seq>(s.sent.size() - 1);
 }
 
@@ -266,15 +266,17 @@ void Ledger::begin_drain() {
   }
 }
 
-Tally Ledger::tally(std::size_t problem_limit) const {
+Tally Ledger::tally(std::size_t problem_limit, const std::vector<bool>* bots) const {
   Tally t;
-  t.unexpected = unexpected_;
+  t.unexpected = bots ? 0 : unexpected_;
+  auto counted = [bots](BotId id) { return !bots || (id < bots->size() && (*bots)[id]); };
   for (BotId sid = 0; sid < bots_.size(); ++sid) {
     const Bot& s = bots_[sid];
-    t.sent += s.sent.size();
+    if (counted(sid)) t.sent += s.sent.size();
     if (s.sent.empty()) continue;
     const Ranges ranges(s);
     auto judge = [&](BotId rid) {
+      if (!counted(rid)) return;
       const Stream* st = find_stream(bots_[rid], sid);
       judge_stream(t, problem_limit, rid, sid, ranges.window(bots_[rid], rid == sid), st ? &st->got : nullptr,
                    st ? st->duplicates : 0, st ? st->reordered : 0);

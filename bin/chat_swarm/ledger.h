@@ -89,6 +89,8 @@ class Ledger {
   Seq record_send(BotId sender, Tick t, std::int64_t queued_ns);
   std::uint64_t sent_by(BotId sender) const { return bots_[sender].sent.size(); }
   std::int64_t queued_ns(BotId sender, Seq q) const { return bots_[sender].sent[q].queued_ns; }
+  // The message's place among all messages of the run, in the order they were queued.
+  std::uint32_t run_order(BotId sender, Seq q) const { return bots_[sender].sent[q].run_order; }
 
   Receipt record_receipt(BotId receiver, BotId sender, Seq q, Channel channel, Tick t);
 
@@ -97,14 +99,16 @@ class Ledger {
   void begin_drain();
   std::uint64_t drain_pending() const { return drain_pending_; }
 
-  // The verdict; problems lists at most `problem_limit` streams.
-  Tally tally(std::size_t problem_limit = 10) const;
+  // The verdict; problems lists at most `problem_limit` streams. With `bots` (a target's
+  // share: bots[id] is true for its bots), only what they sent and what was owed to them.
+  Tally tally(std::size_t problem_limit = 10, const std::vector<bool>* bots = nullptr) const;
 
  private:
   struct Message {
     Tick queued;
     Tick witnessed;  // first receipt by anyone, kNever if none
     std::int64_t queued_ns;
+    std::uint32_t run_order;
   };
   struct Stream {
     BotId sender;
@@ -133,6 +137,7 @@ class Ledger {
   static const Stream* find_stream(const Bot& receiver, BotId sender);
 
   std::vector<Bot> bots_;
+  std::uint32_t messages_ = 0;
   std::uint64_t unexpected_ = 0;  // receipts rejected at once (never sent, wrong channel)
   bool draining_ = false;
   std::uint64_t drain_pending_ = 0;

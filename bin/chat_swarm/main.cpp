@@ -21,11 +21,15 @@ int main(int argc, char** argv) {
     case swarm::ParseStatus::Run: break;
   }
 
-  swarm::Address server;
+  std::vector<swarm::Address> servers;
   std::string error;
-  if (!swarm::resolve(options.host, options.port, server, error)) {
-    (void)std::fprintf(stderr, "chat-swarm: %s\n", error.c_str());
-    return 2;
+  for (const swarm::Target& t : options.targets) {
+    swarm::Address a;
+    if (!swarm::resolve(t.host, t.port, a, error)) {
+      (void)std::fprintf(stderr, "chat-swarm: %s\n", error.c_str());
+      return 2;
+    }
+    servers.push_back(std::move(a));
   }
   std::vector<swarm::Address> sources;
   for (const std::string& ip : options.source_ips) {
@@ -46,7 +50,7 @@ int main(int argc, char** argv) {
                        options.clients, static_cast<unsigned long long>(limit));
 
   swarm::Plan plan = swarm::make_plan(options);
-  swarm::Swarm swarm(options, plan, server, sources, limit);
+  swarm::Swarm swarm(options, plan, std::move(servers), sources, limit);
   swarm::Report report;
   if (!swarm.run(report, error)) {
     (void)std::fprintf(stderr, "chat-swarm: %s\n", error.c_str());

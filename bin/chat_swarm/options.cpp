@@ -22,6 +22,11 @@ constexpr const char* kUsage =
     "Target:\n"
     "  --host H             server address (default 127.0.0.1)\n"
     "  --port N             server port (default 5000)\n"
+  "  --targets LIST       several servers, one chat (cluster nodes): HOST:PORT,HOST:PORT,...;\n"
+  "                       clients are dealt over them in turn and the report gives every\n"
+  "                       figure per target and in total (instead of --host and --port)\n"
+  "  --spread W,W,...     weights for --targets (default: equal), e.g. 2,1: twice as many\n"
+  "                       clients on the first\n"
     "  --password PW        password (default: $CHAT_PASSWORD, else 123456)\n"
     "  --proto chat|redis   the server's protocol (default chat); redis: listeners SUBSCRIBE\n"
     "                       to one channel and senders PUBLISH to it (--scenario pubsub only)\n"
@@ -155,6 +160,8 @@ struct Seen {
   bool rate = false;
   std::uint64_t senders = 0, messages = 0, logins = 0;
   bool senders_set = false, messages_set = false, logins_set = false;
+  bool host = false, port = false;
+  std::vector<std::uint32_t> spread;
 };
 
 using Setter = std::function<bool(const std::string&)>;
@@ -176,9 +183,17 @@ std::map<std::string, Setter> make_setters(Options& o, Seen& seen, std::string& 
       return n && *n >= min;
     };
   };
+  auto list_into = [&message](const std::string& v, auto& field, auto parse, const char* flag) {
+    std::string error;
+    if (parse(v, field, error)) return true;
+    message = std::string("chat-swarm: ").append(flag).append(": ").append(error).append("\n");
+    return false;
+  };
   return {
-      {"--host", [&](const std::string& v) { return !(o.host = v).empty(); }},
-      {"--port", count_into(o.port, 1, 65535)},
+      {"--host", [&](const std::string& v) { return seen.host = !(o.host = v).empty(); }},
+      {"--port", [&, port = count_into(o.port, 1, 65535)](const std::string& v) { return seen.port = port(v); }},
+      {"--targets", [&](const std::string& v) { return list_into(v, o.targets, parse_targets, "--targets"); }},
+      {"--spread", [&](const std::string& v) { return list_into(v, seen.spread, parse_spread, "--spread"); }},
       {"--password", [&](const std::string& v) { return !(o.password = v).empty(); }},
       {"--scenario",
        [&](const std::string& v) {
@@ -235,6 +250,12 @@ std::map<std::string, Setter> make_setters(Options& o, Seen& seen, std::string& 
 
 // Combinations of options that cannot work together: an error text, or empty.
 std::string conflicts(const Options& o, const Seen& seen) {
+  if (!o.targets.empty() && (seen.host || seen.port)) return "--targets replaces --host and --port";
+  if (!seen.spread.empty() && o.targets.empty()) return "--spread needs --targets";
+  if (!seen.spread.empty() && seen.spread.size() != o.targets.size())
+    return "--spread gives " + std::to_string(seen.spread.size()) + " weights for " +
+           std::to_string(o.targets.size()) + " targets";
+  if (o.proto == Proto::Redis && o.targets.size() > 1) return "--proto redis takes one server, not --targets";
   if (o.messages && seen.duration) return "--messages and --duration exclude each other";
   if (o.logins && o.scenario != Scenario::LoginStorm) return "--logins applies to --scenario login-storm only";
   if (o.scenario == Scenario::LoginStorm && (o.messages || o.senders))
@@ -330,6 +351,8 @@ ParseStatus parse_options(const std::vector<std::string>& args, const char* env_
     message = "chat-swarm: " + why + "\n";
     return ParseStatus::ExitUsage;
   }
+  for (std::size_t k = 0; k < seen.spread.size(); ++k) o.targets[k].weight = seen.spread[k];
+  if (o.targets.empty()) o.targets.push_back(Target{o.host, o.port, 1});
   return ParseStatus::Run;
 }
 

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "bin/chat_swarm/targets.h"
+
 namespace swarm {
 
 enum class Scenario { Fanout, Chatter, Private, Churn, LoginStorm, PubSub };
@@ -20,6 +22,8 @@ std::string_view to_string(Proto p);
 struct Options {
   std::string host = "127.0.0.1";
   std::uint16_t port = 5000;
+  // The servers clients are dealt over; after parsing never empty (--host:--port alone).
+  std::vector<Target> targets;
   std::string password = "123456";
   Scenario scenario = Scenario::Fanout;
   Proto proto = Proto::Chat;

@@ -65,6 +65,9 @@ void judge(Report& r) {
   if (t.reordered) r.failures.push_back(num(t.reordered) + " reordered deliveries");
   if (t.unexpected) r.failures.push_back(num(t.unexpected) + " unexpected deliveries");
   if (r.corrupted) r.failures.push_back(num(r.corrupted) + " corrupted messages");
+  if (r.order.differing)
+    r.failures.push_back(num(r.order.differing) + " of " + num(r.order.checked) +
+                         " receivers saw the public lines in another order (one chat, one order)");
   if (r.error_total) {
     std::string kinds;
     int shown = 0;
@@ -176,10 +179,12 @@ std::string format_table(const Report& r) {
     s += latency_row("send lag", r.send_lag);
   }
   s += latency_row("login", r.login_latency);
+  s += latency_row("  name claim", r.claim_latency);
   if (sends_messages(r))
     s += "  (delivery: from each message's intended send time, so a stalled server cannot hide\n"
          "   behind a slowed sender; from write: from when it was actually queued)\n";
 
+  s += format_targets_table(r);
   s += "\nswarm               " + fixed(r.elapsed_s, 2) + " s, " + fixed(r.cpu_s, 2) + " s CPU (" +
        fixed(r.elapsed_s > 0 ? 100 * r.cpu_s / r.elapsed_s : 0, 0) + "% of one core)\n";
   s += "\nerrors";
@@ -247,6 +252,7 @@ std::string format_json(const Report& r) {
   j.field("ready_s", r.ready_s);
   j.field("login_rate", r.login_rate);
   j.histogram("login_latency_ns", r.login_latency);
+  j.histogram("claim_latency_ns", r.claim_latency);
   j.field("churn_bots", r.churn_bots);
   j.key("departures");
   j.open('{');
@@ -283,6 +289,8 @@ std::string format_json(const Report& r) {
   j.histogram("from_write", r.latency_write);
   j.histogram("send_lag", r.send_lag);
   j.close('}');
+
+  write_targets_json(j, r);
 
   j.key("errors");
   j.open('{');

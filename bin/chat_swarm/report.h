@@ -13,13 +13,36 @@
 
 namespace swarm {
 
+// One target's share of a run (--targets): its clients, what they sent, what was owed to
+// them and what they got.
+struct TargetReport {
+  std::string target;  // host:port
+  std::uint32_t clients = 0;
+  std::uint64_t connected = 0;
+  std::uint64_t logins = 0;
+  std::uint64_t failed = 0;
+  Tally tally;  // sent: by its clients; expected, delivered, lost...: to its clients
+  HistogramSummary latency;
+  HistogramSummary claim_latency;
+};
+
+// The one-order check (OrderCheck): receivers whose sequence of public lines contradicts
+// the reference order.
+struct OrderReport {
+  std::uint64_t checked = 0;
+  std::uint64_t differing = 0;
+  bool complete = true;
+  std::string reference;  // the receiver the reference order mostly comes from
+  std::string example;    // the first receiver that differs
+};
+
 struct Report {
   // What was asked.
   std::string scenario;
   std::string proto = "chat";  // chat | redis
   bool closed_loop = false;
   std::uint32_t listeners = 0;  // clients owed each public message (pubsub: all but the senders)
-  std::string target;           // host:port
+  std::string target;           // host:port, or the --targets list
   std::uint32_t clients = 0;
   std::uint32_t senders = 0;
   double rate_total = 0;
@@ -41,6 +64,7 @@ struct Report {
   double ready_s = 0;              // from the first connect to the last initial client welcomed
   double login_rate = 0;           // logins per second over ready_s (login-storm: over the run)
   HistogramSummary login_latency;  // connect() to welcome, ns
+  HistogramSummary claim_latency;  // name sent to welcome, ns: the name claim (cluster-wide in a cluster)
 
   // Churn.
   std::uint64_t churn_bots = 0;
@@ -55,6 +79,8 @@ struct Report {
   HistogramSummary latency;           // intended send time -> receipt, ns
   HistogramSummary latency_write;     // actual queueing -> receipt, ns
   HistogramSummary send_lag;          // intended send time -> actual queueing, ns
+  OrderReport order;
+  std::vector<TargetReport> targets;  // one per target, in --targets order
 
   // Errors by kind, each counted.
   std::map<std::string, std::uint64_t> errors;
@@ -76,6 +102,10 @@ std::string describe_problem(const StreamProblem& p, std::string_view receiver, 
 // Fills `failures` (and some warnings) from the numbers.
 void judge(Report& report);
 std::string format_table(const Report& report);
+// report_targets.cpp: the per-target table (only when there are several) and the order line.
+std::string format_targets_table(const Report& report);
+class Json;
+void write_targets_json(Json& j, const Report& report);
 std::string format_json(const Report& report);
 
 struct ProgressSample {

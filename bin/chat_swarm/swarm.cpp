@@ -22,18 +22,20 @@ reactor::Clock::duration ns(std::int64_t v) { return std::chrono::nanoseconds(v 
 
 }  // namespace
 
-Swarm::Swarm(const Options& options, Plan plan, Address server, std::vector<Address> sources,
+Swarm::Swarm(const Options& options, Plan plan, std::vector<Address> servers, std::vector<Address> sources,
              std::uint64_t descriptor_limit)
     : options_(options),
       plan_(std::move(plan)),
-      server_(std::move(server)),
+      servers_(std::move(servers)),
+      target_of_slot_(deal_clients(options.targets, static_cast<std::uint32_t>(plan_.slots.size()))),
       sources_(std::move(sources)),
       max_socket_fd_(static_cast<int>(std::min<std::uint64_t>(descriptor_limit, INT32_MAX)) - kReservedDescriptors),
       prefix_(options.name_prefix.empty() ? std::string("sw") + std::to_string(getpid() % 100000) + "_"
                                           : options.name_prefix),
       channel_(options.channel.empty() ? prefix_ + "room" : options.channel),
       connect_bucket_(options.connect_rate, std::max(1.0, options.connect_rate / 100)),
-      dice_(options.seed) {}
+      dice_(options.seed),
+      per_target_(servers_.size()) {}
 
 Swarm::~Swarm() {
   for (const auto& bot : bots_)
@@ -149,8 +151,8 @@ void Swarm::ready_deadline() {
   if (phase_ != Phase::Connecting) return;
   std::string why = "not logged in within --ready-timeout";
   while (!connect_queue_.empty()) {  // never even started: count each, drop none silently
+    count_failure(target_of_slot_[connect_queue_.front()]);
     connect_queue_.pop_front();
-    ++failed_;
     count_error(why + " (never connected)");
     ++initial_settled_;
   }
@@ -191,7 +193,7 @@ void Swarm::stop_sending() {
     bool logging_in = is_open(bot.state) && !in_room(bot.state);
     if (logging_in && !plan_.cycles_logins) {
       if (bot.initial) {
-        ++failed_;
+        count_failure(bot.target);
         count_error(interrupted_ ? "interrupted while logging in" : "not logged in when sending ended");
         initial_settled(bot);
       }
@@ -287,7 +289,7 @@ void Swarm::build_report(Report& r) {
   r.proto = std::string(to_string(options_.proto));
   r.closed_loop = plan_.closed_loop;
   r.listeners = plan_.listeners;
-  r.target = server_.text;
+  for (const Address& a : servers_) r.target += (r.target.empty() ? "" : ",") + a.text;
   r.clients = static_cast<std::uint32_t>(plan_.slots.size());
   r.senders = plan_.sending_slots;
   r.rate_total = plan_.sending_slots && !plan_.closed_loop ? options_.rate : 0;
@@ -314,6 +316,7 @@ void Swarm::build_report(Report& r) {
     r.login_rate = r.ready_s > 0 ? static_cast<double>(initial_ready_) / r.ready_s : 0;
   }
   r.login_latency = login_latency_.summary();
+  r.claim_latency = claim_latency_.summary();
   r.churn_bots = churn_bots_;
   r.departures = departures_;
 
@@ -324,6 +327,13 @@ void Swarm::build_report(Report& r) {
   r.foreign = foreign_;
   for (const StreamProblem& p : r.tally.problems)
     r.problems.push_back(describe_problem(p, bots_[p.receiver]->name, bots_[p.sender]->name));
+  OrderVerdict order = order_.verdict();
+  r.order.checked = order.receivers;
+  r.order.differing = order.differing;
+  r.order.complete = order.complete;
+  if (order.receivers) r.order.reference = bots_[order.reference]->name;
+  if (order.differing) r.order.example = bots_[order.first_differing]->name;
+  build_target_reports(r);
   r.latency = latency_.summary();
   r.latency_write = latency_write_.summary();
   r.send_lag = send_lag_.summary();

@@ -18,6 +18,7 @@
 #include "bin/chat_swarm/ledger.h"
 #include "bin/chat_swarm/net.h"
 #include "bin/chat_swarm/options.h"
+#include "bin/chat_swarm/order_check.h"
 #include "bin/chat_swarm/pacer.h"
 #include "bin/chat_swarm/report.h"
 #include "bin/chat_swarm/scenario.h"
@@ -30,7 +31,8 @@ class Swarm final : public reactor::IoHandler {
  public:
   // Sockets stay below `descriptor_limit` minus a small reserve the swarm keeps for itself
   // (its report file, the libraries it calls).
-  Swarm(const Options& options, Plan plan, Address server, std::vector<Address> sources,
+  // `servers` are the --targets, resolved, in order.
+  Swarm(const Options& options, Plan plan, std::vector<Address> servers, std::vector<Address> sources,
         std::uint64_t descriptor_limit);
   static constexpr int kReservedDescriptors = 8;
   ~Swarm() override;
@@ -72,6 +74,7 @@ class Swarm final : public reactor::IoHandler {
   void progress_tick();
   void on_signal(int signo);
   void build_report(Report& report);
+  void build_target_reports(Report& report);
   const char* phase_name() const;
 
   // swarm_io.cpp: one bot's connection.
@@ -108,7 +111,8 @@ class Swarm final : public reactor::IoHandler {
 
   const Options& options_;
   Plan plan_;
-  Address server_;
+  std::vector<Address> servers_;
+  std::vector<std::uint32_t> target_of_slot_;
   std::vector<Address> sources_;
   std::size_t next_source_ = 0;
   int max_socket_fd_;
@@ -186,6 +190,20 @@ class Swarm final : public reactor::IoHandler {
   Histogram latency_write_;
   Histogram send_lag_;
   Histogram login_latency_;
+  Histogram claim_latency_;
+
+  // Per target, for the report's per-node table.
+  struct TargetCounts {
+    std::uint64_t connected = 0, logins = 0, failed = 0;
+    Histogram latency, claim_latency;
+  };
+  std::vector<TargetCounts> per_target_;
+  void count_failure(std::uint32_t target) {
+    ++failed_;
+    ++per_target_[target].failed;
+  }
+
+  OrderCheck order_;
 };
 
 }  // namespace swarm

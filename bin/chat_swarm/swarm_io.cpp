@@ -61,6 +61,7 @@ void Swarm::spawn(std::uint32_t slot) {
   Bot& bot = *bots_.back();
   ++spawned_;
   bot.role = &plan_.slots[slot];
+  bot.target = target_of_slot_[slot];
   count_state(bot, bot.state, true);  // a new bot starts in Connecting
   bot.initial = id < plan_.slots.size() && !plan_.cycles_logins;
   if (!bot.initial && !plan_.cycles_logins) ++churn_bots_;
@@ -71,9 +72,10 @@ void Swarm::spawn(std::uint32_t slot) {
   }
   ++connect_attempts_;
   bot.connect_started_ns = now_ns();
+  bot.name_sent_ns = bot.connect_started_ns;  // until a name goes out (redis: none does)
   if (first_connect_ns_ < 0) first_connect_ns_ = bot.connect_started_ns;
   const Address* source = sources_.empty() ? nullptr : &sources_[next_source_++ % sources_.size()];
-  int fd = swarm::start_connect(server_, source, max_socket_fd_);  // ADL also finds reactor::start_connect
+  int fd = swarm::start_connect(servers_[bot.target], source, max_socket_fd_);  // ADL also finds reactor::start_connect
   if (fd < 0) {
     if (-fd == EMFILE) {
       fail(bot, "connect: EMFILE (out of descriptors; " + std::to_string(kReservedDescriptors) +
@@ -109,6 +111,7 @@ void Swarm::on_io(int fd, std::uint8_t events) {
 
 void Swarm::connected(Bot& bot) {
   ++connected_;
+  ++per_target_[bot.target].connected;
   if (options_.proto == Proto::Redis) {
     redis_connected(bot);
     return;
@@ -117,6 +120,7 @@ void Swarm::connected(Bot& bot) {
   loop_->set_interest(bot.stream.fd(), reactor::kReadable);
   if (options_.pipeline) {
     queue_line(bot, options_.password + "\n" + bot.name + "\n");
+    bot.name_sent_ns = now_ns();
     if (bot.role->listens) ledger_.join_requested(bot.id, tick());
   }
 }
@@ -210,7 +214,7 @@ void Swarm::departed(Bot& bot) {
 
 void Swarm::fail(Bot& bot, const std::string& reason) {
   count_error(reason);
-  ++failed_;
+  count_failure(bot.target);
   bool was_listening = in_room(bot.state) && bot.role->listens;
   if (in_room(bot.state)) ledger_.vanished(bot.id);
   if (bot.sending) {

@@ -29,6 +29,7 @@ void Swarm::handle_line(Bot& bot, std::string_view raw) {
     case LoginAction::SendPassword: queue_line(bot, options_.password + "\n"); break;
     case LoginAction::SendName:
       queue_line(bot, bot.name + "\n");
+      bot.name_sent_ns = read_ns_;
       if (bot.role->listens) ledger_.join_requested(bot.id, tick());
       break;
     case LoginAction::Ready:
@@ -47,6 +48,11 @@ void Swarm::became_ready(Bot& bot, Tick t) {
   if (bot.role->listens) ledger_.welcomed(bot.id, t);  // a dedicated sender is owed nothing
   ++logins_;
   login_latency_.record(static_cast<std::uint64_t>(std::max<std::int64_t>(0, read_ns_ - bot.connect_started_ns)));
+  auto claim_ns = static_cast<std::uint64_t>(std::max<std::int64_t>(0, read_ns_ - bot.name_sent_ns));
+  claim_latency_.record(claim_ns);
+  TargetCounts& target = per_target_[bot.target];
+  ++target.logins;
+  target.claim_latency.record(claim_ns);
   if (plan_.cycles_logins) {
     leave(bot, Departure::Quit);  // a login storm logs in and out again
     return;
@@ -146,9 +152,12 @@ void Swarm::accept_message(Bot& bot, std::string_view text, BotId from, Channel 
   Receipt r = ledger_.record_receipt(bot.id, h.sender, h.seq, channel, t);
   if (r != Receipt::Fresh && r != Receipt::Late) return;
   ++delivered_;
+  if (channel == Channel::Public) order_.observe(bot.id, ledger_.run_order(h.sender, h.seq));
   if (plan_.closed_loop && channel == Channel::Public) closed_loop_ack(h.sender, h.seq);
   if (channel == Channel::Echo) return;  // latency is measured where the message is meant to go
-  latency_.record(static_cast<std::uint64_t>(std::max<std::int64_t>(0, read_ns_ - h.intended_ns)));
+  auto latency_ns = static_cast<std::uint64_t>(std::max<std::int64_t>(0, read_ns_ - h.intended_ns));
+  latency_.record(latency_ns);
+  per_target_[bot.target].latency.record(latency_ns);
   latency_write_.record(
       static_cast<std::uint64_t>(std::max<std::int64_t>(0, read_ns_ - ledger_.queued_ns(h.sender, h.seq))));
 }

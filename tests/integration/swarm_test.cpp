@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "harness.h"
@@ -200,10 +201,12 @@ namespace {
 
 // A tiny chat server in a thread that follows the protocol's shapes but mistreats one
 // relayed public line: the `nth` line it relays (counting every delivery) is dropped,
-// sent twice, swapped with the next line for the same receiver, or altered.
+// sent twice, swapped with the next line for the same receiver, or altered; or (CrossSwap)
+// held back, with the lines of its author behind it, until a line of another author for the
+// same receiver has gone ahead: each sender's lines stay in order, the interleaving does not.
 class FakeServer {
  public:
-  enum class Fault { Drop, Duplicate, Swap, Corrupt };
+  enum class Fault { Drop, Duplicate, Swap, Corrupt, CrossSwap };
 
   FakeServer(Fault fault, int nth) : fault_(fault), nth_(nth) {
     listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -234,7 +237,14 @@ class FakeServer {
     std::string name;
     std::string input;
     std::string held;  // Swap: the line waiting to go after the next one
+    std::string held_author;  // CrossSwap: whose lines are held
+    std::set<std::string> authors;  // CrossSwap: whom it has had lines from
   };
+
+  static std::string author(const std::string& line) {
+    std::size_t open = line.find('<');
+    return line.substr(open + 1, line.find('>') - open - 1);
+  }
 
   static void send_all(int fd, std::string_view bytes) {
     while (!bytes.empty()) {
@@ -248,13 +258,33 @@ class FakeServer {
   void relay(int to, Client& c, const std::string& line) {
     ++relayed_;
     std::string out = line;
-    if (relayed_ == nth_) {
+    if (fault_ == Fault::CrossSwap && !c.held.empty()) {
+      if (author(line) == c.held_author) {
+        c.held += line;
+        return;
+      }
+      ++faults_done_;
+      send_all(to, line + std::exchange(c.held, std::string()));
+      return;
+    }
+    if (fault_ == Fault::CrossSwap) {
+      c.authors.insert(author(line));
+      // Only a receiver that hears both senders can be given another interleaving.
+      if (relayed_ >= nth_ && !holding_done_ && c.authors.size() >= 2) {
+        holding_done_ = true;
+        c.held = line;
+        c.held_author = author(line);
+        return;
+      }
+    }
+    if (relayed_ == nth_ && fault_ != Fault::CrossSwap) {
       ++faults_done_;
       switch (fault_) {
         case Fault::Drop: return;
         case Fault::Duplicate: out += line; break;
         case Fault::Swap: c.held = line; return;
         case Fault::Corrupt: out[out.size() - 3] ^= 1; break;
+        case Fault::CrossSwap: break;  // handled above
       }
     }
     out += std::exchange(c.held, std::string());
@@ -312,6 +342,7 @@ class FakeServer {
   Fault fault_;
   int nth_;
   int relayed_ = 0;
+  bool holding_done_ = false;
   std::atomic<int> faults_done_{0};
   int listen_fd_ = -1;
   std::uint16_t port_ = 0;
@@ -367,6 +398,47 @@ TEST(SwarmDetects, AnAlteredLine) {
   EXPECT_EQ(r.process.status, 1) << r.explain();
   EXPECT_EQ(r.number("corrupted"), 1);
   EXPECT_EQ(r.number("lost"), 1);  // the altered copy does not count as the message
+}
+
+TEST(SwarmDetects, TwoReceiversSeeingDifferentInterleavings) {
+  // Two senders, four clients: every line reaches three others. One receiver gets a line of
+  // one sender after a later line of the other: no sender's own order is broken, so only
+  // the one-order check can see it.
+  FakeServer fake(FakeServer::Fault::CrossSwap, 7);
+  SwarmRun r = swarm(fake.port(), {"--clients", "4", "--senders", "2", "--messages", "20", "--rate", "200",
+                                   "--drain-timeout", "2", "--quiet"});
+  EXPECT_EQ(fake.faults_done(), 1);
+  EXPECT_EQ(r.process.status, 1) << r.explain();
+  EXPECT_EQ(r.number("delivered"), 60);
+  EXPECT_EQ(r.number("lost"), 0);
+  EXPECT_EQ(r.number("reordered"), 0);
+  EXPECT_EQ(r.number("checked"), 4);
+  EXPECT_EQ(r.number("differing"), 1) << r.process.out;
+  EXPECT_NE(r.process.out.find("1 of 4 receivers saw the public lines in another order"), std::string::npos)
+      << r.process.out;
+}
+
+// ---- several targets ---------------------------------------------------------------------
+
+TEST(Swarm, TargetsSpreadClientsAndReportEachOne) {
+  // One server named twice: the dealing and the per-target figures can be checked exactly
+  // (the cluster's own runs are in cluster_swarm_test.cpp).
+  Server server(with_args({"--rate", "0", "--max-unauthenticated-per-ip", "0"}));
+  std::string port = std::to_string(server.port());
+  TempFile json;
+  Process p = run_process({CHAT_SWARM_PATH, "--targets", "127.0.0.1:" + port + ",127.0.0.1:" + port, "--spread",
+                           "2,1", "--password", kPassword, "--json", json.path, "--scenario", "chatter", "--clients",
+                           "30", "--messages", "90", "--rate", "300", "--quiet"},
+                          {}, kSwarmDeadline);
+  SwarmRun r{p, read_file(json.path)};
+  ASSERT_EQ(r.process.status, 0) << r.explain();
+  EXPECT_EQ(r.number("delivered"), 90 * 29);
+  EXPECT_NE(r.json.find("\"target\": \"127.0.0.1:" + port + "\", \"clients\": 20,"), std::string::npos) << r.json;
+  EXPECT_NE(r.json.find("\"target\": \"127.0.0.1:" + port + "\", \"clients\": 10,"), std::string::npos) << r.json;
+  EXPECT_NE(r.process.out.find("per target"), std::string::npos) << r.process.out;
+  EXPECT_NE(r.process.out.find("every one of 30 receivers saw public lines in one order"), std::string::npos)
+      << r.process.out;
+  EXPECT_EQ(r.number("differing"), 0);
 }
 
 #endif  // CHAT_SWARM_PATH

@@ -1,0 +1,105 @@
+// chat-swarm over a cluster (--targets): clients dealt over the nodes, every figure per node,
+// the one-order check across nodes, and churn and login storms with names claimed
+// cluster-wide. Counts are exact; deadlines are generous limits, never speed checks.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "cluster_fixture.h"
+#include "swarm_run.h"
+
+#ifdef CHAT_SWARM_PATH
+
+namespace cluster_test {
+namespace {
+
+class ClusterSwarm : public ClusterTest {
+ protected:
+  // `count` nodes without flood control (the swarm's rates are above a person's).
+  void start_nodes(int count) {
+    for (int i = 0; i < count; ++i) add_node(std::string("n").append(std::to_string(i)), {"--rate", "0"});
+  }
+  std::string targets() {
+    std::string list;
+    for (const auto& n : nodes) list.append(list.empty() ? "" : ",").append("127.0.0.1:").append(std::to_string(n->port()));
+    return list;
+  }
+  harness::SwarmRun swarm(std::vector<std::string> args) {
+    harness::TempFile json;
+    std::vector<std::string> argv = {CHAT_SWARM_PATH, "--targets", targets(),    "--password", harness::kPassword,
+                                     "--json",        json.path,   "--quiet",    "--drain-timeout", "10"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    harness::SwarmRun run;
+    run.process = harness::run_process(argv, {}, 90s);
+    run.json = harness::read_file(json.path);
+    return run;
+  }
+  static std::string target_entry(const harness::Server& node, int clients) {
+    return std::string("\"target\": \"127.0.0.1:")
+        .append(std::to_string(node.port()))
+        .append("\", \"clients\": ")
+        .append(std::to_string(clients))
+        .append(",");
+  }
+};
+
+}  // namespace
+
+TEST_F(ClusterSwarm, ChatterOverThreeNodesIsOneChatInOneOrder) {
+  start_nodes(3);
+  harness::SwarmRun r = swarm({"--scenario", "chatter", "--clients", "60", "--messages", "300", "--rate", "300"});
+  ASSERT_EQ(r.process.status, 0) << r.explain();
+  EXPECT_EQ(r.number("sent"), 300);
+  EXPECT_EQ(r.number("delivered"), 300 * 59);
+  EXPECT_EQ(r.number("lost"), 0);
+  EXPECT_EQ(r.number("duplicates"), 0);
+  EXPECT_EQ(r.number("checked"), 60);
+  EXPECT_EQ(r.number("differing"), 0);
+  for (const auto& n : nodes) EXPECT_NE(r.json.find(target_entry(*n, 20)), std::string::npos) << r.json;
+  EXPECT_NE(r.process.out.find("every one of 60 receivers saw public lines in one order"), std::string::npos)
+      << r.process.out;
+}
+
+TEST_F(ClusterSwarm, FanoutWithUnevenSpreadLosesNothingOnAnyNode) {
+  start_nodes(2);
+  harness::SwarmRun r = swarm({"--spread", "3,1", "--scenario", "fanout", "--clients", "200", "--senders", "4",
+                               "--messages", "200", "--rate", "200"});
+  ASSERT_EQ(r.process.status, 0) << r.explain();
+  EXPECT_EQ(r.number("delivered"), 200 * 199);
+  EXPECT_NE(r.json.find(target_entry(node(0), 150)), std::string::npos) << r.json;
+  EXPECT_NE(r.json.find(target_entry(node(1), 50)), std::string::npos) << r.json;
+  EXPECT_EQ(r.number("differing"), 0);
+}
+
+TEST_F(ClusterSwarm, PrivatePairsAcrossNodes) {
+  // Pairs are neighbours in the dealing order, so every pair spans both nodes.
+  start_nodes(2);
+  harness::SwarmRun r = swarm({"--scenario", "private", "--clients", "40", "--messages", "200", "--rate", "200"});
+  ASSERT_EQ(r.process.status, 0) << r.explain();
+  EXPECT_EQ(r.number("lost"), 0);
+  EXPECT_EQ(r.number("delivered"), 2 * 200);  // each private line and its echo
+}
+
+TEST_F(ClusterSwarm, ChurnAcrossNodesClaimsNamesClusterWide) {
+  start_nodes(2);
+  harness::SwarmRun r = swarm({"--scenario", "churn", "--clients", "40", "--duration", "3", "--rate", "40"});
+  ASSERT_EQ(r.process.status, 0) << r.explain();
+  EXPECT_EQ(r.number("lost"), 0);
+  EXPECT_EQ(r.number("duplicates"), 0);
+  EXPECT_GT(r.number("churn_bots"), 0);
+  EXPECT_EQ(r.number("differing"), 0);
+}
+
+TEST_F(ClusterSwarm, LoginStormAcrossNodesReportsClaimLatency) {
+  start_nodes(2);
+  harness::SwarmRun r = swarm({"--scenario", "login-storm", "--clients", "20", "--logins", "200"});
+  ASSERT_EQ(r.process.status, 0) << r.explain();
+  EXPECT_EQ(r.number("logins"), 200);
+  EXPECT_NE(r.json.find("\"claim_latency_ns\": {\"count\": 200,"), std::string::npos) << r.json;
+  EXPECT_NE(r.process.out.find("name claim"), std::string::npos) << r.process.out;
+}
+
+}  // namespace cluster_test
+
+#endif  // CHAT_SWARM_PATH
