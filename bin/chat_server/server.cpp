@@ -29,11 +29,6 @@ Server::~Server() = default;
 
 int Server::run() {
   if (int status = open()) return status;
-  if (!loop_->handle_signals({SIGINT, SIGTERM, SIGHUP, SIGUSR1}, [this](int signo) { on_signal(signo); })) {
-    log_event(LogLevel::Error, "setup_failed",
-              std::string("chat-server: cannot set up the event loop: ") + std::strerror(errno));
-    return 1;
-  }
   // Only now: systemd may send SIGHUP as soon as it hears we are ready.
   systemd_notify::ready("listening on port " + std::to_string(port()));
   if (!loop_->run()) {
@@ -71,6 +66,13 @@ int Server::open() {
     return 1;
   }
   loop_ = std::make_unique<reactor::EventLoop>(std::move(poller));
+  // Before anything is logged: whoever reads "listening" (a test, a script, an operator) may
+  // send SIGHUP or SIGTERM at once, and must not find the default action (death) in place.
+  if (!loop_->handle_signals({SIGINT, SIGTERM, SIGHUP, SIGUSR1}, [this](int signo) { on_signal(signo); })) {
+    log_event(LogLevel::Error, "setup_failed",
+              std::string("chat-server: cannot set up the event loop: ") + std::strerror(errno));
+    return 1;
+  }
   net_ = std::make_unique<net::ConnectionLayer>(*loop_, net_limits(options_));
   std::optional<cluster::ClusterOptions> cluster;
   if (!options_.redis.empty()) {
