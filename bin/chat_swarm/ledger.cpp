@@ -3,6 +3,7 @@
 #include "bin/chat_swarm/ledger.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace swarm {
 namespace {
@@ -45,10 +46,11 @@ struct Window {
 
 // Adds one (receiver, sender) stream to the verdict: `got` is what the receiver received of
 // the sender's messages (null: nothing), `dups` and `late` the faults counted on arrival.
+// `slice`: the sender's messages that count (all of them, unless the tally is of a slice).
 void judge_stream(Tally& t, std::size_t problem_limit, BotId rid, BotId sid, Window w, const SeqSet* got_set,
-                  std::uint64_t dups, std::uint64_t late) {
+                  std::uint64_t dups, std::uint64_t late, std::optional<Bounds> slice) {
   if (!got_set && w.certain.empty()) {
-    t.not_required += w.possible.size();
+    t.not_required += slice ? intersect(w.possible, *slice).size() : w.possible.size();
     return;
   }
   Inside got = got_set ? inside(*got_set, w.possible) : Inside{};
@@ -59,6 +61,15 @@ void judge_stream(Tally& t, std::size_t problem_limit, BotId rid, BotId sid, Win
   if (got.count) {
     owed.lo = w.certain.empty() ? got.first : std::min(owed.lo, got.first);
     owed.hi = w.certain.empty() ? got.last : std::max(owed.hi, got.last);
+  }
+  if (slice) {  // what was owed, and got, of the slice's messages
+    const Bounds owed_here = intersect(owed, *slice);
+    const std::uint64_t got_here = got_set ? inside(*got_set, owed_here).count : 0;
+    t.expected += owed_here.size();
+    t.delivered += got_here;
+    t.lost += owed_here.size() - got_here;
+    t.not_required += intersect(w.possible, *slice).size() - owed_here.size();
+    return;
   }
   std::uint64_t lost = owed.size() - got.count;
   t.expected += owed.size();
@@ -266,20 +277,27 @@ void Ledger::begin_drain() {
   }
 }
 
-Tally Ledger::tally(std::size_t problem_limit, const std::vector<bool>* bots) const {
+Tally Ledger::tally(std::size_t problem_limit, const std::vector<bool>* bots, const TimeSlice* slice) const {
   Tally t;
   t.unexpected = bots ? 0 : unexpected_;
   auto counted = [bots](BotId id) { return !bots || (id < bots->size() && (*bots)[id]); };
   for (BotId sid = 0; sid < bots_.size(); ++sid) {
     const Bot& s = bots_[sid];
-    if (counted(sid)) t.sent += s.sent.size();
+    std::optional<Bounds> seqs;  // the sender's messages queued in the slice: one interval
+    if (slice) {
+      auto by_time = [](const Message& m, std::int64_t ns) { return m.queued_ns < ns; };
+      auto from = std::lower_bound(s.sent.begin(), s.sent.end(), slice->from_ns, by_time);
+      auto to = std::lower_bound(s.sent.begin(), s.sent.end(), slice->to_ns, by_time);
+      seqs = Bounds{from - s.sent.begin(), (to - s.sent.begin()) - 1};
+    }
+    if (counted(sid)) t.sent += seqs ? seqs->size() : s.sent.size();
     if (s.sent.empty()) continue;
     const Ranges ranges(s);
     auto judge = [&](BotId rid) {
       if (!counted(rid)) return;
       const Stream* st = find_stream(bots_[rid], sid);
       judge_stream(t, problem_limit, rid, sid, ranges.window(bots_[rid], rid == sid), st ? &st->got : nullptr,
-                   st ? st->duplicates : 0, st ? st->reordered : 0);
+                   st ? st->duplicates : 0, st ? st->reordered : 0, seqs);
     };
 
     switch (s.audience) {

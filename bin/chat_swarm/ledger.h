@@ -63,6 +63,13 @@ struct Tally {
   std::vector<StreamProblem> problems;  // the first few streams with a fault
 };
 
+// A stretch of the run (in ns since it began) that a tally may be limited to: the messages
+// queued in [from_ns, to_ns).
+struct TimeSlice {
+  std::int64_t from_ns = INT64_MIN;
+  std::int64_t to_ns = INT64_MAX;
+};
+
 class Ledger {
  public:
   BotId add_bot();
@@ -101,7 +108,10 @@ class Ledger {
 
   // The verdict; problems lists at most `problem_limit` streams. With `bots` (a target's
   // share: bots[id] is true for its bots), only what they sent and what was owed to them.
-  Tally tally(std::size_t problem_limit = 10, const std::vector<bool>* bots = nullptr) const;
+  // With `slice`, only the messages queued in it: expected, delivered, lost and not_required
+  // (duplicates, reordering and strays are counted over the whole run only).
+  Tally tally(std::size_t problem_limit = 10, const std::vector<bool>* bots = nullptr,
+              const TimeSlice* slice = nullptr) const;
 
  private:
   struct Message {

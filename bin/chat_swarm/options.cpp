@@ -53,6 +53,13 @@ constexpr const char* kUsage =
     "  --pipeline           send password and name in one write\n"
     "  --seed N             seed for churn's random lifetimes and departures (default 1)\n"
     "  --name-prefix P      bot names are P0, P1, ... (default sw<pid>_)\n"
+    "Fault runs:\n"
+    "  --during-run CMD     run CMD (through /bin/sh) once, --during-at seconds into the sending,\n"
+    "                       and report what was lost or delayed before, during and after it:\n"
+    "                       --during-run 'kill -9 1234' or 'redis-cli -p 6390 shutdown nosave'\n"
+    "  --during-at S        when to run it, in seconds after sending starts (default 1)\n"
+    "  --during-for S       how long \"during\" lasts at least (default 5); it also lasts until\n"
+    "                       the command has ended\n"
     "Limits:\n"
     "  --ready-timeout S    seconds for every client to log in (default 30)\n"
     "  --drain-timeout S    seconds to wait for lines still owed after sending stops (default 10)\n"
@@ -161,6 +168,7 @@ struct Seen {
   std::uint64_t senders = 0, messages = 0, logins = 0;
   bool senders_set = false, messages_set = false, logins_set = false;
   bool host = false, port = false;
+  bool during = false;  // --during-at or --during-for given
   std::vector<std::uint32_t> spread;
 };
 
@@ -236,6 +244,10 @@ std::map<std::string, Setter> make_setters(Options& o, Seen& seen, std::string& 
          return false;
        }},
       {"--json", [&](const std::string& v) { return !(o.json_path = v).empty(); }},
+      {"--during-run", [&](const std::string& v) { return !(o.during_run = v).empty(); }},
+      {"--during-at", [&, at = seconds_into(o.during_at_s, 0)](const std::string& v) { return seen.during = at(v); }},
+      {"--during-for",
+       [&, span = seconds_into(o.during_for_s, 0.001)](const std::string& v) { return seen.during = span(v); }},
       {"--ready-timeout", seconds_into(o.ready_timeout_s, 0.001)},
       {"--drain-timeout", seconds_into(o.drain_timeout_s, 0)},
       {"--hold", seconds_into(o.hold_s, 0)},
@@ -256,6 +268,7 @@ std::string conflicts(const Options& o, const Seen& seen) {
     return "--spread gives " + std::to_string(seen.spread.size()) + " weights for " +
            std::to_string(o.targets.size()) + " targets";
   if (o.proto == Proto::Redis && o.targets.size() > 1) return "--proto redis takes one server, not --targets";
+  if (seen.during && o.during_run.empty()) return "--during-at and --during-for need --during-run";
   if (o.messages && seen.duration) return "--messages and --duration exclude each other";
   if (o.logins && o.scenario != Scenario::LoginStorm) return "--logins applies to --scenario login-storm only";
   if (o.scenario == Scenario::LoginStorm && (o.messages || o.senders))

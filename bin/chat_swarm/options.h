@@ -46,6 +46,11 @@ struct Options {
   std::uint64_t seed = 1;
   std::string name_prefix;  // empty: "sw<pid>_"
   bool progress = true;
+  // --during-run: a command run at a given second of the sending; the report splits what
+  // was lost or delayed before, during and after it (docs/LOAD_TESTING.md, "Fault runs").
+  std::string during_run;
+  double during_at_s = 1;
+  double during_for_s = 5;  // the "during" phase: at least this long, and until the command ends
 };
 
 enum class ParseStatus { Run, ExitOk, ExitUsage };

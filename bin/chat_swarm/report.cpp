@@ -185,6 +185,7 @@ std::string format_table(const Report& r) {
          "   behind a slowed sender; from write: from when it was actually queued)\n";
 
   s += format_targets_table(r);
+  s += format_during_table(r);
   s += "\nswarm               " + fixed(r.elapsed_s, 2) + " s, " + fixed(r.cpu_s, 2) + " s CPU (" +
        fixed(r.elapsed_s > 0 ? 100 * r.cpu_s / r.elapsed_s : 0, 0) + "% of one core)\n";
   s += "\nerrors";
@@ -291,6 +292,7 @@ std::string format_json(const Report& r) {
   j.close('}');
 
   write_targets_json(j, r);
+  write_during_json(j, r);
 
   j.key("errors");
   j.open('{');

@@ -36,6 +36,23 @@ struct OrderReport {
   std::string example;    // the first receiver that differs
 };
 
+// --during-run: the command, how it ended, and the run's accounting split at it.
+struct PhaseReport {
+  std::string name;  // before, during, after
+  double from_s = 0;  // seconds after sending started, clamped to the sending
+  double to_s = 0;
+  Tally tally;  // of the messages queued in the phase
+  HistogramSummary latency;
+};
+struct DuringReport {
+  std::string command;  // empty: no --during-run
+  double at_s = 0;
+  bool started = false;
+  std::string outcome;
+  double ran_s = 0;
+  std::vector<PhaseReport> phases;
+};
+
 struct Report {
   // What was asked.
   std::string scenario;
@@ -81,6 +98,7 @@ struct Report {
   HistogramSummary send_lag;          // intended send time -> actual queueing, ns
   OrderReport order;
   std::vector<TargetReport> targets;  // one per target, in --targets order
+  DuringReport during;
 
   // Errors by kind, each counted.
   std::map<std::string, std::uint64_t> errors;
@@ -106,6 +124,9 @@ std::string format_table(const Report& report);
 std::string format_targets_table(const Report& report);
 class Json;
 void write_targets_json(Json& j, const Report& report);
+// report_during.cpp: the before / during / after table and JSON (only with --during-run).
+std::string format_during_table(const Report& report);
+void write_during_json(Json& j, const Report& report);
 std::string format_json(const Report& report);
 
 struct ProgressSample {

@@ -8,6 +8,7 @@
 namespace swarm {
 namespace {
 
+// Right-aligned in `width`, then a space (none after the last column: see the callers).
 std::string cell(std::string s, std::size_t width) {
   if (s.size() < width) s.insert(0, width - s.size(), ' ');
   return s.append(" ");
@@ -15,6 +16,17 @@ std::string cell(std::string s, std::size_t width) {
 
 std::string ms(const HistogramSummary& h, std::uint64_t HistogramSummary::*field) {
   return h.count ? format_ns(static_cast<double>(h.*field)) : "-";
+}
+
+// The columns end in a space; the lines do not.
+std::string without_trailing_spaces(std::string s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\n')
+      while (!out.empty() && out.back() == ' ') out.pop_back();
+    out.push_back(c);
+  }
+  return out;
 }
 
 }  // namespace
@@ -34,8 +46,9 @@ std::string format_targets_table(const Report& r) {
     s += "\n";
   }
   if (r.targets.size() < 2) return s;
-  s += "\nper target          clients    logins    failed      sent  delivered      lost  dup+reord  "
-       "delivery p50/p99    claim p50/p99\n";
+  s += "\nper target          " + cell("clients", 7) + cell("logins", 9) + cell("failed", 9) + cell("sent", 9) +
+       cell("delivered", 10) + cell("lost", 9) + cell("dup+reord", 10) + cell("deliv p50", 9) + cell("deliv p99", 9) +
+       cell("claim p50", 9) + cell("claim p99", 9) + "\n";
   for (const TargetReport& t : r.targets) {
     std::string name = t.target;
     if (name.size() < 18) name.append(18 - name.size(), ' ');
@@ -43,10 +56,10 @@ std::string format_targets_table(const Report& r) {
          cell(std::to_string(t.failed), 9) + cell(std::to_string(t.tally.sent), 9) +
          cell(std::to_string(t.tally.delivered), 10) + cell(std::to_string(t.tally.lost), 9) +
          cell(std::to_string(t.tally.duplicates + t.tally.reordered), 10) + cell(ms(t.latency, &HistogramSummary::p50), 9) +
-         cell(ms(t.latency, &HistogramSummary::p99), 9) + cell(ms(t.claim_latency, &HistogramSummary::p50), 8) +
-         cell(ms(t.claim_latency, &HistogramSummary::p99), 8) + "\n";
+         cell(ms(t.latency, &HistogramSummary::p99), 9) + cell(ms(t.claim_latency, &HistogramSummary::p50), 9) +
+         cell(ms(t.claim_latency, &HistogramSummary::p99), 9) + "\n";
   }
-  return s;
+  return without_trailing_spaces(s);
 }
 
 void write_targets_json(Json& j, const Report& r) {

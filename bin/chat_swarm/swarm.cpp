@@ -35,7 +35,9 @@ Swarm::Swarm(const Options& options, Plan plan, std::vector<Address> servers, st
       channel_(options.channel.empty() ? prefix_ + "room" : options.channel),
       connect_bucket_(options.connect_rate, std::max(1.0, options.connect_rate / 100)),
       dice_(options.seed),
-      per_target_(servers_.size()) {}
+      per_target_(servers_.size()) {
+  if (!options.during_run.empty()) during_ = std::make_unique<DuringRun>(options.during_run);
+}
 
 Swarm::~Swarm() {
   for (const auto& bot : bots_)
@@ -213,7 +215,9 @@ void Swarm::stop_sending() {
 void Swarm::check_drained() {
   drain_timer_ = {};
   if (phase_ != Phase::Draining) return;
-  bool done = ledger_.drain_pending() == 0 && departing_ == 0;
+  // A --during-run command still running (a node restarting) is waited for, within the drain
+  // deadline, so what follows it is measured too.
+  bool done = ledger_.drain_pending() == 0 && departing_ == 0 && !(during_ && during_->running());
   if (plan_.cycles_logins) done = open_ == 0;
   if (done) {
     if (options_.hold_s > 0 && !held_after_ && !interrupted_) {
@@ -233,8 +237,13 @@ void Swarm::finish() {
   if (phase_ != Phase::Draining) send_end_ns_ = now_ns();
   phase_ = Phase::Done;
   for (reactor::TimerId* t :
-       {&spawn_timer_, &ready_timer_, &end_timer_, &drain_timer_, &drain_deadline_, &progress_timer_, &hold_timer_})
+       {&spawn_timer_, &ready_timer_, &end_timer_, &drain_timer_, &drain_deadline_, &progress_timer_, &hold_timer_,
+        &during_timer_})
     loop_->cancel_timer(*t);
+  if (during_ && during_->running()) {
+    during_->poll(now_ns());
+    during_->stop();
+  }
   for (auto& b : bots_) {
     ++b->send_generation;
     loop_->cancel_timer(b->life_timer);
@@ -334,6 +343,7 @@ void Swarm::build_report(Report& r) {
   if (order.receivers) r.order.reference = bots_[order.reference]->name;
   if (order.differing) r.order.example = bots_[order.first_differing]->name;
   build_target_reports(r);
+  build_phase_reports(r);
   r.latency = latency_.summary();
   r.latency_write = latency_write_.summary();
   r.send_lag = send_lag_.summary();

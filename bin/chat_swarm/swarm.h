@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "bin/chat_swarm/bot.h"
+#include "bin/chat_swarm/during_run.h"
 #include "bin/chat_swarm/histogram.h"
 #include "bin/chat_swarm/ledger.h"
 #include "bin/chat_swarm/net.h"
@@ -75,6 +76,12 @@ class Swarm final : public reactor::IoHandler {
   void on_signal(int signo);
   void build_report(Report& report);
   void build_target_reports(Report& report);
+  // swarm_during.cpp: --during-run.
+  void start_during();
+  void poll_during();
+  std::size_t phase_of(std::int64_t queued_ns) const;  // 0 before, 1 during, 2 after
+  std::int64_t during_end_ns() const;
+  void build_phase_reports(Report& report);
   const char* phase_name() const;
 
   // swarm_io.cpp: one bot's connection.
@@ -204,6 +211,11 @@ class Swarm final : public reactor::IoHandler {
   }
 
   OrderCheck order_;
+
+  std::unique_ptr<DuringRun> during_;
+  reactor::TimerId during_timer_;
+  std::int64_t during_at_ns_ = INT64_MAX;
+  Histogram phase_latency_[3];
 };
 
 }  // namespace swarm

@@ -158,6 +158,7 @@ void Swarm::accept_message(Bot& bot, std::string_view text, BotId from, Channel 
   auto latency_ns = static_cast<std::uint64_t>(std::max<std::int64_t>(0, read_ns_ - h.intended_ns));
   latency_.record(latency_ns);
   per_target_[bot.target].latency.record(latency_ns);
+  if (during_) phase_latency_[phase_of(ledger_.queued_ns(h.sender, h.seq))].record(latency_ns);
   latency_write_.record(
       static_cast<std::uint64_t>(std::max<std::int64_t>(0, read_ns_ - ledger_.queued_ns(h.sender, h.seq))));
 }

@@ -26,6 +26,10 @@ void Swarm::start_sending() {
   phase_ = Phase::Sending;
   send_start_ns_ = now_ns();
   end_ns_ = send_start_ns_ + static_cast<std::int64_t>(options_.duration_s * 1e9);
+  if (during_) {
+    during_at_ns_ = send_start_ns_ + static_cast<std::int64_t>(options_.during_at_s * 1e9);
+    during_timer_ = loop_->add_timer(ns(during_at_ns_ - now_ns()), [this] { start_during(); });
+  }
   if (in_room_ == 0) {  // nobody to send or to listen: nothing to measure
     stop_sending();
     return;

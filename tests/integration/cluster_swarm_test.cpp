@@ -100,6 +100,24 @@ TEST_F(ClusterSwarm, LoginStormAcrossNodesReportsClaimLatency) {
   EXPECT_NE(r.process.out.find("name claim"), std::string::npos) << r.process.out;
 }
 
+TEST_F(ClusterSwarm, RedisFrozenForTwoSecondsDelaysLinesAndLosesNone) {
+  // Guarantee 5 seen through the swarm: lines held while Redis does not answer (less than
+  // the 5 s deadline) are delivered once it is back, on both nodes, in one order.
+  start_nodes(2);
+  const std::string pid = std::to_string(redis.pid());
+  harness::SwarmRun r =
+      swarm({"--scenario", "fanout", "--clients", "40", "--senders", "4", "--rate", "40", "--duration", "5",
+             "--during-run", "kill -STOP " + pid + "; sleep 2; kill -CONT " + pid, "--during-at", "1"});
+  ASSERT_EQ(r.process.status, 0) << r.explain();
+  EXPECT_EQ(r.number("lost"), 0);
+  EXPECT_EQ(r.number("duplicates"), 0);
+  EXPECT_EQ(r.number("differing"), 0);
+  harness::SwarmRun during = r.phase("during");
+  EXPECT_GT(during.number("sent"), 0);
+  EXPECT_EQ(during.number("lost"), 0);
+  EXPECT_GE(during.number("max"), 1'500'000'000) << r.process.out;
+}
+
 }  // namespace cluster_test
 
 #endif  // CHAT_SWARM_PATH

@@ -27,6 +27,7 @@ class RedisServer {
 
   bool ok() const { return pid_ > 0 && listening_; }
   std::uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
   // SIGKILL, as a crash: connections are reset with no goodbye.
   void kill_now();
   // Starts it again on the same port with the same flags (after kill_now()); false (and the

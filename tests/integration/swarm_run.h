@@ -32,6 +32,14 @@ struct SwarmRun {
       ADD_FAILURE() << "no number after " << needle << " in the report:\n" << json;
     return value;
   }
+  // The report from the first `"phase": "<name>"` on (a --during-run phase's own numbers).
+  SwarmRun phase(const std::string& name) const {
+    SwarmRun p;
+    auto at = json.find("\"phase\": \"" + name + "\"");
+    if (at == std::string::npos) ADD_FAILURE() << "no phase " << name << " in the report:\n" << json;
+    p.json = at == std::string::npos ? std::string() : json.substr(at);
+    return p;
+  }
   bool ok() const { return json.find("\"ok\": true") != std::string::npos; }
   std::string explain() const { return "stdout:\n" + process.out + "\nstderr (tail):\n" + tail(process.err); }
   static std::string tail(const std::string& s) { return s.size() > 3000 ? s.substr(s.size() - 3000) : s; }

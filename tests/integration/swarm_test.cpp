@@ -418,6 +418,30 @@ TEST(SwarmDetects, TwoReceiversSeeingDifferentInterleavings) {
       << r.process.out;
 }
 
+// ---- a fault run -------------------------------------------------------------------------
+
+TEST(Swarm, DuringRunSplitsTheRunAroundTheCommand) {
+  // The command stops the server for a second: nothing is lost, and only the lines sent
+  // during it waited that long.
+  Server server(unlimited());
+  const std::string pid = std::to_string(server.pid());
+  SwarmRun r = swarm(server.port(), {"--clients", "40", "--senders", "4", "--rate", "80", "--duration", "4",
+                                     "--during-run", "kill -STOP " + pid + "; sleep 1; kill -CONT " + pid,
+                                     "--during-at", "1", "--during-for", "2", "--quiet"});
+  ASSERT_EQ(r.process.status, 0) << r.explain();
+  EXPECT_EQ(r.number("lost"), 0);
+  EXPECT_NE(r.json.find("\"outcome\": \"exited 0\""), std::string::npos) << r.json;
+  SwarmRun before = r.phase("before"), during = r.phase("during"), after = r.phase("after");
+  EXPECT_GT(before.number("sent"), 0);
+  EXPECT_GT(during.number("sent"), 0);
+  EXPECT_GT(after.number("sent"), 0);
+  EXPECT_EQ(before.number("sent") + during.number("sent") + after.number("sent"), r.number("sent"));
+  EXPECT_EQ(before.number("lost") + during.number("lost") + after.number("lost"), 0);
+  EXPECT_GE(during.number("max"), 900'000'000) << "the lines sent while the server was stopped waited for it";
+  EXPECT_LT(before.number("max"), during.number("max"));
+  EXPECT_NE(r.process.out.find("during-run          'kill -STOP"), std::string::npos) << r.process.out;
+}
+
 // ---- several targets ---------------------------------------------------------------------
 
 TEST(Swarm, TargetsSpreadClientsAndReportEachOne) {

@@ -332,3 +332,26 @@ TEST_F(Room3, ProblemListIsCappedButEveryStreamIsCounted) {
   EXPECT_EQ(t.problems.size(), 5u);
   EXPECT_EQ(t.lost, 22u);
 }
+
+TEST_F(Room3, ASliceCountsOnlyTheMessagesQueuedInIt) {
+  // Messages 0..5 queued at 101..106 (queued_ns = tick); c misses 3 and 4, the middle ones.
+  for (int i = 0; i < 6; ++i) send(a);
+  for (Seq q = 0; q < 6; ++q) {
+    get(b, a, q);
+    if (q != 3 && q != 4) get(c, a, q);
+  }
+  const TimeSlice before{INT64_MIN, 103}, during{103, 105}, after{105, INT64_MAX};
+  Tally t0 = l.tally(10, nullptr, &before), t1 = l.tally(10, nullptr, &during), t2 = l.tally(10, nullptr, &after);
+  EXPECT_EQ(t0.sent, 2u);
+  EXPECT_EQ(t0.expected, 4u);
+  EXPECT_EQ(t0.lost, 0u);
+  EXPECT_EQ(t1.sent, 2u);  // messages 2 and 3
+  EXPECT_EQ(t1.expected, 4u);
+  EXPECT_EQ(t1.delivered, 3u);
+  EXPECT_EQ(t1.lost, 1u);  // 3 at c
+  EXPECT_EQ(t2.sent, 2u);  // 4 and 5
+  EXPECT_EQ(t2.lost, 1u);  // 4 at c
+  Tally all = l.tally();
+  EXPECT_EQ(t0.expected + t1.expected + t2.expected, all.expected);
+  EXPECT_EQ(t0.lost + t1.lost + t2.lost, all.lost);
+}

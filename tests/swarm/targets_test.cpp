@@ -94,3 +94,18 @@ TEST(Targets, OptionsRefuseContradictions) {
     EXPECT_NE(msg.find(c.says), std::string::npos) << msg;
   }
 }
+
+TEST(DuringRunOptions, TakesACommandAndItsTimes) {
+  Options o;
+  std::string msg;
+  ASSERT_EQ(parse_options({"--during-run", "kill -9 1", "--during-at", "2.5", "--during-for=3"}, nullptr, o, msg),
+            ParseStatus::Run)
+      << msg;
+  EXPECT_EQ(o.during_run, "kill -9 1");
+  EXPECT_EQ(o.during_at_s, 2.5);
+  EXPECT_EQ(o.during_for_s, 3);
+  Options bad;
+  EXPECT_EQ(parse_options({"--during-at", "2"}, nullptr, bad, msg), ParseStatus::ExitUsage);
+  EXPECT_NE(msg.find("need --during-run"), std::string::npos) << msg;
+  EXPECT_EQ(parse_options({"--during-run", "x", "--during-for", "0"}, nullptr, bad, msg), ParseStatus::ExitUsage);
+}
