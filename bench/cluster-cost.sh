@@ -17,15 +17,8 @@ ROUNDS=${ROUNDS:-3}
 bin=${BIN:-build/release/bin}
 out=build/cluster-cost
 mkdir -p "$out"
-ulimit -n "$(ulimit -Hn)"
-clk=$(getconf CLK_TCK)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-wait_port() { for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
-wait_text() { until grep -q "$2" "$1" 2>/dev/null; do kill -0 "$3" 2>/dev/null || return 1; sleep 0.02; done; }
+# shellcheck source=bench/cluster-lib.sh
+source bench/cluster-lib.sh
 
 run() {  # mode n p round -> one line: mode n p delivered sent node_cpu redis_cpu
   local mode=$1 n=$2 p=$3 round=$4 port rport node redis="" args=()

@@ -22,11 +22,11 @@ constexpr const char* kUsage =
     "Target:\n"
     "  --host H             server address (default 127.0.0.1)\n"
     "  --port N             server port (default 5000)\n"
-  "  --targets LIST       several servers, one chat (cluster nodes): HOST:PORT,HOST:PORT,...;\n"
-  "                       clients are dealt over them in turn and the report gives every\n"
-  "                       figure per target and in total (instead of --host and --port)\n"
-  "  --spread W,W,...     weights for --targets (default: equal), e.g. 2,1: twice as many\n"
-  "                       clients on the first\n"
+    "  --targets LIST       several servers, one chat (cluster nodes): HOST:PORT,HOST:PORT,...;\n"
+    "                       clients are dealt over them in turn and the report gives every\n"
+    "                       figure per target and in total (instead of --host and --port)\n"
+    "  --spread W,W,...     weights for --targets (default: equal), e.g. 2,1: twice as many\n"
+    "                       clients on the first\n"
     "  --password PW        password (default: $CHAT_PASSWORD, else 123456)\n"
     "  --proto chat|redis   the server's protocol (default chat); redis: listeners SUBSCRIBE\n"
     "                       to one channel and senders PUBLISH to it (--scenario pubsub only)\n"
@@ -265,8 +265,8 @@ std::string conflicts(const Options& o, const Seen& seen) {
   if (!o.targets.empty() && (seen.host || seen.port)) return "--targets replaces --host and --port";
   if (!seen.spread.empty() && o.targets.empty()) return "--spread needs --targets";
   if (!seen.spread.empty() && seen.spread.size() != o.targets.size())
-    return "--spread gives " + std::to_string(seen.spread.size()) + " weights for " +
-           std::to_string(o.targets.size()) + " targets";
+    return "--spread gives " + std::to_string(seen.spread.size()) + " weights for " + std::to_string(o.targets.size()) +
+           " targets";
   if (o.proto == Proto::Redis && o.targets.size() > 1) return "--proto redis takes one server, not --targets";
   if (seen.during && o.during_run.empty()) return "--during-at and --during-for need --during-run";
   if (o.messages && seen.duration) return "--messages and --duration exclude each other";

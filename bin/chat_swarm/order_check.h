@@ -33,7 +33,7 @@ class OrderCheck {
 
  private:
   std::vector<std::vector<std::uint32_t>> traces_;  // by receiver
-  std::uint32_t lines_ = 0;                          // highest line number seen, plus one
+  std::uint32_t lines_ = 0;                         // highest line number seen, plus one
   std::uint64_t recorded_ = 0;
   bool complete_ = true;
 };

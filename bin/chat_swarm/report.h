@@ -38,7 +38,7 @@ struct OrderReport {
 
 // --during-run: the command, how it ended, and the run's accounting split at it.
 struct PhaseReport {
-  std::string name;  // before, during, after
+  std::string name;   // before, during, after
   double from_s = 0;  // seconds after sending started, clamped to the sending
   double to_s = 0;
   Tally tally;  // of the messages queued in the phase

@@ -2,29 +2,14 @@
 // or delayed before, during and after it.
 #include <string>
 
-#include "bin/chat_swarm/report.h"  // before json_writer.h, which needs HistogramSummary
 #include "bin/chat_swarm/json_writer.h"
+#include "bin/chat_swarm/report.h"  // before json_writer.h, which needs HistogramSummary
+#include "bin/chat_swarm/report_columns.h"
 
 namespace swarm {
 namespace {
 
-std::string right(std::string s, std::size_t width) {
-  if (s.size() < width) s.insert(0, width - s.size(), ' ');
-  return s.append(" ");
-}
-
 std::string at(const HistogramSummary& h, std::uint64_t v) { return h.count ? format_ns(static_cast<double>(v)) : "-"; }
-
-// The columns end in a space; the lines do not.
-std::string without_trailing_spaces(std::string s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\n')
-      while (!out.empty() && out.back() == ' ') out.pop_back();
-    out.push_back(c);
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -37,11 +22,11 @@ std::string format_during_table(const Report& r) {
   for (const PhaseReport& p : d.phases) {
     std::string name = p.name;
     name.append(8 - std::min<std::size_t>(8, name.size()), ' ');
-    s += "  " + name + right(fixed(p.from_s, 1) + "s", 7) + right(fixed(p.to_s, 1) + "s", 7) +
-         right(std::to_string(p.tally.sent), 9) + right(std::to_string(p.tally.expected), 10) +
-         right(std::to_string(p.tally.delivered), 10) + right(std::to_string(p.tally.lost), 9) +
-         right(at(p.latency, p.latency.p50), 13) + right(at(p.latency, p.latency.p99), 8) +
-         right(at(p.latency, p.latency.max), 8) + "\n";
+    s += "  " + name + right_aligned(fixed(p.from_s, 1) + "s", 7) + right_aligned(fixed(p.to_s, 1) + "s", 7) +
+         right_aligned(std::to_string(p.tally.sent), 9) + right_aligned(std::to_string(p.tally.expected), 10) +
+         right_aligned(std::to_string(p.tally.delivered), 10) + right_aligned(std::to_string(p.tally.lost), 9) +
+         right_aligned(at(p.latency, p.latency.p50), 13) + right_aligned(at(p.latency, p.latency.p99), 8) +
+         right_aligned(at(p.latency, p.latency.max), 8) + "\n";
   }
   s += "  (a message belongs to the phase it was sent in; its delay is measured to every receiver)\n";
   return without_trailing_spaces(s);

@@ -2,31 +2,15 @@
 // report.
 #include <string>
 
-#include "bin/chat_swarm/report.h"  // before json_writer.h, which needs HistogramSummary
 #include "bin/chat_swarm/json_writer.h"
+#include "bin/chat_swarm/report.h"  // before json_writer.h, which needs HistogramSummary
+#include "bin/chat_swarm/report_columns.h"
 
 namespace swarm {
 namespace {
 
-// Right-aligned in `width`, then a space (none after the last column: see the callers).
-std::string cell(std::string s, std::size_t width) {
-  if (s.size() < width) s.insert(0, width - s.size(), ' ');
-  return s.append(" ");
-}
-
 std::string ms(const HistogramSummary& h, std::uint64_t HistogramSummary::*field) {
   return h.count ? format_ns(static_cast<double>(h.*field)) : "-";
-}
-
-// The columns end in a space; the lines do not.
-std::string without_trailing_spaces(std::string s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\n')
-      while (!out.empty() && out.back() == ' ') out.pop_back();
-    out.push_back(c);
-  }
-  return out;
 }
 
 }  // namespace
@@ -46,18 +30,21 @@ std::string format_targets_table(const Report& r) {
     s += "\n";
   }
   if (r.targets.size() < 2) return s;
-  s += "\nper target          " + cell("clients", 7) + cell("logins", 9) + cell("failed", 9) + cell("sent", 9) +
-       cell("delivered", 10) + cell("lost", 9) + cell("dup+reord", 10) + cell("deliv p50", 9) + cell("deliv p99", 9) +
-       cell("claim p50", 9) + cell("claim p99", 9) + "\n";
+  s += "\nper target          " + right_aligned("clients", 7) + right_aligned("logins", 9) +
+       right_aligned("failed", 9) + right_aligned("sent", 9) + right_aligned("delivered", 10) +
+       right_aligned("lost", 9) + right_aligned("dup+reord", 10) + right_aligned("deliv p50", 9) +
+       right_aligned("deliv p99", 9) + right_aligned("claim p50", 9) + right_aligned("claim p99", 9) + "\n";
   for (const TargetReport& t : r.targets) {
     std::string name = t.target;
     if (name.size() < 18) name.append(18 - name.size(), ' ');
-    s += "  " + name + cell(std::to_string(t.clients), 7) + cell(std::to_string(t.logins), 9) +
-         cell(std::to_string(t.failed), 9) + cell(std::to_string(t.tally.sent), 9) +
-         cell(std::to_string(t.tally.delivered), 10) + cell(std::to_string(t.tally.lost), 9) +
-         cell(std::to_string(t.tally.duplicates + t.tally.reordered), 10) + cell(ms(t.latency, &HistogramSummary::p50), 9) +
-         cell(ms(t.latency, &HistogramSummary::p99), 9) + cell(ms(t.claim_latency, &HistogramSummary::p50), 9) +
-         cell(ms(t.claim_latency, &HistogramSummary::p99), 9) + "\n";
+    s += "  " + name + right_aligned(std::to_string(t.clients), 7) + right_aligned(std::to_string(t.logins), 9) +
+         right_aligned(std::to_string(t.failed), 9) + right_aligned(std::to_string(t.tally.sent), 9) +
+         right_aligned(std::to_string(t.tally.delivered), 10) + right_aligned(std::to_string(t.tally.lost), 9) +
+         right_aligned(std::to_string(t.tally.duplicates + t.tally.reordered), 10) +
+         right_aligned(ms(t.latency, &HistogramSummary::p50), 9) +
+         right_aligned(ms(t.latency, &HistogramSummary::p99), 9) +
+         right_aligned(ms(t.claim_latency, &HistogramSummary::p50), 9) +
+         right_aligned(ms(t.claim_latency, &HistogramSummary::p99), 9) + "\n";
   }
   return without_trailing_spaces(s);
 }

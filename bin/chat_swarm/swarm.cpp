@@ -236,9 +236,8 @@ void Swarm::finish() {
   if (phase_ == Phase::Done) return;
   if (phase_ != Phase::Draining) send_end_ns_ = now_ns();
   phase_ = Phase::Done;
-  for (reactor::TimerId* t :
-       {&spawn_timer_, &ready_timer_, &end_timer_, &drain_timer_, &drain_deadline_, &progress_timer_, &hold_timer_,
-        &during_timer_})
+  for (reactor::TimerId* t : {&spawn_timer_, &ready_timer_, &end_timer_, &drain_timer_, &drain_deadline_,
+                              &progress_timer_, &hold_timer_, &during_timer_})
     loop_->cancel_timer(*t);
   if (during_ && during_->running()) {
     during_->poll(now_ns());

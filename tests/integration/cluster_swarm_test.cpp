@@ -22,13 +22,14 @@ class ClusterSwarm : public ClusterTest {
   }
   std::string targets() {
     std::string list;
-    for (const auto& n : nodes) list.append(list.empty() ? "" : ",").append("127.0.0.1:").append(std::to_string(n->port()));
+    for (const auto& n : nodes)
+      list.append(list.empty() ? "" : ",").append("127.0.0.1:").append(std::to_string(n->port()));
     return list;
   }
   harness::SwarmRun swarm(std::vector<std::string> args) {
     harness::TempFile json;
-    std::vector<std::string> argv = {CHAT_SWARM_PATH, "--targets", targets(),    "--password", harness::kPassword,
-                                     "--json",        json.path,   "--quiet",    "--drain-timeout", "10"};
+    std::vector<std::string> argv = {CHAT_SWARM_PATH, "--targets", targets(), "--password",      harness::kPassword,
+                                     "--json",        json.path,   "--quiet", "--drain-timeout", "10"};
     argv.insert(argv.end(), args.begin(), args.end());
     harness::SwarmRun run;
     run.process = harness::run_process(argv, {}, 90s);

@@ -236,8 +236,8 @@ class FakeServer {
     int step = 0;  // 0: password, 1: name, 2: chatting
     std::string name;
     std::string input;
-    std::string held;  // Swap: the line waiting to go after the next one
-    std::string held_author;  // CrossSwap: whose lines are held
+    std::string held;               // Swap: the line waiting to go after the next one
+    std::string held_author;        // CrossSwap: whose lines are held
     std::set<std::string> authors;  // CrossSwap: whom it has had lines from
   };
 
@@ -450,9 +450,9 @@ TEST(Swarm, TargetsSpreadClientsAndReportEachOne) {
   Server server(with_args({"--rate", "0", "--max-unauthenticated-per-ip", "0"}));
   std::string port = std::to_string(server.port());
   TempFile json;
-  Process p = run_process({CHAT_SWARM_PATH, "--targets", "127.0.0.1:" + port + ",127.0.0.1:" + port, "--spread",
-                           "2,1", "--password", kPassword, "--json", json.path, "--scenario", "chatter", "--clients",
-                           "30", "--messages", "90", "--rate", "300", "--quiet"},
+  Process p = run_process({CHAT_SWARM_PATH, "--targets", "127.0.0.1:" + port + ",127.0.0.1:" + port, "--spread", "2,1",
+                           "--password", kPassword, "--json", json.path, "--scenario", "chatter", "--clients", "30",
+                           "--messages", "90", "--rate", "300", "--quiet"},
                           {}, kSwarmDeadline);
   SwarmRun r{p, read_file(json.path)};
   ASSERT_EQ(r.process.status, 0) << r.explain();
