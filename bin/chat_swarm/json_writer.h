@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "bin/chat_swarm/histogram.h"
+
 namespace swarm {
 
 // `v` with `decimals` digits after the point.

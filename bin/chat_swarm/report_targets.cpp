@@ -3,7 +3,7 @@
 #include <string>
 
 #include "bin/chat_swarm/json_writer.h"
-#include "bin/chat_swarm/report.h"  // before json_writer.h, which needs HistogramSummary
+#include "bin/chat_swarm/report.h"
 #include "bin/chat_swarm/report_columns.h"
 
 namespace swarm {
