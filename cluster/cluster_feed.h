@@ -28,6 +28,9 @@ class ClusterFeed final : public chat::RoomFeed {
   void whispered(chat::ClientId from, std::string_view from_name, chat::ClientId to, std::string_view to_name,
                  std::string_view text, std::string_view rich) override;
   void departed(chat::ClientId id, std::string_view name, chat::EventKind kind, chat::Departure why) override;
+  // The log decides: ClusterRoom answers "not connected" at the line's turn if nobody has
+  // that name then.
+  bool decides_unknown_recipients() const override { return true; }
 
   // Any event, for a node writing on another's behalf (a dead node's departures). False
   // when the outbox is full.

@@ -142,6 +142,10 @@ void ChatCore::say(ClientId id, const LoginState& s, std::string_view text, std:
 void ChatCore::whisper(ClientId id, const LoginState& s, std::string_view target, std::string_view text,
                        std::string_view rich) {
   std::optional<ClientId> to = room_.find(target);
+  if (!to && feed_->decides_unknown_recipients() && is_valid_name(target)) {
+    feed_->whispered(id, s.name, ClientId{}, target, text, rich);
+    return;
+  }
   if (!to) {
     ChatEvent e = event(EventKind::NotConnected, s.name);
     e.peer = target;

@@ -25,6 +25,11 @@ class RoomFeed {
                          std::string_view text, std::string_view rich) = 0;
   // `id` has left the room already; `kind` is Left or Disconnected (then `why`).
   virtual void departed(ClientId id, std::string_view name, EventKind kind, Departure why) = 0;
+  // Whether a private line to a name this node does not know yet goes to the feed anyway
+  // (`to` is then ClientId{}), which decides at the line's place in the chat's order. A
+  // cluster does: a user who joined on another node an instant ago is in the room there,
+  // and "not connected" must mean connected nowhere.
+  virtual bool decides_unknown_recipients() const { return false; }
 };
 
 // One node alone: the room is the whole chat.

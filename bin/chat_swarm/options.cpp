@@ -28,9 +28,12 @@ constexpr const char* kUsage =
     "  --spread W,W,...     weights for --targets (default: equal), e.g. 2,1: twice as many\n"
     "                       clients on the first\n"
     "  --password PW        password (default: $CHAT_PASSWORD, else 123456)\n"
-    "  --proto chat|redis   the server's protocol (default chat); redis: listeners SUBSCRIBE\n"
-    "                       to one channel and senders PUBLISH to it (--scenario pubsub only)\n"
-    "  --channel NAME       redis: the channel (default: the name prefix + \"room\")\n"
+    "  --proto chat|irc|redis  the server's protocol (default chat); irc: PASS, NICK, USER,\n"
+    "                       JOIN the channel, PRIVMSG (chat-server's --irc-port, or any IRC\n"
+    "                       server; no churn yet); redis: listeners SUBSCRIBE to one channel\n"
+    "                       and senders PUBLISH to it (--scenario pubsub only)\n"
+    "  --channel NAME       irc: the channel (default #chat); redis: the channel (default:\n"
+    "                       the name prefix + \"room\")\n"
     "Load:\n"
     "  --scenario NAME      fanout | chatter | private | churn | login-storm | pubsub\n"
     "                       (default fanout)\n"
@@ -114,7 +117,14 @@ std::string_view to_string(Scenario s) {
   return "?";
 }
 
-std::string_view to_string(Proto p) { return p == Proto::Redis ? "redis" : "chat"; }
+std::string_view to_string(Proto p) {
+  switch (p) {
+    case Proto::Chat: return "chat";
+    case Proto::Irc: return "irc";
+    case Proto::Redis: return "redis";
+  }
+  return "?";
+}
 
 bool parse_source_ips(std::string_view text, std::vector<std::string>& out, std::string& error) {
   out.clear();
@@ -213,9 +223,12 @@ std::map<std::string, Setter> make_setters(Options& o, Seen& seen, std::string& 
       {"--senders", [&](const std::string& v) { return seen.senders_set = count_into(seen.senders, 1, 1000000)(v); }},
       {"--proto",
        [&](const std::string& v) {
-         if (v != "chat" && v != "redis") return false;
-         o.proto = v == "redis" ? Proto::Redis : Proto::Chat;
-         return true;
+         for (Proto p : {Proto::Chat, Proto::Irc, Proto::Redis})
+           if (to_string(p) == v) {
+             o.proto = p;
+             return true;
+           }
+         return false;
        }},
       {"--channel", [&](const std::string& v) { return !(o.channel = v).empty() && v.size() <= 200; }},
       {"--rate",
@@ -274,6 +287,10 @@ std::string conflicts(const Options& o, const Seen& seen) {
   if (o.scenario == Scenario::LoginStorm && (o.messages || o.senders))
     return "login-storm sends no messages: use --logins or --duration";
   if (o.scenario == Scenario::Churn && o.messages) return "churn runs for --duration, not --messages";
+  if (o.proto == Proto::Irc && (o.scenario == Scenario::Churn || o.scenario == Scenario::PubSub))
+    return "--proto irc runs fanout, chatter, private and login-storm (churn and pubsub: not yet)";
+  if (o.proto == Proto::Irc && o.size > kMaxIrcSize)
+    return "--proto irc: --size is at most " + std::to_string(kMaxIrcSize) + " (an IRC line is 512 bytes)";
   if (o.proto == Proto::Redis && o.scenario != Scenario::PubSub)
     return "--proto redis needs --scenario pubsub (a subscribed Redis connection cannot publish)";
   if (o.closed_loop && o.scenario != Scenario::Fanout && o.scenario != Scenario::PubSub)

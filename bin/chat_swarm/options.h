@@ -14,9 +14,9 @@ namespace swarm {
 enum class Scenario { Fanout, Chatter, Private, Churn, LoginStorm, PubSub };
 std::string_view to_string(Scenario s);
 
-// What the server speaks: chat-server's line protocol, or Redis pub/sub (RESP), so the same
-// tool and workload can measure both.
-enum class Proto { Chat, Redis };
+// What the server speaks: chat-server's line protocol, IRC (chat-server's IRC door, or any
+// IRC server), or Redis pub/sub (RESP), so the same tool and workload can measure them all.
+enum class Proto { Chat, Irc, Redis };
 std::string_view to_string(Proto p);
 
 struct Options {
@@ -27,7 +27,7 @@ struct Options {
   std::string password = "123456";
   Scenario scenario = Scenario::Fanout;
   Proto proto = Proto::Chat;
-  std::string channel;  // redis: the pub/sub channel (empty: the name prefix + "room")
+  std::string channel;  // redis: the pub/sub channel (empty: the name prefix + "room"); irc: #chat
   std::uint32_t clients = 1000;
   std::optional<std::uint32_t> senders;   // unset: the scenario's default
   double rate = 100;                      // messages per second, in total over all senders
@@ -66,5 +66,8 @@ bool parse_source_ips(std::string_view text, std::vector<std::string>& out, std:
 
 // Longest message text accepted by --size: a 4096-byte line minus room for "@privado:<name> ".
 inline constexpr std::uint32_t kMaxSize = 4000;
+// The same within one IRC line: 512 bytes minus "PRIVMSG <nick> :", CRLF and the prefix the
+// server puts in front when it relays.
+inline constexpr std::uint32_t kMaxIrcSize = 380;
 
 }  // namespace swarm

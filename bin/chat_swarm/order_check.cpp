@@ -1,9 +1,19 @@
-// Reference order: keys are (position in the first reference + 1) << 32 for the lines it
-// has, and the same high part with a rising low part for lines only the second reference
-// has, placed right after the last line both have before them.
+// First a quick reference order: keys are (position in the first reference + 1) << 32 for
+// the lines it has, and the same high part with a rising low part for lines only the second
+// reference has, placed right after the last line both have before them. Where a line only
+// the first lacks and one only the second lacks are neighbours, that placement is a guess; so
+// when any receiver contradicts the quick order, the verdict comes from every receiver's
+// constraints instead: each trace says "a before b" for its neighbours, and the traces agree
+// exactly when those constraints have no cycle (then nobody differs). With a cycle, the
+// reference is a topological order that follows the quick order where it must break a
+// cycle, and the receivers contradicting it are counted.
 #include "bin/chat_swarm/order_check.h"
 
 #include <algorithm>
+#include <functional>
+#include <queue>
+#include <tuple>
+#include <utility>
 
 namespace swarm {
 namespace {
@@ -21,6 +31,46 @@ bool follows(const std::vector<std::uint32_t>& trace, const std::vector<std::uin
     first = false;
   }
   return true;
+}
+
+// Positions (as keys) in a topological order of every trace's neighbour constraints. Of the
+// lines free to go next, the one earliest in `hint` (the quick order) goes first; when a
+// cycle leaves none free, the line earliest in `hint` is placed anyway, breaking the cycle
+// the way the receiver with the most lines saw it.
+std::vector<std::uint64_t> constrained_order(const std::vector<std::vector<std::uint32_t>>& traces, std::uint32_t lines,
+                                             const std::vector<std::uint64_t>& hint) {
+  std::vector<std::uint64_t> edges;
+  for (const auto& t : traces)
+    for (std::size_t i = 1; i < t.size(); ++i) edges.push_back(std::uint64_t{t[i - 1]} << 32 | t[i]);
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  std::vector<std::uint32_t> first_edge(lines + 1, 0), indegree(lines, 0);
+  for (std::uint64_t e : edges) {
+    ++first_edge[(e >> 32) + 1];
+    ++indegree[e & 0xFFFFFFFFu];
+  }
+  for (std::uint32_t v = 0; v < lines; ++v) first_edge[v + 1] += first_edge[v];
+  struct Entry {
+    bool blocked;  // constraints still ahead of it
+    std::uint64_t hint;
+    std::uint32_t line;
+    bool operator>(const Entry& o) const { return std::tie(blocked, hint, line) > std::tie(o.blocked, o.hint, o.line); }
+  };
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> ready;
+  for (std::uint32_t v = 0; v < lines; ++v) ready.push({indegree[v] > 0, hint[v], v});
+  std::vector<std::uint64_t> key(lines, kUnplaced);
+  std::uint64_t next = 0;
+  while (!ready.empty()) {
+    const Entry e = ready.top();
+    ready.pop();
+    if (key[e.line] != kUnplaced || e.blocked != (indegree[e.line] > 0)) continue;  // placed, or stale
+    key[e.line] = next++;
+    for (std::uint32_t i = first_edge[e.line]; i < first_edge[e.line + 1]; ++i) {
+      auto w = static_cast<std::uint32_t>(edges[i] & 0xFFFFFFFFu);
+      if (key[w] == kUnplaced && --indegree[w] == 0) ready.push({false, hint[w], w});
+    }
+  }
+  return key;
 }
 
 }  // namespace
@@ -71,10 +121,17 @@ OrderVerdict OrderCheck::verdict() const {
     }
   }
 
-  for (BotId r = 0; r < traces_.size(); ++r) {
-    if (traces_[r].empty() || follows(traces_[r], key)) continue;
-    if (v.differing++ == 0) v.first_differing = r;
-  }
+  auto count_differing = [&] {
+    v.differing = 0;
+    for (BotId r = 0; r < traces_.size(); ++r) {
+      if (traces_[r].empty() || follows(traces_[r], key)) continue;
+      if (v.differing++ == 0) v.first_differing = r;
+    }
+  };
+  count_differing();
+  if (v.differing == 0) return v;
+  key = constrained_order(traces_, lines_, key);
+  count_differing();
   return v;
 }
 

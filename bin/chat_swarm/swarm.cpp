@@ -33,10 +33,12 @@ Swarm::Swarm(const Options& options, Plan plan, std::vector<Address> servers, st
       prefix_(options.name_prefix.empty() ? std::string("sw") + std::to_string(getpid() % 100000) + "_"
                                           : options.name_prefix),
       channel_(options.channel.empty() ? prefix_ + "room" : options.channel),
+      irc_channel_(options.channel.empty() ? "#chat" : options.channel),
       connect_bucket_(options.connect_rate, std::max(1.0, options.connect_rate / 100)),
       dice_(options.seed),
       per_target_(servers_.size()) {
   if (!options.during_run.empty()) during_ = std::make_unique<DuringRun>(options.during_run);
+  if (options.proto == Proto::Irc) ledger_.set_private_echo(false);
 }
 
 Swarm::~Swarm() {

@@ -107,6 +107,11 @@ class Swarm final : public reactor::IoHandler {
   void flush_all();
   BotId bot_named(std::string_view name) const;
 
+  // swarm_irc.cpp: the same bot over IRC.
+  void irc_connected(Bot& bot);
+  void irc_line(Bot& bot, std::string_view raw);
+  void queue_irc_message(Bot& bot, std::string_view text);
+
   // swarm_redis.cpp: the same bot over RESP.
   void redis_connected(Bot& bot);
   void redis_reply(Bot& bot, const resp::RespReply& reply);
@@ -124,7 +129,9 @@ class Swarm final : public reactor::IoHandler {
   std::size_t next_source_ = 0;
   int max_socket_fd_;
   std::string prefix_;
-  std::string channel_;  // redis
+  std::string channel_;      // redis
+  std::string irc_channel_;  // irc
+  std::string scratch_irc_;
 
   std::unique_ptr<reactor::EventLoop> loop_;
   std::unique_ptr<Pacer> pacer_;  // after loop_: destroyed first

@@ -116,6 +116,10 @@ void Swarm::connected(Bot& bot) {
     redis_connected(bot);
     return;
   }
+  if (options_.proto == Proto::Irc) {
+    irc_connected(bot);
+    return;
+  }
   set_state(bot, BotState::AwaitPassword);
   loop_->set_interest(bot.stream.fd(), reactor::kReadable);
   if (options_.pipeline) {
@@ -165,7 +169,9 @@ void Swarm::ended(Bot& bot, int err) {
   std::string how = err ? "reset (" + errno_text(err) + ")" : "closed by the server";
   switch (bot.state) {
     case BotState::Leaving:
-      if (!bot.saw_bye) count_error("connection ended after @sair without '* Bye'");
+      if (!bot.saw_bye)
+        count_error(options_.proto == Proto::Irc ? "connection ended after QUIT without ERROR"
+                                                 : "connection ended after @sair without '* Bye'");
       ledger_.departure_seen(bot.id, tick());
       close_socket(bot, false);
       departed(bot);
@@ -187,7 +193,7 @@ void Swarm::leave(Bot& bot, Departure how) {
   }
   bot.departure = how;
   if (how == Departure::Quit) {
-    queue_line(bot, "@sair\n");
+    queue_line(bot, options_.proto == Proto::Irc ? "QUIT :bye\r\n" : "@sair\n");
     ledger_.leave_initiated(bot.id, tick());
     set_state(bot, BotState::Leaving);
   } else {

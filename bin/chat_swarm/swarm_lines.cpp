@@ -17,6 +17,10 @@ std::string excerpt(std::string_view s) {
 }  // namespace
 
 void Swarm::handle_line(Bot& bot, std::string_view raw) {
+  if (options_.proto == Proto::Irc) {
+    irc_line(bot, raw);
+    return;
+  }
   Tick t = tick();
   ServerLine line = parse_server_line(raw);
   if (in_room(bot.state)) {

@@ -100,6 +100,9 @@ void Swarm::send_message(Bot& bot, std::int64_t intended_ns) {
   if (options_.proto == Proto::Redis) {
     append_message(scratch_, MessageHeader{bot.id, seq, intended_ns}, options_.size);
     queue_publish(bot, scratch_);
+  } else if (options_.proto == Proto::Irc) {
+    append_message(scratch_, MessageHeader{bot.id, seq, intended_ns}, options_.size);
+    queue_irc_message(bot, scratch_);
   } else {
     if (bot.role->audience == Audience::Peer) scratch_ += "@privado:" + bot.peer_name + " ";
     append_message(scratch_, MessageHeader{bot.id, seq, intended_ns}, options_.size);

@@ -72,3 +72,25 @@ TEST(OrderCheck, NothingObservedIsNothingChecked) {
   EXPECT_EQ(v.receivers, 0u);
   EXPECT_EQ(v.differing, 0u);
 }
+
+TEST(OrderCheck, NeighboursOnlyOneReferenceEachLacksAreNotAFalseAlarm) {
+  // The one order is b x y z; receiver 0 lacks x (its own), receiver 1 lacks b (its own),
+  // receiver 2 lacks z. The two references cannot tell whether x or b comes first; the
+  // third receiver's b-before-x is not a contradiction of anything.
+  OrderCheck check;
+  feed(check, 0, {0, 2, 3});  // b=0 y=2 z=3
+  feed(check, 1, {1, 2, 3});  // x=1
+  feed(check, 2, {0, 1, 2});
+  EXPECT_EQ(check.verdict().differing, 0u);
+}
+
+TEST(OrderCheck, ACycleAmongReceiversIsCounted) {
+  // Two receivers see a before b, one sees b before a: the odd one out is counted.
+  OrderCheck check;
+  feed(check, 0, {0, 1, 2});
+  feed(check, 1, {0, 1, 2});
+  feed(check, 2, {1, 0, 2});
+  OrderVerdict v = check.verdict();
+  EXPECT_EQ(v.differing, 1u);
+  EXPECT_EQ(v.first_differing, 2u);
+}
