@@ -10,6 +10,7 @@
 #include "bin/chat_swarm/ledger.h"
 #include "bin/chat_swarm/scenario.h"
 #include "bin/chat_swarm/server_line.h"
+#include "bin/chat_swarm/ws_client.h"
 #include "reactor/line_stream.h"
 #include "reactor/timer_queue.h"
 #include "resp/parser.h"
@@ -65,6 +66,10 @@ struct Bot {
   resp::RespParser resp_parser{
       resp::RespLimits{.max_bulk = kMaxServerLine, .max_elements = 1024, .max_depth = 4, .max_reply = kMaxServerLine}};
   bool flush_queued = false;
+  // --proto ws: the upgrade's answer until it is complete, then the frame reader.
+  bool ws_open = false;
+  std::string ws_pending;
+  WsFrameReader ws_reader;
 
   std::uint32_t target = 0;  // which of --targets it connects to
   std::int64_t connect_started_ns = 0;

@@ -28,7 +28,9 @@ constexpr const char* kUsage =
     "  --spread W,W,...     weights for --targets (default: equal), e.g. 2,1: twice as many\n"
     "                       clients on the first\n"
     "  --password PW        password (default: $CHAT_PASSWORD, else 123456)\n"
-    "  --proto chat|irc|redis  the server's protocol (default chat); irc: PASS, NICK, USER,\n"
+    "  --proto chat|irc|ws|redis  the server's protocol (default chat); ws: the line\n"
+    "                       protocol in WebSocket text frames (chat-server's --web-port,\n"
+    "                       path /ws, subprotocol chat.line); irc: PASS, NICK, USER,\n"
     "                       JOIN the channel, PRIVMSG (chat-server's --irc-port, or any IRC\n"
     "                       server; no churn yet); redis: listeners SUBSCRIBE to one channel\n"
     "                       and senders PUBLISH to it (--scenario pubsub only)\n"
@@ -121,6 +123,7 @@ std::string_view to_string(Proto p) {
   switch (p) {
     case Proto::Chat: return "chat";
     case Proto::Irc: return "irc";
+    case Proto::Ws: return "ws";
     case Proto::Redis: return "redis";
   }
   return "?";
@@ -223,7 +226,7 @@ std::map<std::string, Setter> make_setters(Options& o, Seen& seen, std::string& 
       {"--senders", [&](const std::string& v) { return seen.senders_set = count_into(seen.senders, 1, 1000000)(v); }},
       {"--proto",
        [&](const std::string& v) {
-         for (Proto p : {Proto::Chat, Proto::Irc, Proto::Redis})
+         for (Proto p : {Proto::Chat, Proto::Irc, Proto::Ws, Proto::Redis})
            if (to_string(p) == v) {
              o.proto = p;
              return true;

@@ -15,8 +15,9 @@ enum class Scenario { Fanout, Chatter, Private, Churn, LoginStorm, PubSub };
 std::string_view to_string(Scenario s);
 
 // What the server speaks: chat-server's line protocol, IRC (chat-server's IRC door, or any
-// IRC server), or Redis pub/sub (RESP), so the same tool and workload can measure them all.
-enum class Proto { Chat, Irc, Redis };
+// IRC server), the line protocol in WebSocket text frames (the web door), or Redis pub/sub
+// (RESP), so the same tool and workload can measure them all.
+enum class Proto { Chat, Irc, Ws, Redis };
 std::string_view to_string(Proto p);
 
 struct Options {

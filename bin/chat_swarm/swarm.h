@@ -104,6 +104,12 @@ class Swarm final : public reactor::IoHandler {
   void set_state(Bot& bot, BotState next);
   void count_state(const Bot& bot, BotState s, bool add);
   void queue_line(Bot& bot, std::string_view line);
+  void queue_raw(Bot& bot, std::string_view bytes);
+
+  // swarm_ws.cpp: the same bot in WebSocket frames.
+  void ws_connected(Bot& bot);
+  void ws_bytes(Bot& bot, std::string_view bytes);
+  void queue_ws_lines(Bot& bot, std::string_view lines);
   void flush_all();
   BotId bot_named(std::string_view name) const;
 

@@ -120,6 +120,10 @@ void Swarm::connected(Bot& bot) {
     irc_connected(bot);
     return;
   }
+  if (options_.proto == Proto::Ws) {
+    ws_connected(bot);
+    return;
+  }
   set_state(bot, BotState::AwaitPassword);
   loop_->set_interest(bot.stream.fd(), reactor::kReadable);
   if (options_.pipeline) {
@@ -135,7 +139,13 @@ void Swarm::connected(Bot& bot) {
 // reads no further.
 void Swarm::read_ready(Bot& bot) {
   reactor::ReadResult r;
-  if (options_.proto == Proto::Redis) {
+  if (options_.proto == Proto::Ws) {
+    r = bot.stream.read_bytes(read_buffer_, [this, &bot](std::string_view bytes) {
+      read_ns_ = now_ns();
+      ws_bytes(bot, bytes);
+      return bot.stream.attached();
+    });
+  } else if (options_.proto == Proto::Redis) {
     r = bot.stream.read_bytes(read_buffer_, [this, &bot](std::string_view bytes) {
       read_ns_ = now_ns();
       bool ok = bot.resp_parser.feed(bytes, [this, &bot](const resp::RespReply& reply) {
@@ -255,6 +265,14 @@ void Swarm::close_socket(Bot& bot, bool reset) {
 // ---- writing ---------------------------------------------------------------------------
 
 void Swarm::queue_line(Bot& bot, std::string_view line) {
+  if (options_.proto == Proto::Ws) {
+    queue_ws_lines(bot, line);
+    return;
+  }
+  queue_raw(bot, line);
+}
+
+void Swarm::queue_raw(Bot& bot, std::string_view line) {
   if (!bot.stream.attached()) return;
   bot.stream.push_copy(line);
   if (!bot.flush_queued) {
