@@ -71,7 +71,8 @@ struct Bot {
   std::string ws_pending;
   WsFrameReader ws_reader;
 
-  std::uint32_t target = 0;  // which of --targets it connects to
+  std::uint32_t target = 0;   // which of --targets it connects to
+  Proto proto = Proto::Chat;  // what that target speaks
   std::int64_t connect_started_ns = 0;
   std::int64_t name_sent_ns = 0;  // when its name was queued: the claim starts there
 

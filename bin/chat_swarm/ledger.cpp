@@ -198,11 +198,11 @@ Seq Ledger::record_send(BotId sender, Tick t, std::int64_t queued_ns) {
   return static_cast<Seq>(s.sent.size() - 1);
 }
 
-bool Ledger::may_receive(const Bot& sender, BotId sender_id, BotId receiver, Channel channel) const {
+bool Ledger::may_receive(const Bot& sender, BotId sender_id, BotId receiver, Channel channel) {
   switch (channel) {
     case Channel::Public: return sender.audience == Audience::Room && receiver != sender_id;
     case Channel::Private: return sender.audience == Audience::Peer && sender.peer == receiver && receiver != sender_id;
-    case Channel::Echo: return private_echo_ && sender.audience == Audience::Peer && receiver == sender_id;
+    case Channel::Echo: return sender.private_echo && sender.audience == Audience::Peer && receiver == sender_id;
   }
   return false;
 }
@@ -210,7 +210,7 @@ bool Ledger::may_receive(const Bot& sender, BotId sender_id, BotId receiver, Cha
 bool Ledger::owes_last(BotId receiver, BotId sender) const {
   const Bot& s = bots_[sender];
   if (s.sent.empty() || s.vanished) return false;
-  if (receiver == sender) return private_echo_ && s.audience == Audience::Peer;
+  if (receiver == sender) return s.private_echo && s.audience == Audience::Peer;
   bool audience = s.audience == Audience::Room || (s.audience == Audience::Peer && s.peer == receiver);
   return audience && s.sent.back().queued > bots_[receiver].welcomed;
 }
@@ -308,7 +308,7 @@ Tally Ledger::tally(std::size_t problem_limit, const std::vector<bool>* bots, co
         break;
       case Audience::Peer:
         if (s.peer != sid && s.peer < bots_.size()) judge(s.peer);
-        if (private_echo_) judge(sid);
+        if (s.private_echo) judge(sid);
         break;
     }
   }

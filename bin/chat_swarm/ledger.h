@@ -76,9 +76,9 @@ class Ledger {
   std::size_t bots() const { return bots_.size(); }
 
   void set_audience(BotId sender, Audience audience, BotId peer = 0);
-  // Whether a private message comes back to its sender (chat-server's line door: yes; IRC:
-  // no). Set before the run.
-  void set_private_echo(bool echo) { private_echo_ = echo; }
+  // Whether this sender's private messages come back to it (chat-server's line and web
+  // doors: yes, the default; IRC: no). Set before it sends.
+  void set_private_echo(BotId sender, bool echo) { bots_[sender].private_echo = echo; }
   // The bot queued its name line.
   void join_requested(BotId bot, Tick t);
   // The bot received its welcome: it was in the room from then on.
@@ -137,6 +137,7 @@ class Ledger {
     Tick leave = kForever;
     Tick departure_seen = kNever;
     bool vanished = false;
+    bool private_echo = true;
     bool drain_counted = false;
     std::uint32_t drain_outstanding = 0;
     std::vector<Message> sent;
@@ -144,14 +145,13 @@ class Ledger {
   };
   struct Ranges;
 
-  bool may_receive(const Bot& sender, BotId sender_id, BotId receiver, Channel channel) const;
+  static bool may_receive(const Bot& sender, BotId sender_id, BotId receiver, Channel channel);
   bool owes_last(BotId receiver, BotId sender) const;
   static Stream& stream(Bot& receiver, BotId sender);
   static const Stream* find_stream(const Bot& receiver, BotId sender);
 
   std::vector<Bot> bots_;
   std::uint32_t messages_ = 0;
-  bool private_echo_ = true;
   std::uint64_t unexpected_ = 0;  // receipts rejected at once (never sent, wrong channel)
   bool draining_ = false;
   std::uint64_t drain_pending_ = 0;

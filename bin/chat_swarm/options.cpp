@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -27,6 +28,10 @@ constexpr const char* kUsage =
     "                       figure per target and in total (instead of --host and --port)\n"
     "  --spread W,W,...     weights for --targets (default: equal), e.g. 2,1: twice as many\n"
     "                       clients on the first\n"
+    "  --mix line=N,irc=N,ws=N  one room, several doors: each door's share of the clients;\n"
+    "                       the doors are --targets entries with a scheme (irc://H:P, ws://H:P,\n"
+    "                       line://H:P), or --port, --irc-port and --web-port on --host\n"
+    "  --irc-port N, --web-port N  with --mix and no --targets: the IRC and web doors\n"
     "  --password PW        password (default: $CHAT_PASSWORD, else 123456)\n"
     "  --proto chat|irc|ws|redis  the server's protocol (default chat); ws: the line\n"
     "                       protocol in WebSocket text frames (chat-server's --web-port,\n"
@@ -119,16 +124,6 @@ std::string_view to_string(Scenario s) {
   return "?";
 }
 
-std::string_view to_string(Proto p) {
-  switch (p) {
-    case Proto::Chat: return "chat";
-    case Proto::Irc: return "irc";
-    case Proto::Ws: return "ws";
-    case Proto::Redis: return "redis";
-  }
-  return "?";
-}
-
 bool parse_source_ips(std::string_view text, std::vector<std::string>& out, std::string& error) {
   out.clear();
   while (!text.empty()) {
@@ -215,6 +210,9 @@ std::map<std::string, Setter> make_setters(Options& o, Seen& seen, std::string& 
       {"--port", [&, port = count_into(o.port, 1, 65535)](const std::string& v) { return seen.port = port(v); }},
       {"--targets", [&](const std::string& v) { return list_into(v, o.targets, parse_targets, "--targets"); }},
       {"--spread", [&](const std::string& v) { return list_into(v, seen.spread, parse_spread, "--spread"); }},
+      {"--mix", [&](const std::string& v) { return list_into(v, o.mix, parse_mix, "--mix"); }},
+      {"--irc-port", count_into(o.irc_port, 1, 65535)},
+      {"--web-port", count_into(o.web_port, 1, 65535)},
       {"--password", [&](const std::string& v) { return !(o.password = v).empty(); }},
       {"--scenario",
        [&](const std::string& v) {
@@ -285,15 +283,13 @@ std::string conflicts(const Options& o, const Seen& seen) {
            " targets";
   if (o.proto == Proto::Redis && o.targets.size() > 1) return "--proto redis takes one server, not --targets";
   if (seen.during && o.during_run.empty()) return "--during-at and --during-for need --during-run";
+  if (!o.mix.empty() && !seen.spread.empty()) return "--mix and --spread exclude each other (--mix sets the weights)";
+  if (!o.mix.empty() && o.proto == Proto::Redis) return "--mix is for chat-server's doors, not --proto redis";
   if (o.messages && seen.duration) return "--messages and --duration exclude each other";
   if (o.logins && o.scenario != Scenario::LoginStorm) return "--logins applies to --scenario login-storm only";
   if (o.scenario == Scenario::LoginStorm && (o.messages || o.senders))
     return "login-storm sends no messages: use --logins or --duration";
   if (o.scenario == Scenario::Churn && o.messages) return "churn runs for --duration, not --messages";
-  if (o.proto == Proto::Irc && (o.scenario == Scenario::Churn || o.scenario == Scenario::PubSub))
-    return "--proto irc runs fanout, chatter, private and login-storm (churn and pubsub: not yet)";
-  if (o.proto == Proto::Irc && o.size > kMaxIrcSize)
-    return "--proto irc: --size is at most " + std::to_string(kMaxIrcSize) + " (an IRC line is 512 bytes)";
   if (o.proto == Proto::Redis && o.scenario != Scenario::PubSub)
     return "--proto redis needs --scenario pubsub (a subscribed Redis connection cannot publish)";
   if (o.closed_loop && o.scenario != Scenario::Fanout && o.scenario != Scenario::PubSub)
@@ -309,6 +305,48 @@ std::string conflicts(const Options& o, const Seen& seen) {
     if (*o.senders > most)
       return "--senders " + std::to_string(*o.senders) + " is more than the " + std::to_string(most) +
              " clients that can send in " + std::string(to_string(o.scenario));
+  }
+  return {};
+}
+
+// --mix: the doors' targets (from --targets by scheme, or on --host), each weighted so its
+// door gets its share, split evenly between the targets of one door. Error text, or empty.
+std::string apply_mix(Options& o) {
+  if (o.mix.empty()) return {};
+  if (o.targets.empty()) {
+    for (const auto& [proto, share] : o.mix) {
+      std::uint16_t port = proto == Proto::Irc ? o.irc_port : proto == Proto::Ws ? o.web_port : o.port;
+      if (port == 0) return std::string(proto == Proto::Irc ? "irc needs --irc-port" : "ws needs --web-port");
+      o.targets.push_back(Target{o.host, port, 1, proto});
+    }
+  }
+  std::uint64_t product = 1;  // weights stay whole numbers: share * (product / targets of the door)
+  std::vector<std::uint32_t> count_of(4, 0);
+  for (Target& t : o.targets) {
+    if (!t.proto) t.proto = o.proto;
+    ++count_of[static_cast<std::size_t>(*t.proto)];
+  }
+  for (std::uint32_t c : count_of) product *= c ? c : 1;
+  for (Target& t : o.targets) {
+    auto it = std::find_if(o.mix.begin(), o.mix.end(), [&](const auto& m) { return m.first == *t.proto; });
+    if (it == o.mix.end())
+      return "target " + t.text() + " speaks " + std::string(to_string(*t.proto)) + ", which --mix gives no share";
+    t.weight = static_cast<std::uint32_t>(it->second * (product / count_of[static_cast<std::size_t>(*t.proto)]));
+  }
+  for (const auto& [proto, share] : o.mix)
+    if (count_of[static_cast<std::size_t>(proto)] == 0)
+      return std::string(to_string(proto)) + " has a share but no target";
+  return {};
+}
+
+// What the targets' protocols allow, once they are known.
+std::string proto_conflicts(const Options& o) {
+  for (const Target& t : o.targets) {
+    Proto p = t.proto.value_or(o.proto);
+    if (p == Proto::Irc && (o.scenario == Scenario::Churn || o.scenario == Scenario::PubSub))
+      return "irc clients run fanout, chatter, private and login-storm (churn and pubsub: not yet)";
+    if (p == Proto::Irc && o.size > kMaxIrcSize)
+      return "irc clients: --size is at most " + std::to_string(kMaxIrcSize) + " (an IRC line is 512 bytes)";
   }
   return {};
 }
@@ -385,7 +423,15 @@ ParseStatus parse_options(const std::vector<std::string>& args, const char* env_
     return ParseStatus::ExitUsage;
   }
   for (std::size_t k = 0; k < seen.spread.size(); ++k) o.targets[k].weight = seen.spread[k];
-  if (o.targets.empty()) o.targets.push_back(Target{o.host, o.port, 1});
+  if (std::string why = apply_mix(o); !why.empty()) {
+    message = "chat-swarm: --mix: " + why + "\n";
+    return ParseStatus::ExitUsage;
+  }
+  if (o.targets.empty()) o.targets.push_back(Target{o.host, o.port, 1, {}});
+  if (std::string why = proto_conflicts(o); !why.empty()) {
+    message = "chat-swarm: " + why + "\n";
+    return ParseStatus::ExitUsage;
+  }
   return ParseStatus::Run;
 }
 

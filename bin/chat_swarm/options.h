@@ -14,17 +14,15 @@ namespace swarm {
 enum class Scenario { Fanout, Chatter, Private, Churn, LoginStorm, PubSub };
 std::string_view to_string(Scenario s);
 
-// What the server speaks: chat-server's line protocol, IRC (chat-server's IRC door, or any
-// IRC server), the line protocol in WebSocket text frames (the web door), or Redis pub/sub
-// (RESP), so the same tool and workload can measure them all.
-enum class Proto { Chat, Irc, Ws, Redis };
-std::string_view to_string(Proto p);
-
 struct Options {
   std::string host = "127.0.0.1";
   std::uint16_t port = 5000;
   // The servers clients are dealt over; after parsing never empty (--host:--port alone).
   std::vector<Target> targets;
+  // --mix line=50,irc=25,ws=25: the population's share per door (targets' weights follow).
+  std::vector<std::pair<Proto, std::uint32_t>> mix;
+  std::uint16_t irc_port = 0;  // with --mix and no --targets: the doors on --host
+  std::uint16_t web_port = 0;
   std::string password = "123456";
   Scenario scenario = Scenario::Fanout;
   Proto proto = Proto::Chat;

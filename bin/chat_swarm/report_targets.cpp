@@ -1,5 +1,6 @@
 // The per-target table and JSON, and the one-order line: what a cluster run adds to the
 // report.
+#include <algorithm>
 #include <string>
 
 #include "bin/chat_swarm/json_writer.h"
@@ -30,13 +31,16 @@ std::string format_targets_table(const Report& r) {
     s += "\n";
   }
   if (r.targets.size() < 2) return s;
-  s += "\nper target          " + right_aligned("clients", 7) + right_aligned("logins", 9) +
-       right_aligned("failed", 9) + right_aligned("sent", 9) + right_aligned("delivered", 10) +
-       right_aligned("lost", 9) + right_aligned("dup+reord", 10) + right_aligned("deliv p50", 9) +
-       right_aligned("deliv p99", 9) + right_aligned("claim p50", 9) + right_aligned("claim p99", 9) + "\n";
+  std::size_t width = 18;  // the first column: as wide as the longest target
+  for (const TargetReport& t : r.targets) width = std::max(width, t.target.size() + 1);
+  s += "\n" + std::string("per target").append(width + 2 - 10, ' ') + right_aligned("clients", 7) +
+       right_aligned("logins", 9) + right_aligned("failed", 9) + right_aligned("sent", 9) +
+       right_aligned("delivered", 10) + right_aligned("lost", 9) + right_aligned("dup+reord", 10) +
+       right_aligned("deliv p50", 9) + right_aligned("deliv p99", 9) + right_aligned("claim p50", 9) +
+       right_aligned("claim p99", 9) + "\n";
   for (const TargetReport& t : r.targets) {
     std::string name = t.target;
-    if (name.size() < 18) name.append(18 - name.size(), ' ');
+    name.append(width - name.size(), ' ');
     s += "  " + name + right_aligned(std::to_string(t.clients), 7) + right_aligned(std::to_string(t.logins), 9) +
          right_aligned(std::to_string(t.failed), 9) + right_aligned(std::to_string(t.tally.sent), 9) +
          right_aligned(std::to_string(t.tally.delivered), 10) + right_aligned(std::to_string(t.tally.lost), 9) +

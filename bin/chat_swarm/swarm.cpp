@@ -38,7 +38,6 @@ Swarm::Swarm(const Options& options, Plan plan, std::vector<Address> servers, st
       dice_(options.seed),
       per_target_(servers_.size()) {
   if (!options.during_run.empty()) during_ = std::make_unique<DuringRun>(options.during_run);
-  if (options.proto == Proto::Irc) ledger_.set_private_echo(false);
 }
 
 Swarm::~Swarm() {
@@ -296,10 +295,12 @@ void Swarm::progress_tick() {
 
 void Swarm::build_report(Report& r) {
   r.scenario = std::string(to_string(options_.scenario));
-  r.proto = std::string(to_string(options_.proto));
+  r.proto = std::string(to_string(options_.targets.front().proto.value_or(options_.proto)));
+  for (const Target& t : options_.targets)
+    if (t.proto.value_or(options_.proto) != options_.targets.front().proto.value_or(options_.proto)) r.proto = "mixed";
   r.closed_loop = plan_.closed_loop;
   r.listeners = plan_.listeners;
-  for (const Address& a : servers_) r.target += (r.target.empty() ? "" : ",") + a.text;
+  for (const Target& t : options_.targets) r.target.append(r.target.empty() ? "" : ",").append(t.text());
   r.clients = static_cast<std::uint32_t>(plan_.slots.size());
   r.senders = plan_.sending_slots;
   r.rate_total = plan_.sending_slots && !plan_.closed_loop ? options_.rate : 0;

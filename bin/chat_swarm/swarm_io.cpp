@@ -62,7 +62,9 @@ void Swarm::spawn(std::uint32_t slot) {
   ++spawned_;
   bot.role = &plan_.slots[slot];
   bot.target = target_of_slot_[slot];
-  count_state(bot, bot.state, true);  // a new bot starts in Connecting
+  bot.proto = options_.targets[bot.target].proto.value_or(options_.proto);
+  if (bot.proto == Proto::Irc) ledger_.set_private_echo(id, false);  // IRC echoes no PRIVMSG
+  count_state(bot, bot.state, true);                                 // a new bot starts in Connecting
   bot.initial = id < plan_.slots.size() && !plan_.cycles_logins;
   if (!bot.initial && !plan_.cycles_logins) ++churn_bots_;
   if (bot.role->sends) {
@@ -112,15 +114,15 @@ void Swarm::on_io(int fd, std::uint8_t events) {
 void Swarm::connected(Bot& bot) {
   ++connected_;
   ++per_target_[bot.target].connected;
-  if (options_.proto == Proto::Redis) {
+  if (bot.proto == Proto::Redis) {
     redis_connected(bot);
     return;
   }
-  if (options_.proto == Proto::Irc) {
+  if (bot.proto == Proto::Irc) {
     irc_connected(bot);
     return;
   }
-  if (options_.proto == Proto::Ws) {
+  if (bot.proto == Proto::Ws) {
     ws_connected(bot);
     return;
   }
@@ -139,13 +141,13 @@ void Swarm::connected(Bot& bot) {
 // reads no further.
 void Swarm::read_ready(Bot& bot) {
   reactor::ReadResult r;
-  if (options_.proto == Proto::Ws) {
+  if (bot.proto == Proto::Ws) {
     r = bot.stream.read_bytes(read_buffer_, [this, &bot](std::string_view bytes) {
       read_ns_ = now_ns();
       ws_bytes(bot, bytes);
       return bot.stream.attached();
     });
-  } else if (options_.proto == Proto::Redis) {
+  } else if (bot.proto == Proto::Redis) {
     r = bot.stream.read_bytes(read_buffer_, [this, &bot](std::string_view bytes) {
       read_ns_ = now_ns();
       bool ok = bot.resp_parser.feed(bytes, [this, &bot](const resp::RespReply& reply) {
@@ -180,8 +182,8 @@ void Swarm::ended(Bot& bot, int err) {
   switch (bot.state) {
     case BotState::Leaving:
       if (!bot.saw_bye)
-        count_error(options_.proto == Proto::Irc ? "connection ended after QUIT without ERROR"
-                                                 : "connection ended after @sair without '* Bye'");
+        count_error(bot.proto == Proto::Irc ? "connection ended after QUIT without ERROR"
+                                            : "connection ended after @sair without '* Bye'");
       ledger_.departure_seen(bot.id, tick());
       close_socket(bot, false);
       departed(bot);
@@ -203,7 +205,7 @@ void Swarm::leave(Bot& bot, Departure how) {
   }
   bot.departure = how;
   if (how == Departure::Quit) {
-    queue_line(bot, options_.proto == Proto::Irc ? "QUIT :bye\r\n" : "@sair\n");
+    queue_line(bot, bot.proto == Proto::Irc ? "QUIT :bye\r\n" : "@sair\n");
     ledger_.leave_initiated(bot.id, tick());
     set_state(bot, BotState::Leaving);
   } else {
@@ -265,7 +267,7 @@ void Swarm::close_socket(Bot& bot, bool reset) {
 // ---- writing ---------------------------------------------------------------------------
 
 void Swarm::queue_line(Bot& bot, std::string_view line) {
-  if (options_.proto == Proto::Ws) {
+  if (bot.proto == Proto::Ws) {
     queue_ws_lines(bot, line);
     return;
   }

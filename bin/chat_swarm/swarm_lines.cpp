@@ -17,7 +17,7 @@ std::string excerpt(std::string_view s) {
 }  // namespace
 
 void Swarm::handle_line(Bot& bot, std::string_view raw) {
-  if (options_.proto == Proto::Irc) {
+  if (bot.proto == Proto::Irc) {
     irc_line(bot, raw);
     return;
   }

@@ -97,10 +97,10 @@ void Swarm::send_message(Bot& bot, std::int64_t intended_ns) {
   std::int64_t now = now_ns();
   Seq seq = ledger_.record_send(bot.id, tick(), now);
   scratch_.clear();
-  if (options_.proto == Proto::Redis) {
+  if (bot.proto == Proto::Redis) {
     append_message(scratch_, MessageHeader{bot.id, seq, intended_ns}, options_.size);
     queue_publish(bot, scratch_);
-  } else if (options_.proto == Proto::Irc) {
+  } else if (bot.proto == Proto::Irc) {
     append_message(scratch_, MessageHeader{bot.id, seq, intended_ns}, options_.size);
     queue_irc_message(bot, scratch_);
   } else {

@@ -8,7 +8,7 @@ void Swarm::build_target_reports(Report& r) {
   r.targets.clear();
   for (std::uint32_t k = 0; k < servers_.size(); ++k) {
     TargetReport t;
-    t.target = servers_[k].text;
+    t.target = options_.targets[k].text();
     for (std::uint32_t target : target_of_slot_) t.clients += target == k ? 1 : 0;
     const TargetCounts& counts = per_target_[k];
     t.connected = counts.connected;

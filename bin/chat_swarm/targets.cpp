@@ -30,6 +30,15 @@ std::vector<std::string_view> items(std::string_view text) {
 }
 
 bool parse_target(std::string_view item, Target& t, std::string& error) {
+  if (std::size_t scheme = item.find("://"); scheme != std::string_view::npos) {
+    std::optional<Proto> p = proto_named(item.substr(0, scheme));
+    if (!p || *p == Proto::Redis) {
+      error = quoted(item.substr(0, scheme)).append(" is not line, irc or ws");
+      return false;
+    }
+    t.proto = p;
+    item.remove_prefix(scheme + 3);
+  }
   std::size_t colon = item.rfind(':');
   if (colon == std::string_view::npos || colon == 0) {
     error = quoted(item).append(" is not HOST:PORT");
@@ -49,8 +58,26 @@ bool parse_target(std::string_view item, Target& t, std::string& error) {
 
 }  // namespace
 
+std::string_view to_string(Proto p) {
+  switch (p) {
+    case Proto::Chat: return "chat";
+    case Proto::Irc: return "irc";
+    case Proto::Ws: return "ws";
+    case Proto::Redis: return "redis";
+  }
+  return "?";
+}
+
+std::optional<Proto> proto_named(std::string_view name) {
+  if (name == "line") return Proto::Chat;
+  for (Proto p : {Proto::Chat, Proto::Irc, Proto::Ws, Proto::Redis})
+    if (to_string(p) == name) return p;
+  return std::nullopt;
+}
+
 std::string Target::text() const {
-  std::string h = host.find(':') != std::string::npos ? std::string("[").append(host).append("]") : host;
+  std::string h = proto ? std::string(*proto == Proto::Chat ? "line" : to_string(*proto)).append("://") : "";
+  h.append(host.find(':') != std::string::npos ? std::string("[").append(host).append("]") : host);
   return h.append(":").append(std::to_string(port));
 }
 
@@ -77,6 +104,27 @@ bool parse_spread(std::string_view text, std::vector<std::uint32_t>& out, std::s
       return false;
     }
     out.push_back(w);
+  }
+  return true;
+}
+
+bool parse_mix(std::string_view text, std::vector<std::pair<Proto, std::uint32_t>>& out, std::string& error) {
+  out.clear();
+  for (std::string_view item : items(text)) {
+    std::size_t eq = item.find('=');
+    std::optional<Proto> p = proto_named(item.substr(0, eq));
+    std::uint32_t share = 0;
+    if (eq == std::string_view::npos || !p || *p == Proto::Redis || !whole_number(item.substr(eq + 1), share, 1u) ||
+        share > 1000000) {
+      error = quoted(item).append(" is not line=N, irc=N or ws=N with N from 1 to 1000000");
+      return false;
+    }
+    for (const auto& [q, n] : out)
+      if (q == *p) {
+        error = quoted(item.substr(0, eq)).append(" is given twice");
+        return false;
+      }
+    out.emplace_back(*p, share);
   }
   return true;
 }

@@ -109,3 +109,52 @@ TEST(DuringRunOptions, TakesACommandAndItsTimes) {
   EXPECT_NE(msg.find("need --during-run"), std::string::npos) << msg;
   EXPECT_EQ(parse_options({"--during-run", "x", "--during-for", "0"}, nullptr, bad, msg), ParseStatus::ExitUsage);
 }
+
+TEST(Mix, SharesBecomeWeightsOfTheDoorsOnTheHost) {
+  Options o;
+  std::string msg;
+  ASSERT_EQ(
+      parse_options({"--mix", "line=50,irc=25,ws=25", "--port", "5000", "--irc-port", "6667", "--web-port", "8080"},
+                    nullptr, o, msg),
+      ParseStatus::Run)
+      << msg;
+  ASSERT_EQ(o.targets.size(), 3u);
+  EXPECT_EQ(o.targets[0].text(), "line://127.0.0.1:5000");
+  EXPECT_EQ(o.targets[1].text(), "irc://127.0.0.1:6667");
+  EXPECT_EQ(o.targets[2].text(), "ws://127.0.0.1:8080");
+  EXPECT_EQ(o.targets[0].weight, 50u);
+  EXPECT_EQ(o.targets[1].weight, 25u);
+}
+
+TEST(Mix, ADoorsShareIsSplitOverItsTargets) {
+  Options o;
+  std::string msg;
+  ASSERT_EQ(parse_options({"--targets", "a:1,b:2,irc://c:3", "--mix", "line=2,irc=1"}, nullptr, o, msg),
+            ParseStatus::Run)
+      << msg;
+  std::map<std::uint32_t, int> dealt;
+  for (std::uint32_t k : deal_clients(o.targets, 300)) ++dealt[k];
+  EXPECT_EQ(dealt[0], 100);  // line: 200, over two targets
+  EXPECT_EQ(dealt[1], 100);
+  EXPECT_EQ(dealt[2], 100);  // irc: 100
+}
+
+TEST(Mix, RefusesWhatCannotBeMixed) {
+  struct Case {
+    std::vector<std::string> args;
+    const char* says;
+  };
+  for (const Case& c :
+       {Case{{"--mix", "line=1,irc=1"}, "irc needs --irc-port"},
+        Case{{"--mix", "line=1,smtp=1"}, "'smtp=1' is not line=N"}, Case{{"--mix", "line=1,line=2"}, "given twice"},
+        Case{{"--targets", "a:1,ws://b:2", "--mix", "line=1"}, "which --mix gives no share"},
+        Case{{"--targets", "a:1", "--mix", "line=1,ws=1"}, "ws has a share but no target"},
+        Case{{"--targets", "a:1,irc://b:2", "--mix", "line=1,irc=1", "--scenario", "churn"},
+             "churn and pubsub: not yet"},
+        Case{{"--targets", "smtp://a:1"}, "'smtp' is not line, irc or ws"}}) {
+    Options o;
+    std::string msg;
+    EXPECT_EQ(parse_options(c.args, nullptr, o, msg), ParseStatus::ExitUsage) << c.says;
+    EXPECT_NE(msg.find(c.says), std::string::npos) << msg;
+  }
+}
