@@ -2,11 +2,11 @@
 #include "bin/chat_swarm/during_run.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 
 namespace swarm {
@@ -20,17 +20,17 @@ bool DuringRun::start(std::int64_t now_ns, std::string& error) {
   if (pid == 0) {
     // The child: its own process group (so stop() reaches what it starts), no stdin, the
     // swarm's descriptors closed on exec (they are all CLOEXEC).
-    setpgid(0, 0);
+    (void)setpgid(0, 0);
     int null = open("/dev/null", O_RDONLY);
-    if (null >= 0) dup2(null, STDIN_FILENO);
+    if (null >= 0) (void)dup2(null, STDIN_FILENO);
     sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    signal(SIGPIPE, SIG_DFL);  // the swarm ignores it; a shell pipeline needs it
+    (void)sigemptyset(&none);
+    (void)sigprocmask(SIG_SETMASK, &none, nullptr);
+    (void)std::signal(SIGPIPE, SIG_DFL);  // the swarm ignores it; a shell pipeline needs it
     execl("/bin/sh", "sh", "-c", command_.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  setpgid(pid, pid);  // also here: whichever runs first
+  (void)setpgid(pid, pid);  // also here: whichever runs first
   pid_ = pid;
   started_ns_ = now_ns;
   return true;
@@ -46,7 +46,7 @@ bool DuringRun::poll(std::int64_t now_ns) {
 
 void DuringRun::stop() {
   if (pid_ <= 0) return;
-  kill(-pid_, SIGTERM);
+  (void)kill(-pid_, SIGTERM);
   int status = 0;
   while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }

@@ -90,6 +90,15 @@ void judge_stream(Tally& t, std::size_t problem_limit, BotId rid, BotId sid, Win
   t.problems.push_back(std::move(p));
 }
 
+// A sender's messages queued in the slice: one interval, since they are queued in order.
+template <typename Messages>
+Bounds in_slice(const Messages& sent, const TimeSlice& slice) {
+  auto by_time = [](const auto& m, std::int64_t ns) { return m.queued_ns < ns; };
+  auto from = std::lower_bound(sent.begin(), sent.end(), slice.from_ns, by_time);
+  auto to = std::lower_bound(sent.begin(), sent.end(), slice.to_ns, by_time);
+  return Bounds{from - sent.begin(), (to - sent.begin()) - 1};
+}
+
 }  // namespace
 
 // Per-sender lookups used by the verdict: when each message was queued, and the earliest
@@ -283,21 +292,17 @@ Tally Ledger::tally(std::size_t problem_limit, const std::vector<bool>* bots, co
   auto counted = [bots](BotId id) { return !bots || (id < bots->size() && (*bots)[id]); };
   for (BotId sid = 0; sid < bots_.size(); ++sid) {
     const Bot& s = bots_[sid];
-    std::optional<Bounds> seqs;  // the sender's messages queued in the slice: one interval
-    if (slice) {
-      auto by_time = [](const Message& m, std::int64_t ns) { return m.queued_ns < ns; };
-      auto from = std::lower_bound(s.sent.begin(), s.sent.end(), slice->from_ns, by_time);
-      auto to = std::lower_bound(s.sent.begin(), s.sent.end(), slice->to_ns, by_time);
-      seqs = Bounds{from - s.sent.begin(), (to - s.sent.begin()) - 1};
-    }
+    const std::optional<Bounds> seqs = slice ? std::optional(in_slice(s.sent, *slice)) : std::nullopt;
     if (counted(sid)) t.sent += seqs ? seqs->size() : s.sent.size();
     if (s.sent.empty()) continue;
     const Ranges ranges(s);
     auto judge = [&](BotId rid) {
       if (!counted(rid)) return;
-      const Stream* st = find_stream(bots_[rid], sid);
-      judge_stream(t, problem_limit, rid, sid, ranges.window(bots_[rid], rid == sid), st ? &st->got : nullptr,
-                   st ? st->duplicates : 0, st ? st->reordered : 0, seqs);
+      static const Stream kNothing{};  // the receiver got nothing from this sender
+      const Stream* found = find_stream(bots_[rid], sid);
+      const Stream& st = found ? *found : kNothing;
+      judge_stream(t, problem_limit, rid, sid, ranges.window(bots_[rid], rid == sid), found ? &st.got : nullptr,
+                   st.duplicates, st.reordered, seqs);
     };
 
     switch (s.audience) {

@@ -275,7 +275,8 @@ std::map<std::string, Setter> make_setters(Options& o, Seen& seen, std::string& 
 }
 
 // Combinations of options that cannot work together: an error text, or empty.
-std::string conflicts(const Options& o, const Seen& seen) {
+// Of those, the ones about where clients go (--targets, --spread, --mix) and --during-run.
+std::string target_conflicts(const Options& o, const Seen& seen) {
   if (!o.targets.empty() && (seen.host || seen.port)) return "--targets replaces --host and --port";
   if (!seen.spread.empty() && o.targets.empty()) return "--spread needs --targets";
   if (!seen.spread.empty() && seen.spread.size() != o.targets.size())
@@ -285,6 +286,11 @@ std::string conflicts(const Options& o, const Seen& seen) {
   if (seen.during && o.during_run.empty()) return "--during-at and --during-for need --during-run";
   if (!o.mix.empty() && !seen.spread.empty()) return "--mix and --spread exclude each other (--mix sets the weights)";
   if (!o.mix.empty() && o.proto == Proto::Redis) return "--mix is for chat-server's doors, not --proto redis";
+  return {};
+}
+
+std::string conflicts(const Options& o, const Seen& seen) {
+  if (std::string why = target_conflicts(o, seen); !why.empty()) return why;
   if (o.messages && seen.duration) return "--messages and --duration exclude each other";
   if (o.logins && o.scenario != Scenario::LoginStorm) return "--logins applies to --scenario login-storm only";
   if (o.scenario == Scenario::LoginStorm && (o.messages || o.senders))

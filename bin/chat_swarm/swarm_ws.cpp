@@ -43,8 +43,7 @@ void Swarm::ws_bytes(Bot& bot, std::string_view bytes) {
         queue_raw(bot, pong);
         break;
       }
-      case 0x8: break;  // the server closes the connection next: ended() decides what that means
-      default: break;
+      default: break;  // close: the server ends the connection next, and ended() decides what that means
     }
     return bot.stream.attached();
   });

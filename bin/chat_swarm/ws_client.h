@@ -33,6 +33,10 @@ class WsFrameReader {
   const std::string& error() const { return error_; }
 
  private:
+  // One whole frame: a control message, a message, or a piece of one.
+  bool take(bool fin, std::uint8_t opcode, std::string_view payload, const OnMessage& on_message, std::size_t max,
+            bool& go_on);
+
   std::string buffer_;
   std::string message_;  // a fragmented message so far
   std::uint8_t message_opcode_ = 0;

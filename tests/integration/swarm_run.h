@@ -35,9 +35,9 @@ struct SwarmRun {
   // The report from the first `"phase": "<name>"` on (a --during-run phase's own numbers).
   SwarmRun phase(const std::string& name) const {
     SwarmRun p;
-    auto at = json.find("\"phase\": \"" + name + "\"");
-    if (at == std::string::npos) ADD_FAILURE() << "no phase " << name << " in the report:\n" << json;
-    p.json = at == std::string::npos ? std::string() : json.substr(at);
+    auto pos = json.find("\"phase\": \"" + name + "\"");
+    if (pos == std::string::npos) ADD_FAILURE() << "no phase " << name << " in the report:\n" << json;
+    p.json = pos == std::string::npos ? std::string() : json.substr(pos);
     return p;
   }
   bool ok() const { return json.find("\"ok\": true") != std::string::npos; }
