@@ -13,74 +13,6 @@
 namespace swarm {
 namespace {
 
-constexpr const char* kUsage =
-    "Usage: chat-swarm [OPTIONS]\n"
-    "Simulates many chat clients against a chat-server, checks every line they receive, and\n"
-    "reports loss, duplicates, reordering and latency (see docs/LOAD_TESTING.md).\n"
-    "Exit status: 0 when every expected line arrived exactly once and in order with no error,\n"
-    "1 otherwise (the report says which), 2 for a bad flag.\n"
-    "\n"
-    "Target:\n"
-    "  --host H             server address (default 127.0.0.1)\n"
-    "  --port N             server port (default 5000)\n"
-    "  --targets LIST       several servers, one chat (cluster nodes): HOST:PORT,HOST:PORT,...;\n"
-    "                       clients are dealt over them in turn and the report gives every\n"
-    "                       figure per target and in total (instead of --host and --port)\n"
-    "  --spread W,W,...     weights for --targets (default: equal), e.g. 2,1: twice as many\n"
-    "                       clients on the first\n"
-    "  --mix line=N,irc=N,ws=N  one room, several doors: each door's share of the clients;\n"
-    "                       the doors are --targets entries with a scheme (irc://H:P, ws://H:P,\n"
-    "                       line://H:P), or --port, --irc-port and --web-port on --host\n"
-    "  --irc-port N, --web-port N  with --mix and no --targets: the IRC and web doors\n"
-    "  --password PW        password (default: $CHAT_PASSWORD, else 123456)\n"
-    "  --proto chat|irc|ws|redis  the server's protocol (default chat); ws: the line\n"
-    "                       protocol in WebSocket text frames (chat-server's --web-port,\n"
-    "                       path /ws, subprotocol chat.line); irc: PASS, NICK, USER,\n"
-    "                       JOIN the channel, PRIVMSG (chat-server's --irc-port, or any IRC\n"
-    "                       server; no churn yet); redis: listeners SUBSCRIBE to one channel\n"
-    "                       and senders PUBLISH to it (--scenario pubsub only)\n"
-    "  --channel NAME       irc: the channel (default #chat); redis: the channel (default:\n"
-    "                       the name prefix + \"room\")\n"
-    "Load:\n"
-    "  --scenario NAME      fanout | chatter | private | churn | login-storm | pubsub\n"
-    "                       (default fanout)\n"
-    "  --clients N          simultaneous clients (default 1000); pubsub: listeners\n"
-    "  --senders S          how many of them send (default: fanout 10, chatter all,\n"
-    "                       private all paired, churn 10 steady senders plus every churner);\n"
-    "                       pubsub: S more connections that only send (default 1)\n"
-    "  --rate R             messages per second IN TOTAL over all senders (default 100);\n"
-    "                       each sender sends R/S per second, open loop (chat-server paces\n"
-    "                       each client to 20 lines/s by default: run it with --rate 0)\n"
-    "  --closed-loop        instead of --rate: each sender sends its next message as soon as\n"
-    "                       every listener has its previous one (fanout, pubsub)\n"
-    "  --duration SECONDS   how long to send (default 10)\n"
-    "  --messages N         send N messages in total instead of sending for --duration\n"
-    "  --logins N           login-storm: stop after N logins instead of after --duration\n"
-    "  --size BYTES         bytes of text per message (default 64, at most 4000)\n"
-    "  --connect-rate C     new connections per second during ramp-up (default 0: no pacing)\n"
-    "  --source-ips LIST    connect from these local addresses in turn, to get past one\n"
-    "                       address's ephemeral ports: 127.0.0.1,127.0.0.2 or 127.0.0.1-127.0.0.8\n"
-    "  --pipeline           send password and name in one write\n"
-    "  --seed N             seed for churn's random lifetimes and departures (default 1)\n"
-    "  --name-prefix P      bot names are P0, P1, ... (default sw<pid>_)\n"
-    "Fault runs:\n"
-    "  --during-run CMD     run CMD (through /bin/sh) once, --during-at seconds into the sending,\n"
-    "                       and report what was lost or delayed before, during and after it:\n"
-    "                       --during-run 'kill -9 1234' or 'redis-cli -p 6390 shutdown nosave'\n"
-    "  --during-at S        when to run it, in seconds after sending starts (default 1)\n"
-    "  --during-for S       how long \"during\" lasts at least (default 5); it also lasts until\n"
-    "                       the command has ended\n"
-    "Limits:\n"
-    "  --ready-timeout S    seconds for every client to log in (default 30)\n"
-    "  --drain-timeout S    seconds to wait for lines still owed after sending stops (default 10)\n"
-    "  --hold S             stay connected and idle S seconds once all are in (before sending)\n"
-    "                       and once drained (before closing), saying so on stderr, so a\n"
-    "                       script can read the server's memory and CPU time (default 0)\n"
-    "Output:\n"
-    "  --json FILE          also write a machine-readable report to FILE ('-' for stdout)\n"
-    "  --quiet              no progress line on stderr every second\n"
-    "  --help, --version\n";
-
 std::optional<double> to_number(const std::string& text) {
   if (text.empty()) return std::nullopt;
   char* end = nullptr;
@@ -367,7 +299,7 @@ ParseStatus parse_options(const std::vector<std::string>& args, const char* env_
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string arg = args[i];
     if (arg == "--help" || arg == "-h") {
-      message = kUsage;
+      message = usage_text();
       return ParseStatus::ExitOk;
     }
     if (arg == "--version") {

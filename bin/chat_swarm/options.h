@@ -54,6 +54,9 @@ struct Options {
 
 enum class ParseStatus { Run, ExitOk, ExitUsage };
 
+// The --help text (usage.cpp).
+const char* usage_text();
+
 // Parses argv (without argv[0]). `env_password` is $CHAT_PASSWORD or null. On ExitOk and
 // ExitUsage, `message` is what to print (stdout, stderr respectively).
 ParseStatus parse_options(const std::vector<std::string>& args, const char* env_password, Options& options,
