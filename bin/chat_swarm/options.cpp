@@ -140,9 +140,12 @@ std::map<std::string, Setter> make_setters(Options& o, Seen& seen, std::string& 
   return {
       {"--host", [&](const std::string& v) { return seen.host = !(o.host = v).empty(); }},
       {"--port", [&, port = count_into(o.port, 1, 65535)](const std::string& v) { return seen.port = port(v); }},
-      {"--targets", [&](const std::string& v) { return list_into(v, o.targets, parse_targets, "--targets"); }},
-      {"--spread", [&](const std::string& v) { return list_into(v, seen.spread, parse_spread, "--spread"); }},
-      {"--mix", [&](const std::string& v) { return list_into(v, o.mix, parse_mix, "--mix"); }},
+      // The helper lambdas by value: they are locals here, and the setters run after this returns.
+      {"--targets",
+       [&, list_into](const std::string& v) { return list_into(v, o.targets, parse_targets, "--targets"); }},
+      {"--spread",
+       [&, list_into](const std::string& v) { return list_into(v, seen.spread, parse_spread, "--spread"); }},
+      {"--mix", [&, list_into](const std::string& v) { return list_into(v, o.mix, parse_mix, "--mix"); }},
       {"--irc-port", count_into(o.irc_port, 1, 65535)},
       {"--web-port", count_into(o.web_port, 1, 65535)},
       {"--password", [&](const std::string& v) { return !(o.password = v).empty(); }},
@@ -153,7 +156,8 @@ std::map<std::string, Setter> make_setters(Options& o, Seen& seen, std::string& 
          return s.has_value();
        }},
       {"--clients", count_into(o.clients, 1, 1000000)},
-      {"--senders", [&](const std::string& v) { return seen.senders_set = count_into(seen.senders, 1, 1000000)(v); }},
+      {"--senders",
+       [&, count_into](const std::string& v) { return seen.senders_set = count_into(seen.senders, 1, 1000000)(v); }},
       {"--proto",
        [&](const std::string& v) {
          for (Proto p : {Proto::Chat, Proto::Irc, Proto::Ws, Proto::Redis})
@@ -178,8 +182,10 @@ std::map<std::string, Setter> make_setters(Options& o, Seen& seen, std::string& 
          if (n && *n > 0 && *n <= 86400) o.duration_s = *n;
          return n && *n > 0 && *n <= 86400;
        }},
-      {"--messages", [&](const std::string& v) { return seen.messages_set = count_into(seen.messages, 1, 4e9)(v); }},
-      {"--logins", [&](const std::string& v) { return seen.logins_set = count_into(seen.logins, 1, 1e12)(v); }},
+      {"--messages",
+       [&, count_into](const std::string& v) { return seen.messages_set = count_into(seen.messages, 1, 4e9)(v); }},
+      {"--logins",
+       [&, count_into](const std::string& v) { return seen.logins_set = count_into(seen.logins, 1, 1e12)(v); }},
       {"--size", count_into(o.size, 1, kMaxSize)},
       {"--connect-rate", seconds_into(o.connect_rate, 0)},
       {"--source-ips",
