@@ -47,7 +47,8 @@ $(ASAN_BUILD)/CMakeCache.txt:
 
 # A small quarantine keeps the memory-bound tests meaningful under ASan. ASAN_CTEST_ARGS: more
 # ctest flags (CI passes -LE poll: the poll-backend repeats of the integration tests run in
-# `make test` and in the no-epoll build, not a second time under ASan, to keep CI under 30 min).
+# `make test`, and the no-epoll build runs the unit tests on poll; not again under ASan, to
+# keep CI under 30 minutes).
 ASAN_CTEST_ARGS ?=
 asan: deps $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
