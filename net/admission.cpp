@@ -110,6 +110,12 @@ void ConnectionLayer::logged_in(Connection& c) {
   ++stats_.logins;
 }
 
+void ConnectionLayer::restart_login_deadline(Connection& c) {
+  loop_.cancel_timer(c.auth_timer);
+  c.auth_timer = {};
+  arm_login_deadline(c);
+}
+
 bool ConnectionLayer::record_failed_login(Connection& c) {
   ++stats_.failed_logins;
   if (!throttle_.record_failure(c.peer.ip, reactor::Clock::now())) return false;

@@ -61,7 +61,9 @@ ChatDoors::ChatDoors(net::ConnectionLayer& layer, reactor::EventLoop& loop, cons
   if (options.web_port != 0) {
     web::HandshakePolicy policy;
     policy.allowed_origins = parse_origins(options.web_origin);
-    web_ = std::make_unique<WebDoorHandler>(layer, *this, loop, options.max_line, std::move(policy));
+    std::optional<irc::IrcSettings> irc;  // text.ircv3.net reaches the IRC door when there is one
+    if (irc_) irc = irc_->door().settings();
+    web_ = std::make_unique<WebDoorHandler>(layer, *this, loop, options.max_line, std::move(policy), std::move(irc));
   }
 }
 
@@ -99,6 +101,8 @@ void ChatDoors::name_lost(chat::ClientId id) {
   auto* door = static_cast<ChatDoorHandler*>(c->handler);
   core_.lose_name(id, door->login(*c));
   door->name_lost(*c);
+  // Back at the name prompt, the client has --auth-timeout to choose one, as at first.
+  if (c->phase == net::Phase::Open) layer_.restart_login_deadline(*c);
 }
 
 void ChatDoors::name_claim_settled(chat::ClientId id, bool accepted) {

@@ -28,6 +28,8 @@ class IrcDoorHandler final : public ChatDoorHandler {
   // the parser can tell which limit a line broke (417 either way).
   static constexpr std::size_t kMaxFrame = 8191 + 512;
 
+  const irc::IrcDoor& door() const { return door_; }
+
   chat::LoginState& login(net::Connection& c) override { return session(c).client.login; }
   void claim_settled(net::Connection& c, bool accepted) override;
   // An IRC client cannot be asked for a nick again once registered: the core sent ERROR.

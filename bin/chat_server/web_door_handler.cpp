@@ -1,11 +1,13 @@
 // WebDoorHandler: HTTP requests and WebSocket messages from the connection layer's bytes,
-// each paid with a flood-control token; the messages as the line door's lines.
+// each paid with a flood-control token; the messages as the line door's lines, or the IRC
+// door's (text.ircv3.net).
 #include "bin/chat_server/web_door_handler.h"
 
 #include <memory>
 #include <vector>
 
 #include "bin/chat_server/chat_doors.h"
+#include "bin/chat_server/irc_door_handler.h"
 #include "doors/web/web_router.h"
 #include "doors/web/websocket_frame.h"
 #include "net/log.h"
@@ -23,14 +25,15 @@ void read_frames(WebSession& s, std::string_view bytes) {
 }  // namespace
 
 WebDoorHandler::WebDoorHandler(net::ConnectionLayer& layer, ChatDoors& chat, reactor::EventLoop& loop,
-                               std::size_t max_line, web::HandshakePolicy policy)
+                               std::size_t max_line, web::HandshakePolicy policy, std::optional<irc::IrcSettings> irc)
     : ChatDoorHandler(layer, chat),
       loop_(loop),
       door_(chat.core(), max_line, dialect_),
       policy_(std::move(policy)),
       max_line_(max_line),
       ping_after_(std::chrono::duration_cast<reactor::Clock::duration>(std::chrono::duration<double>(kPingSeconds))) {
-  policy_.irc_available = false;  // text.ircv3.net is answered as not offered
+  if (irc) irc_ = std::make_unique<irc::IrcDoor>(chat.core(), std::move(*irc), &irc_framing_);
+  policy_.irc_available = irc_ != nullptr;
   arm_ping_sweep();
 }
 
@@ -84,11 +87,13 @@ void WebDoorHandler::serve_http(net::Connection& c, WebSession& s) {
     layer_.deliver(c.id, decision.bytes());
     if (decision.upgrade) {
       s.websocket = true;
+      s.subprotocol = decision.subprotocol;
       open_.insert(c.id);
+      // An IRC line may be 512 bytes plus 8191 of tags; longer ones are 417, as over TCP.
+      if (s.speaks_irc()) s.reader = web::WebSocketReader(web::WebSocketLimits{IrcDoorHandler::kMaxFrame});
       read_frames(s, s.input);
       s.input = std::string();
-      chat_.refresh_stamp();
-      door_.on_connect(c.id, s.login);  // the prompt, as a text frame
+      enter_chat(c, s);
       return;
     }
     if (!decision.log_reason.empty())
@@ -107,7 +112,7 @@ void WebDoorHandler::process_events(net::Connection& c, WebSession& s) {
     web::WebSocketEvent& e = s.events.front();
     switch (e.kind) {
       case web::WebSocketEvent::Kind::Text: {
-        if (chat::LineDoor::holds_input(s.login)) {  // until claim_settled
+        if (holds_input(s)) {  // until claim_settled
           layer_.pause_input(c, true);
           return;
         }
@@ -138,14 +143,16 @@ void WebDoorHandler::process_events(net::Connection& c, WebSession& s) {
 
 void WebDoorHandler::take_line(net::Connection& c, WebSession& s, std::string_view line) {
   chat_.refresh_stamp();
-  if (s.login.state == chat::State::AwaitPassword && layer_.is_locked_out(c)) {
+  if (s.chat_login().state == chat::State::AwaitPassword && layer_.is_locked_out(c)) {
     layer_.count_locked_guess(c);
-    chat_.core().abandon_login(c.id, s.login);
-    layer_.deliver(c.id, web::text_frame("! Too many failed attempts; try again later."));
+    chat_.core().abandon_login(c.id, s.chat_login());
+    layer_.deliver(c.id, s.speaks_irc()
+                             ? web::text_frame("ERROR :Closing Link: too many failed attempts; try again later")
+                             : web::text_frame("! Too many failed attempts; try again later."));
     close_websocket(c, s, web::close_code::kPolicyViolation, "locked out");
     return;
   }
-  chat::Outcome outcome = door_.on_line(c.id, s.login, line);
+  chat::Outcome outcome = chat_line(c, s, line);
   bool closes = outcome == chat::Outcome::PasswordRejected || outcome == chat::Outcome::Quit ||
                 outcome == chat::Outcome::TooLongBeforeChat;
   if (closes) layer_.deliver(c.id, web::close_frame(web::close_code::kNormal));
@@ -155,21 +162,52 @@ void WebDoorHandler::take_line(net::Connection& c, WebSession& s, std::string_vi
 void WebDoorHandler::close_websocket(net::Connection& c, WebSession& s, std::uint16_t code, std::string_view reason) {
   layer_.deliver(c.id, web::close_frame(code, reason));
   chat_.refresh_stamp();
-  door_.on_disconnect(c.id, s.login, chat::Departure::Lost);
+  leave_chat(c, s, chat::Departure::Lost);
   s.events.clear();
   layer_.close_after_flush(c, "websocket closed (" + std::to_string(code) + ")");
 }
 
+void WebDoorHandler::enter_chat(net::Connection& c, WebSession& s) {
+  chat_.refresh_stamp();
+  if (s.speaks_irc())
+    irc_->on_connect(c.id, s.irc);  // IRC clients speak first
+  else
+    door_.on_connect(c.id, s.login);  // the prompt, as a text frame
+}
+
+chat::Outcome WebDoorHandler::chat_line(net::Connection& c, WebSession& s, std::string_view line) {
+  return s.speaks_irc() ? irc_->on_line(c.id, s.irc, line) : door_.on_line(c.id, s.login, line);
+}
+
+void WebDoorHandler::leave_chat(net::Connection& c, WebSession& s, chat::Departure why) {
+  if (s.speaks_irc())
+    irc_->on_disconnect(c.id, s.irc, why);
+  else
+    door_.on_disconnect(c.id, s.login, why);
+}
+
+bool WebDoorHandler::holds_input(const WebSession& s) const {
+  return s.speaks_irc() ? irc::IrcDoor::holds_input(s.irc) : chat::LineDoor::holds_input(s.login);
+}
+
 void WebDoorHandler::claim_settled(net::Connection& c, bool accepted) {
+  WebSession& s = session(c);
+  if (s.speaks_irc()) irc_->on_claim_settled(c.id, s.irc, accepted);
   handle_outcome(c, accepted ? chat::Outcome::NameAccepted : chat::Outcome::NameRefused);
   layer_.resume_input(c.id);
+}
+
+void WebDoorHandler::name_lost(net::Connection& c) {
+  if (!session(c).speaks_irc()) return;  // the page asks for another name
+  layer_.deliver(c.id, web::close_frame(web::close_code::kPolicyViolation, "nick lost"));
+  layer_.close_after_flush(c, "nick lost");
 }
 
 void WebDoorHandler::on_input_ended(net::Connection& c) {
   WebSession& s = session(c);
   if (!s.websocket) return;
   chat_.refresh_stamp();
-  door_.on_disconnect(c.id, s.login, chat::Departure::Lost);
+  leave_chat(c, s, chat::Departure::Lost);
 }
 
 void WebDoorHandler::on_login_timeout(net::Connection& c) {
@@ -180,7 +218,10 @@ void WebDoorHandler::on_login_timeout(net::Connection& c) {
     return;
   }
   chat_.refresh_stamp();
-  door_.on_auth_timeout(c.id, s.login);
+  if (s.speaks_irc())
+    irc_->on_auth_timeout(c.id, s.irc);
+  else
+    door_.on_auth_timeout(c.id, s.login);
   layer_.deliver(c.id, web::close_frame(web::close_code::kPolicyViolation, "login timeout"));
 }
 
@@ -189,14 +230,17 @@ void WebDoorHandler::on_closed(net::Connection& c, net::Departure departure) {
   WebSession& s = session(c);
   if (!s.websocket) return;
   chat_.refresh_stamp();
-  door_.on_disconnect(c.id, s.login, chat_departure(departure));
+  leave_chat(c, s, chat_departure(departure));
 }
 
 void WebDoorHandler::on_shutdown(net::Connection& c) {
   const WebSession& s = session(c);
   if (!s.websocket) return;
   chat_.refresh_stamp();
-  door_.on_shutdown(c.id, s.login);
+  if (s.speaks_irc())
+    irc_->on_shutdown(c.id, s.irc);
+  else
+    door_.on_shutdown(c.id, s.login);
   layer_.deliver(c.id, web::close_frame(web::close_code::kGoingAway, "server shutting down"));
 }
 

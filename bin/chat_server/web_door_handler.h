@@ -1,15 +1,21 @@
 // WebDoorHandler: the web door on the connection layer (--web-port, docs/WEB.md). Each
 // connection speaks HTTP (the page, /healthz) until it upgrades at /ws; then every WebSocket
-// text message is one line for a chat::LineDoor, whose events reach browsers as text frames
-// (WebDialect). Silent browsers are pinged and dropped when they do not answer.
+// text message is one line: for a chat::LineDoor (chat.line, the page), whose events reach
+// browsers as text frames (WebDialect), or, with text.ircv3.net when the IRC door exists,
+// for an irc::IrcDoor of this door's own whose lines are framed one per message. Silent
+// browsers are pinged and dropped when they do not answer.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <unordered_set>
 
 #include "bin/chat_server/chat_door_handler.h"
 #include "bin/chat_server/web_dialect.h"
 #include "bin/chat_server/web_session.h"
+#include "bin/chat_server/websocket_irc_framing.h"
+#include "doors/irc/irc_door.h"
 #include "doors/web/websocket_handshake.h"
 #include "protocol/line_door.h"
 #include "reactor/event_loop.h"
@@ -18,8 +24,9 @@ namespace chat_server {
 
 class WebDoorHandler final : public ChatDoorHandler {
  public:
+  // `irc`: the IRC door's settings when it exists; then text.ircv3.net is offered.
   WebDoorHandler(net::ConnectionLayer& layer, ChatDoors& chat, reactor::EventLoop& loop, std::size_t max_line,
-                 web::HandshakePolicy policy);
+                 web::HandshakePolicy policy, std::optional<irc::IrcSettings> irc = std::nullopt);
   ~WebDoorHandler() override;
 
   // Silence on an open WebSocket before it is pinged; as long again without a word drops it.
@@ -28,8 +35,10 @@ class WebDoorHandler final : public ChatDoorHandler {
   void set_stamp(const chat::Timestamp& stamp) { dialect_.set_stamp(stamp); }
   void set_max_line(std::size_t max_line) { door_.set_max_line(max_line); }
 
-  chat::LoginState& login(net::Connection& c) override { return session(c).login; }
+  chat::LoginState& login(net::Connection& c) override { return session(c).chat_login(); }
   void claim_settled(net::Connection& c, bool accepted) override;
+  // A web IRC client cannot be asked for a nick again once registered (as on the IRC door).
+  void name_lost(net::Connection& c) override;
 
   void on_open(net::Connection& c) override;
   net::FrameVerdict on_frame(net::Connection& c, reactor::Frame frame, std::string_view line) override;
@@ -45,6 +54,11 @@ class WebDoorHandler final : public ChatDoorHandler {
   void serve_http(net::Connection& c, WebSession& s);
   void process_events(net::Connection& c, WebSession& s);
   void take_line(net::Connection& c, WebSession& s, std::string_view line);
+  // The chat side of the subprotocol: the line door's or the IRC door's.
+  void enter_chat(net::Connection& c, WebSession& s);
+  chat::Outcome chat_line(net::Connection& c, WebSession& s, std::string_view line);
+  void leave_chat(net::Connection& c, WebSession& s, chat::Departure why);
+  bool holds_input(const WebSession& s) const;
   // Sends a close frame, tells the room the browser left and closes after flushing.
   void close_websocket(net::Connection& c, WebSession& s, std::uint16_t code, std::string_view reason);
   void arm_ping_sweep();
@@ -53,6 +67,8 @@ class WebDoorHandler final : public ChatDoorHandler {
   reactor::EventLoop& loop_;
   WebDialect dialect_;
   chat::LineDoor door_;
+  WebSocketIrcFraming irc_framing_;
+  std::unique_ptr<irc::IrcDoor> irc_;  // null: no IRC door, text.ircv3.net not offered
   web::HandshakePolicy policy_;
   std::size_t max_line_;
   reactor::Clock::duration ping_after_;

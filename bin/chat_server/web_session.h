@@ -1,6 +1,7 @@
 // WebSession: what the web door keeps per connection (HTTP until the upgrade, then the
-// WebSocket reader and the messages it waits to process), and the pure rules of the door:
-// a text message as one line, the --web-origin list.
+// WebSocket reader, the messages it waits to process, and the chat login of the subprotocol
+// chosen: the line door's or an IRC registration), and the pure rules of the door: a text
+// message as one line, the --web-origin list.
 #pragma once
 
 #include <deque>
@@ -9,7 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "doors/irc/irc_client.h"
 #include "doors/web/http_request.h"
+#include "doors/web/websocket_handshake.h"
 #include "doors/web/websocket_reader.h"
 #include "net/connection_handler.h"
 #include "protocol/login_state.h"
@@ -20,8 +23,12 @@ namespace chat_server {
 struct WebSession final : net::DoorSession {
   explicit WebSession(std::size_t max_message) : reader(web::WebSocketLimits{max_message}) {}
 
-  chat::LoginState login;
-  bool websocket = false;  // upgraded: the chat's client from now on
+  bool websocket = false;                                     // upgraded: the chat's client from now on
+  web::Subprotocol subprotocol = web::Subprotocol::ChatLine;  // the upgrade's
+  chat::LoginState login;                                     // chat.line's
+  irc::IrcClient irc;                                         // text.ircv3.net's registration; its login is the chat's
+  bool speaks_irc() const { return websocket && subprotocol == web::Subprotocol::IrcV3; }
+  chat::LoginState& chat_login() { return speaks_irc() ? irc.login : login; }
   web::HttpRequestParser http;
   std::string input;  // HTTP bytes not parsed yet (a pipelined request)
   web::WebSocketReader reader;

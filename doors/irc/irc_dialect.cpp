@@ -46,7 +46,9 @@ PayloadRef IrcDialect::closing_link(std::string_view why) const {
   return write_line({}, "ERROR", {}, text);
 }
 
-PayloadRef IrcDialect::render(const chat::ChatEvent& e) {
+PayloadRef IrcDialect::render(const chat::ChatEvent& e) { return framed(render_lines(e)); }
+
+PayloadRef IrcDialect::render_lines(const chat::ChatEvent& e) const {
   std::string_view text = e.rich.empty() ? e.text : e.rich;
   std::string_view me = e.name.empty() ? std::string_view("*") : e.name;
   switch (e.kind) {

@@ -7,14 +7,16 @@
 #include <string_view>
 #include <vector>
 
+#include "doors/irc/irc_framing.h"
 #include "protocol/dialect.h"
 
 namespace irc {
 
 class IrcDialect final : public chat::Dialect {
  public:
-  IrcDialect(std::string server_name, std::string channel)
-      : server_(std::move(server_name)), channel_(std::move(channel)) {}
+  // `framing`: null for a TCP client (lines as written); it must outlive the dialect.
+  IrcDialect(std::string server_name, std::string channel, const IrcFraming* framing = nullptr)
+      : server_(std::move(server_name)), channel_(std::move(channel)), framing_(framing) {}
 
   const std::string& server_name() const { return server_; }
   const std::string& channel() const { return channel_; }
@@ -22,12 +24,18 @@ class IrcDialect final : public chat::Dialect {
   std::string prefix_of(std::string_view nick) const;
 
   reactor::PayloadRef render(const chat::ChatEvent& event) override;
+  // `lines` as this dialect's clients receive them (framed, when there is a framing).
+  reactor::PayloadRef framed(const reactor::PayloadRef& lines) const {
+    return framing_ && lines ? framing_->frame(lines) : lines;
+  }
 
  private:
+  reactor::PayloadRef render_lines(const chat::ChatEvent& event) const;
   reactor::PayloadRef closing_link(std::string_view why) const;
 
   std::string server_;
   std::string channel_;
+  const IrcFraming* framing_;
 };
 
 // One payload holding every line of `lines`, in order.

@@ -16,8 +16,8 @@ namespace {
 constexpr std::string_view kOfferedCaps = "multi-prefix";
 }  // namespace
 
-IrcDoor::IrcDoor(chat::ChatCore& core, IrcSettings settings)
-    : core_(core), settings_(std::move(settings)), dialect_(settings_.server_name, settings_.channel) {}
+IrcDoor::IrcDoor(chat::ChatCore& core, IrcSettings settings, const IrcFraming* framing)
+    : core_(core), settings_(std::move(settings)), dialect_(settings_.server_name, settings_.channel, framing) {}
 
 std::string_view IrcDoor::nick_or_star(const IrcClient& c) {
   return c.welcomed ? std::string_view(c.nick) : std::string_view("*");

@@ -30,7 +30,9 @@ struct IrcSettings {
 
 class IrcDoor {
  public:
-  IrcDoor(chat::ChatCore& core, IrcSettings settings);
+  // `framing`: null for TCP clients; otherwise every byte of this door goes through it
+  // (it must outlive the door).
+  IrcDoor(chat::ChatCore& core, IrcSettings settings, const IrcFraming* framing = nullptr);
 
   IrcDialect& dialect() { return dialect_; }
   const IrcSettings& settings() const { return settings_; }
@@ -68,7 +70,7 @@ class IrcDoor {
   void userhost(chat::ClientId id, const IrcClient& c, const Message& m);
   bool is_channel(std::string_view name) const;
   static std::string_view nick_or_star(const IrcClient& c);
-  void send(chat::ClientId id, const reactor::PayloadRef& bytes) { core_.send_bytes(id, bytes); }
+  void send(chat::ClientId id, const reactor::PayloadRef& bytes) { core_.send_bytes(id, dialect_.framed(bytes)); }
   template <typename... Params>
   void reply(chat::ClientId id, const IrcClient& c, Numeric code, std::string_view first, Params... rest);
 

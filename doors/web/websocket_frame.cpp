@@ -59,6 +59,20 @@ std::string_view cut_at_boundary(std::string_view s, std::size_t max) {
 
 reactor::PayloadRef text_frame(std::string_view text) { return frame(Opcode::Text, text); }
 
+reactor::PayloadRef text_frame_per_line(std::string_view lines) {
+  std::string out;
+  out.reserve(lines.size() + 16);
+  while (!lines.empty()) {
+    std::size_t end = lines.find('\n');
+    std::string_view line = lines.substr(0, end);
+    lines.remove_prefix(end == std::string_view::npos ? lines.size() : end + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!line.empty()) append_frame(out, Opcode::Text, line);
+  }
+  if (out.empty()) return {};
+  return reactor::PayloadRef::copy_of(out);
+}
+
 reactor::PayloadRef ping_frame(std::string_view payload) {
   return frame(Opcode::Ping, payload.substr(0, kMaxControlPayload));
 }

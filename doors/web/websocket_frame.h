@@ -44,6 +44,10 @@ void append_frame(std::string& out, Opcode opcode, std::string_view payload);
 
 // Frames as shared payloads, so a line broadcast to many browsers is framed once.
 reactor::PayloadRef text_frame(std::string_view text);
+// One text frame per line of `lines` ("\n"-terminated, a "\r" before it dropped too; a last
+// line without one counts), each without its line ending: text.ircv3.net's one IRC line per
+// message. Empty lines make no frame.
+reactor::PayloadRef text_frame_per_line(std::string_view lines);
 reactor::PayloadRef ping_frame(std::string_view payload);  // payload cut to 125 bytes
 reactor::PayloadRef pong_frame(std::string_view payload);  // payload cut to 125 bytes
 // The reason is cut to fit 123 bytes, at a character boundary so it stays UTF-8.

@@ -91,13 +91,14 @@ class WebClient {
     return read_response();
   }
 
-  // The opening handshake with chat.line from the page's own origin; returns the response.
-  std::string upgrade(std::string_view origin = {}) {
+  // The opening handshake asking for `protocols` (chat.line by default) from the page's own
+  // origin; returns the response.
+  std::string upgrade(std::string_view origin = {}, std::string_view protocols = "chat.line") {
     std::string own = "http://127.0.0.1:" + std::to_string(port_);
     return get("/ws",
                "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-               "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: chat.line\r\nOrigin: " +
-                   (origin.empty() ? own : std::string(origin)) + "\r\n");
+               "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: " +
+                   std::string(protocols) + "\r\nOrigin: " + (origin.empty() ? own : std::string(origin)) + "\r\n");
   }
 
   void send_text(std::string_view text) { send_raw(encode_frame(0x1, text)); }

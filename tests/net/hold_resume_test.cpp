@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <functional>
 #include <memory>
@@ -44,7 +45,7 @@ void send_text(int fd, const std::string& text) {
 
 class HoldResume : public testing::Test {
  protected:
-  void start(double rate, double burst) {
+  void start(double rate, double burst, double auth_timeout = 30) {
     (void)std::signal(SIGPIPE, SIG_IGN);
     net::set_log_level(net::LogLevel::Error);
     auto poller = reactor::make_poller(reactor::available_backends().front());
@@ -54,6 +55,7 @@ class HoldResume : public testing::Test {
     limits.rate = rate;
     limits.burst = burst;
     limits.max_unauthenticated_per_ip = 0;
+    limits.auth_timeout_seconds = auth_timeout;
     layer_ = std::make_unique<net::ConnectionLayer>(*loop_, limits);
     std::string error;
     listener_ = layer_->listen("127.0.0.1", 0, 512, door_, error);
@@ -179,6 +181,20 @@ TEST_F(HoldResume, AHeldFrameIsChargedToFloodControlOnce) {
   run_a_little();
   // "a" took the first token when it was held, "b" the second; "c" waits for a third.
   EXPECT_EQ(taken(door_), "a b");
+}
+
+// Not Hold, but the same one-connection layer: a client whose name was taken away logs in
+// again under a new deadline (ChatDoors::name_lost).
+TEST_F(HoldResume, TheLoginDeadlineStartsAgainWhenALoggedInClientMustLogInAgain) {
+  start(0, 0, 0.2);
+  net::Connection* c = layer_->find(id());
+  ASSERT_NE(c, nullptr);
+  layer_->logged_in(*c);
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(400);
+  while (std::chrono::steady_clock::now() < until) loop_->run_once(5);
+  EXPECT_EQ(door_.login_timeouts, 0);  // logged in: no deadline
+  layer_->restart_login_deadline(*c);
+  ASSERT_TRUE(run_until([this] { return door_.login_timeouts == 1; }));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace webtest {
 
@@ -97,6 +98,22 @@ inline ServerFrame decode_server(std::string_view bytes) {
   out.first_byte = static_cast<std::uint8_t>(bytes[0]);
   out.payload = std::string(bytes.substr(at));
   return out;
+}
+
+// Several server frames back to back, each decoded as above (an undecodable rest ends it).
+inline std::vector<ServerFrame> decode_server_frames(std::string_view bytes) {
+  std::vector<ServerFrame> frames;
+  while (bytes.size() >= 2) {
+    std::size_t n = static_cast<std::uint8_t>(bytes[1]) & 0x7F;
+    std::size_t header = n == 126 ? 4 : n == 127 ? 10 : 2;
+    if (bytes.size() < header) break;
+    if (header > 2) n = 0;
+    for (std::size_t i = 2; i < header; ++i) n = (n << 8) | static_cast<std::uint8_t>(bytes[i]);
+    if (bytes.size() < header + n) break;
+    frames.push_back(decode_server(bytes.substr(0, header + n)));
+    bytes.remove_prefix(header + n);
+  }
+  return frames;
 }
 
 }  // namespace webtest

@@ -162,6 +162,21 @@ TEST(WebSocketFrameWriter, FramesAsAClientReadsThem) {
   EXPECT_EQ(c.payload, std::string("\x03\xf1") + "message too big");
 }
 
+TEST(WebSocketFrameWriter, OneTextFramePerLineWithoutLineEndings) {
+  std::string long_line(400, 'x');
+  reactor::PayloadRef framed =
+      web::text_frame_per_line(":s 001 ann :Welcome\r\n:s 002 ann :Host\r\n\r\n" + long_line + "\nlast");
+  std::vector<webtest::ServerFrame> frames = webtest::decode_server_frames(framed.view());
+  ASSERT_EQ(frames.size(), 4u);
+  EXPECT_EQ(frames[0].first_byte, 0x81);
+  EXPECT_EQ(frames[0].payload, ":s 001 ann :Welcome");
+  EXPECT_EQ(frames[1].payload, ":s 002 ann :Host");
+  EXPECT_EQ(frames[2].payload, long_line);  // an empty line between made no frame
+  EXPECT_EQ(frames[3].payload, "last");
+  EXPECT_FALSE(web::text_frame_per_line("\r\n"));
+  EXPECT_FALSE(web::text_frame_per_line(""));
+}
+
 TEST(WebSocketFrameWriter, CloseReasonIsCutAtACharacterBoundary) {
   std::string reason;
   for (int i = 0; i < 100; ++i) reason += "é";  // 200 bytes
