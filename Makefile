@@ -43,7 +43,7 @@ install: build
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
 
 $(ASAN_BUILD)/CMakeCache.txt:
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCHAT_SANITIZE=ON
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCHAT_SANITIZE=ON -DCHAT_BENCH=OFF
 
 # A small quarantine keeps the memory-bound tests meaningful under ASan. ASAN_CTEST_ARGS: more
 # ctest flags (CI passes -LE poll: the poll-backend repeats of the integration tests run in
