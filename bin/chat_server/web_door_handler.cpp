@@ -17,6 +17,16 @@ namespace {
 // What one HTTP request is charged to its source's byte budget (it relays nothing).
 constexpr std::size_t kRequestCost = 512;
 
+// One line per request at debug level: "GET /healthz 200 127.0.0.1:40122".
+void log_request(const net::Connection& c, const web::HttpRequest& request, int status) {
+  if (!net::log_enabled(net::LogLevel::Debug)) return;
+  std::string address = c.peer.to_string();
+  std::string message = request.method;
+  message.append(" ").append(request.target).append(" ").append(std::to_string(status)).append(" ").append(address);
+  net::log_event(net::LogLevel::Debug, "http_request", message,
+                 {{"method", request.method}, {"path", request.path}, {"status", status}, {"peer", address}});
+}
+
 void read_frames(WebSession& s, std::string_view bytes) {
   std::vector<web::WebSocketEvent> events;
   s.reader.feed(bytes, events);
@@ -84,6 +94,7 @@ void WebDoorHandler::serve_http(net::Connection& c, WebSession& s) {
       return;
     }
     web::RouteDecision decision = web::route(s.http.request(), policy_);
+    log_request(c, s.http.request(), decision.response.status());
     layer_.deliver(c.id, decision.bytes());
     if (decision.upgrade) {
       s.websocket = true;

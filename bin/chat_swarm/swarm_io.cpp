@@ -209,7 +209,10 @@ void Swarm::leave(Bot& bot, Departure how) {
     ledger_.leave_initiated(bot.id, tick());
     set_state(bot, BotState::Leaving);
   } else {
-    queue_line(bot, "@privado:" + bot.name + " " + std::string(kBarrierText) + "\n");
+    // The barrier: over IRC a PING (the server answers after everything it sent before),
+    // elsewhere a private line to itself (echoed the same way).
+    queue_line(bot, bot.proto == Proto::Irc ? "PING :" + std::string(kBarrierText) + "\r\n"
+                                            : "@privado:" + bot.name + " " + std::string(kBarrierText) + "\n");
     ledger_.leave_initiated(bot.id, tick());
     set_state(bot, BotState::Syncing);
   }

@@ -1,8 +1,9 @@
 // The same bot speaking IRC (--proto irc): chat-server's IRC door, or any IRC server. It
 // registers with PASS, NICK and USER, joins the channel after 001 (chat-server's door has
 // joined it already and accepts the JOIN), is in the room once it reads its own JOIN, sends
-// PRIVMSG, answers PING, and leaves with QUIT (the server's ERROR is its Bye). A private
-// message has no echo in IRC.
+// PRIVMSG, answers PING, and leaves with QUIT (the server's ERROR is its Bye) or, vanishing
+// on purpose (churn), after its own PING's PONG. A private message has no echo in IRC.
+#include "bin/chat_swarm/message.h"
 #include "bin/chat_swarm/swarm.h"
 #include "doors/irc/irc_message.h"
 
@@ -52,6 +53,12 @@ void Swarm::irc_line(Bot& bot, std::string_view raw) {
   const std::string_view from = nick_of(m.prefix);
   if (command == "PING") {
     queue_line(bot, "PONG :" + std::string(m.param(0)) + "\r\n");
+    return;
+  }
+  if (command == "PONG") {
+    // A bot leaving abruptly vanishes once its barrier PING comes back (Swarm::leave).
+    if (bot.state == BotState::Syncing && m.param_count > 0 && m.param(m.param_count - 1) == kBarrierText)
+      vanish_on_purpose(bot);
     return;
   }
   if (command == "ERROR") {

@@ -28,7 +28,7 @@ const char* usage_text() {
          "                       protocol in WebSocket text frames (chat-server's --web-port,\n"
          "                       path /ws, subprotocol chat.line); irc: PASS, NICK, USER,\n"
          "                       JOIN the channel, PRIVMSG (chat-server's --irc-port, or any IRC\n"
-         "                       server; no churn yet); redis: listeners SUBSCRIBE to one channel\n"
+         "                       server; no pubsub); redis: listeners SUBSCRIBE to one channel\n"
          "                       and senders PUBLISH to it (--scenario pubsub only)\n"
          "  --channel NAME       irc: the channel (default #chat); redis: the channel (default:\n"
          "                       the name prefix + \"room\")\n"

@@ -90,6 +90,24 @@ TEST(SwarmIrc, PrivateMessagesHaveNoEchoInIrc) {
   EXPECT_EQ(r.number("delivered"), 100);
 }
 
+TEST(SwarmIrc, ChurnOverIrcQuitsClosesAndResetsWithNothingLost) {
+  // Churners vanish on purpose after their PING barrier's PONG; the others see QUIT.
+  IrcDoor door;
+  SwarmRun r = irc_swarm(door.irc_port,
+                         {"--scenario", "churn", "--clients", "60", "--duration", "3", "--rate", "200", "--seed", "4"});
+  ASSERT_EQ(r.process.status, 0) << r.explain();
+  EXPECT_EQ(r.number("lost"), 0);
+  EXPECT_EQ(r.number("duplicates"), 0);
+  EXPECT_EQ(r.number("unexpected"), 0);
+  EXPECT_EQ(r.number("error_total"), 0);
+  EXPECT_GT(r.number("churn_bots"), 0);
+  EXPECT_GT(r.number("quit"), 0);
+  EXPECT_GT(r.number("close"), 0);
+  EXPECT_GT(r.number("reset"), 0);
+  EXPECT_GT(r.number("expected"), 0);
+  EXPECT_EQ(r.number("expected"), r.number("delivered"));
+}
+
 TEST(SwarmIrc, LoginStormRegistersAndQuits) {
   IrcDoor door;
   SwarmRun r = irc_swarm(door.irc_port, {"--scenario", "login-storm", "--clients", "20", "--logins", "200"});
@@ -120,9 +138,9 @@ TEST(SwarmIrc, AWrongPasswordIsAFailureWithTheNumeric) {
 }
 
 TEST(SwarmIrc, RefusesWhatItCannotRunOverIrc) {
-  Process p = run_process({CHAT_SWARM_PATH, "--proto", "irc", "--scenario", "churn"});
+  Process p = run_process({CHAT_SWARM_PATH, "--proto", "irc", "--scenario", "pubsub"});
   EXPECT_EQ(p.status, 2);
-  EXPECT_NE(p.err.find("churn and pubsub: not yet"), std::string::npos) << p.err;
+  EXPECT_NE(p.err.find("no pubsub"), std::string::npos) << p.err;
   Process big = run_process({CHAT_SWARM_PATH, "--proto", "irc", "--size", "1000"});
   EXPECT_EQ(big.status, 2);
   EXPECT_NE(big.err.find("at most 380"), std::string::npos) << big.err;

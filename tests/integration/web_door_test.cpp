@@ -53,6 +53,15 @@ TEST(WebDoor, ServesThePageAndHealthzOnOneKeptAliveConnection) {
   EXPECT_EQ(health.substr(health.size() - 3), "ok\n");
 }
 
+TEST(WebDoor, EveryRequestIsOneLineOfTheDebugLog) {
+  WebServer s({"--log-level", "debug"});
+  WebClient web(s.web_port);
+  EXPECT_EQ(status_line(web.get("/healthz")), "HTTP/1.1 200 OK");
+  EXPECT_EQ(status_line(web.get("/nothing-here?x=1")), "HTTP/1.1 404 Not Found");
+  EXPECT_TRUE(s.server.wait_for_log("GET /healthz 200 127.0.0.1:"));
+  EXPECT_TRUE(s.server.wait_for_log("GET /nothing-here?x=1 404 127.0.0.1:"));
+}
+
 TEST(WebDoor, AnswersUnknownPathsTraversalAndOtherMethodsWithErrors) {
   WebServer s;
   WebClient web(s.web_port);

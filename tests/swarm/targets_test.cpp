@@ -149,8 +149,7 @@ TEST(Mix, RefusesWhatCannotBeMixed) {
         Case{{"--mix", "line=1,smtp=1"}, "'smtp=1' is not line=N"}, Case{{"--mix", "line=1,line=2"}, "given twice"},
         Case{{"--targets", "a:1,ws://b:2", "--mix", "line=1"}, "which --mix gives no share"},
         Case{{"--targets", "a:1", "--mix", "line=1,ws=1"}, "ws has a share but no target"},
-        Case{{"--targets", "a:1,irc://b:2", "--mix", "line=1,irc=1", "--scenario", "churn"},
-             "churn and pubsub: not yet"},
+        Case{{"--targets", "a:1,irc://b:2", "--mix", "line=1,irc=1", "--scenario", "pubsub"}, "no pubsub"},
         Case{{"--targets", "smtp://a:1"}, "'smtp' is not line, irc or ws"}}) {
     Options o;
     std::string msg;

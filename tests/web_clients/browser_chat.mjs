@@ -2,10 +2,9 @@
 // beside a line client; they chat, privately both ways, the user list follows joins and
 // departures, and a page logs in again by itself after the server restarts. Usage:
 // node browser_chat.mjs PATH_TO_CHAT_SERVER [SCREENSHOT.png]. Exit 77 when chromium is missing.
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import net from "node:net";
 import { chromium } from "playwright-core";
+import { freePort, lineClient, password, startServer, stopServer } from "./helpers.mjs";
 
 const [serverPath, screenshot] = process.argv.slice(2);
 const chromiumPath = "/usr/bin/chromium";
@@ -13,71 +12,10 @@ if (!existsSync(chromiumPath)) {
   console.log("chromium not installed: skipped");
   process.exit(77);
 }
-const password = "s3cret";
 const timeout = 10000;
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function startServer(linePort, webPort) {
-  const child = spawn(
-    serverPath,
-    ["--bind", "127.0.0.1", "--port", String(linePort), "--web-port", String(webPort)],
-    { env: { ...process.env, CHAT_PASSWORD: password }, stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let log = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("server start")), timeout);
-    child.stderr.on("data", (d) => {
-      log += d;
-      if (log.includes("web page on")) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-  });
-}
-
-function stopServer(child) {
-  return new Promise((resolve) => {
-    child.on("exit", resolve);
-    child.kill("SIGTERM");
-  });
-}
-
-function lineClient(port) {
-  const sock = net.connect(port, "127.0.0.1");
-  let buffer = "";
-  const waiters = [];
-  sock.on("data", (d) => {
-    buffer += d;
-    for (const w of [...waiters]) w();
-  });
-  return {
-    send: (line) => sock.write(line + "\n"),
-    expect: (needle) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`line client: ${needle}`)), timeout);
-        const check = () => {
-          const at = buffer.indexOf(needle);
-          if (at < 0) return;
-          buffer = buffer.slice(buffer.indexOf("\n", at) + 1);
-          waiters.splice(waiters.indexOf(check), 1);
-          clearTimeout(timer);
-          resolve();
-        };
-        waiters.push(check);
-        check();
-      }),
-    close: () => sock.destroy(),
-  };
-}
+const startChat = (linePort, webPort) =>
+  startServer(serverPath, ["--web-port", String(webPort)], linePort).then((server) => server.child);
 
 async function openPage(browser, url, name) {
   const page = await browser.newPage({ viewport: { width: 900, height: 560 } });
@@ -109,7 +47,7 @@ async function say(page, line) {
 const linePort = await freePort();
 const webPort = await freePort();
 const url = `http://127.0.0.1:${webPort}/`;
-let server = await startServer(linePort, webPort);
+let server = await startChat(linePort, webPort);
 const browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox"] });
 let status = 0;
 try {
@@ -143,7 +81,7 @@ try {
 
   // The server restarts: the pages log in again by themselves.
   await stopServer(server);
-  server = await startServer(linePort, webPort);
+  server = await startChat(linePort, webPort);
   const back = lineClient(linePort);
   back.send(password);
   back.send("dora");

@@ -1,73 +1,10 @@
 // Drives chat-server's web door with an independent WebSocket client (npm ws): a browser-like
 // client and a raw TCP line client chat both ways, privately too, and the door's close codes
 // reach a real client's close event. Usage: node chat_flows.mjs PATH_TO_CHAT_SERVER FLOW
-import { spawn } from "node:child_process";
-import net from "node:net";
 import WebSocket from "ws";
+import { deadline, freePort, lineClient, password, startServer } from "./helpers.mjs";
 
 const [serverPath, flow] = process.argv.slice(2);
-const password = "s3cret";
-const deadline = (ms, what) =>
-  new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms).unref());
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer(extra = []) {
-  const webPort = await freePort();
-  const child = spawn(serverPath, ["--bind", "127.0.0.1", "--port", "0", "--web-port", String(webPort), ...extra], {
-    env: { ...process.env, CHAT_PASSWORD: password },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let log = "";
-  const linePort = await Promise.race([
-    new Promise((resolve) => {
-      child.stderr.on("data", (d) => {
-        log += d;
-        const m = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
-        if (m && log.includes("web page on")) resolve(Number(m[1]));
-      });
-    }),
-    deadline(10000, "server start"),
-  ]);
-  return { child, webPort, linePort };
-}
-
-// A line client over TCP that collects lines and waits for one containing a needle.
-function lineClient(port) {
-  const sock = net.connect(port, "127.0.0.1");
-  let buffer = "";
-  const waiters = [];
-  sock.on("data", (d) => {
-    buffer += d;
-    for (const w of [...waiters]) w();
-  });
-  return {
-    send: (line) => sock.write(line + "\n"),
-    expect: (needle) =>
-      Promise.race([
-        new Promise((resolve) => {
-          const check = () => {
-            const at = buffer.indexOf(needle);
-            if (at < 0) return;
-            buffer = buffer.slice(buffer.indexOf("\n", at) + 1);
-            waiters.splice(waiters.indexOf(check), 1);
-            resolve();
-          };
-          waiters.push(check);
-          check();
-        }),
-        deadline(10000, `line client: ${needle}`),
-      ]),
-    close: () => sock.destroy(),
-  };
-}
 
 // A ws client with the same expect(), over text messages.
 function browser(port, origin) {
@@ -168,7 +105,8 @@ const flows = {
   },
 };
 
-const server = await startServer();
+const webPort = await freePort();
+const server = { webPort, ...(await startServer(serverPath, ["--web-port", String(webPort)])) };
 let status = 0;
 try {
   if (!flows[flow]) throw new Error(`no flow ${flow}`);

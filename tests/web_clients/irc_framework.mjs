@@ -2,80 +2,15 @@
 // on, over its WebSocket transport and text.ircv3.net: a web IRC user registers, is put in
 // the channel, chats with a raw TCP line user both ways and in private, sees the line user
 // leave, and quits. Usage: node irc_framework.mjs PATH_TO_CHAT_SERVER
-import { spawn } from "node:child_process";
-import net from "node:net";
 import IRC from "irc-framework";
 import WebSocketTransport from "irc-framework/src/transports/websocket.js";
 import WebSocket from "ws";
+import { deadline, freePort, lineClient, password, startServer } from "./helpers.mjs";
 
 // irc-framework's transport is written for browsers, where WebSocket is a global.
 globalThis.WebSocket = WebSocket;
 
 const [serverPath] = process.argv.slice(2);
-const password = "s3cret";
-const deadline = (ms, what) =>
-  new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms).unref());
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer() {
-  const webPort = await freePort();
-  const ircPort = await freePort();
-  const args = ["--bind", "127.0.0.1", "--port", "0", "--web-port", String(webPort), "--irc-port", String(ircPort)];
-  const child = spawn(serverPath, [...args, "--server-name", "irc.test"], {
-    env: { ...process.env, CHAT_PASSWORD: password },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let log = "";
-  const linePort = await Promise.race([
-    new Promise((resolve) => {
-      child.stderr.on("data", (d) => {
-        log += d;
-        const m = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
-        if (m && log.includes("web page on")) resolve(Number(m[1]));
-      });
-    }),
-    deadline(10000, "server start"),
-  ]);
-  return { child, webPort, linePort };
-}
-
-// A line client over TCP that waits for a line containing a needle.
-function lineClient(port) {
-  const sock = net.connect(port, "127.0.0.1");
-  let buffer = "";
-  const waiters = [];
-  sock.on("data", (d) => {
-    buffer += d;
-    for (const w of [...waiters]) w();
-  });
-  return {
-    send: (line) => sock.write(line + "\n"),
-    expect: (needle) =>
-      Promise.race([
-        new Promise((resolve) => {
-          const check = () => {
-            const at = buffer.indexOf(needle);
-            if (at < 0) return;
-            buffer = buffer.slice(buffer.indexOf("\n", at) + 1);
-            waiters.splice(waiters.indexOf(check), 1);
-            resolve();
-          };
-          waiters.push(check);
-          check();
-        }),
-        deadline(10000, `line client: ${needle}`),
-      ]),
-    close: () => sock.destroy(),
-  };
-}
 
 // Resolves with the first `event` of the client for which `match` holds.
 function next(client, event, what, match = () => true) {
@@ -141,7 +76,10 @@ async function flow({ webPort, linePort }) {
   await closed;
 }
 
-const server = await startServer();
+const webPort = await freePort();
+const ircPort = await freePort();
+const args = ["--web-port", String(webPort), "--irc-port", String(ircPort), "--server-name", "irc.test"];
+const server = { webPort, ...(await startServer(serverPath, args)) };
 let status = 0;
 try {
   await flow(server);
