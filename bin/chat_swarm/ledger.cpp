@@ -107,10 +107,12 @@ Bounds in_slice(const Messages& sent, const TimeSlice& slice) {
 struct Ledger::Ranges {
   std::vector<Tick> queued;
   std::vector<Tick> witnessed_suffix_min;
+  // With several nodes, the same per node (node-major): what that node surely processed.
+  std::vector<std::vector<Tick>> node_suffix_min;
   std::int64_t certain_limit;  // last message that surely reached the server
   bool sender_vanished;
 
-  explicit Ranges(const Bot& s) {
+  Ranges(const Bot& s, std::uint16_t nodes) {
     std::size_t n = s.sent.size();
     queued.resize(n);
     witnessed_suffix_min.resize(n);
@@ -124,6 +126,15 @@ struct Ledger::Ranges {
     }
     if (!s.vanished) certain_limit = static_cast<std::int64_t>(n) - 1;
     sender_vanished = s.vanished;
+    if (nodes <= 1) return;
+    node_suffix_min.assign(nodes, std::vector<Tick>(n));
+    for (std::uint16_t node = 0; node < nodes; ++node) {
+      Tick on_node = kNever;
+      for (std::size_t i = n; i-- > 0;) {
+        on_node = std::min(on_node, s.witnessed_on[i * nodes + node]);
+        node_suffix_min[node][i] = on_node;
+      }
+    }
   }
   // What receiver `r` may have been sent and surely was owed; `self` when `r` is the sender,
   // which gets the echoes of its own private messages: all of them.
@@ -136,10 +147,11 @@ struct Ledger::Ranges {
       return w;
     }
     if (r.join_requested != kNever)
-      w.possible = intersect(all, {last_witnessed_before(r.join_requested) + 1, last_queued_before(r.departure_seen)});
+      w.possible = intersect(all, {last_processed_before(r.join_requested, r.node) + 1,
+                                   last_queued_before(r.departure_seen)});
     if (r.welcomed != kNever && !r.vanished) {
       std::int64_t hi = certain_limit;
-      if (r.leave != kForever) hi = std::min(hi, last_witnessed_before(r.leave));
+      if (r.leave != kForever) hi = std::min(hi, last_processed_before(r.leave, r.node));
       w.certain = intersect(w.possible, {first_queued_after(r.welcomed), hi});
     }
     return w;
@@ -154,10 +166,13 @@ struct Ledger::Ranges {
   }
   // The last message received by anyone before t (so it and all before it were processed
   // by the server before t).
-  std::int64_t last_witnessed_before(Tick t) const {
-    return (std::lower_bound(witnessed_suffix_min.begin(), witnessed_suffix_min.end(), t) -
-            witnessed_suffix_min.begin()) -
-           1;
+  std::int64_t last_witnessed_before(Tick t) const { return last_before(witnessed_suffix_min, t); }
+  // The same for one node's clients: what that node had processed (read from the log) by t.
+  std::int64_t last_processed_before(Tick t, std::uint16_t node) const {
+    return node_suffix_min.empty() ? last_witnessed_before(t) : last_before(node_suffix_min[node], t);
+  }
+  static std::int64_t last_before(const std::vector<Tick>& suffix_min, Tick t) {
+    return (std::lower_bound(suffix_min.begin(), suffix_min.end(), t) - suffix_min.begin()) - 1;
   }
 };
 
@@ -204,6 +219,7 @@ void Ledger::vanished(BotId id) {
 Seq Ledger::record_send(BotId sender, Tick t, std::int64_t queued_ns) {
   Bot& s = bots_[sender];
   s.sent.push_back({t, kNever, queued_ns, messages_++});
+  if (nodes_ > 1) s.witnessed_on.resize(s.sent.size() * nodes_, kNever);
   return static_cast<Seq>(s.sent.size() - 1);
 }
 
@@ -248,6 +264,10 @@ Receipt Ledger::record_receipt(BotId receiver, BotId sender, Seq q, Channel chan
   Message& m = s.sent[q];
   if (m.witnessed == kNever) m.witnessed = t;
   Bot& r = bots_[receiver];
+  if (nodes_ > 1) {
+    Tick& on_node = s.witnessed_on[static_cast<std::size_t>(q) * nodes_ + r.node];
+    on_node = std::min(on_node, t);
+  }
   Stream& st = stream(r, sender);
   bool later_seen = !st.got.empty() && st.got.max() > q;
   if (!st.got.insert(q)) {
@@ -295,7 +315,7 @@ Tally Ledger::tally(std::size_t problem_limit, const std::vector<bool>* bots, co
     const std::optional<Bounds> seqs = slice ? std::optional(in_slice(s.sent, *slice)) : std::nullopt;
     if (counted(sid)) t.sent += seqs ? seqs->size() : s.sent.size();
     if (s.sent.empty()) continue;
-    const Ranges ranges(s);
+    const Ranges ranges(s, nodes_);
     auto judge = [&](BotId rid) {
       if (!counted(rid)) return;
       static const Stream kNothing{};  // the receiver got nothing from this sender

@@ -6,6 +6,9 @@
 // Two facts carry all the reasoning:
 //  - a line the swarm received was processed by the server before the tick it was read at;
 //  - a line the swarm writes is processed by the server after the tick it was queued at.
+// With several nodes (--targets) "the server" of the first fact is the receiver's node: a
+// line one node delivered may not have reached another node's clients yet, so where a bound
+// rests on a witness (a join, a departure) only a witness on the bot's own node counts.
 #pragma once
 
 #include <cstdint>
@@ -74,6 +77,10 @@ class Ledger {
  public:
   BotId add_bot();
   std::size_t bots() const { return bots_.size(); }
+  // How many nodes the bots are dealt over (default 1); before anything is sent.
+  void set_nodes(std::uint16_t count) { nodes_ = count == 0 ? 1 : count; }
+  // The node a bot is connected to, 0 .. nodes - 1; before it receives anything.
+  void set_node(BotId bot, std::uint16_t node) { bots_[bot].node = node; }
 
   void set_audience(BotId sender, Audience audience, BotId peer = 0);
   // Whether this sender's private messages come back to it (chat-server's line and web
@@ -140,7 +147,11 @@ class Ledger {
     bool private_echo = true;
     bool drain_counted = false;
     std::uint32_t drain_outstanding = 0;
+    std::uint16_t node = 0;
     std::vector<Message> sent;
+    // With several nodes: the first receipt of each message on each node (sent.size() x
+    // nodes_, message-major), kNever where nobody on that node has it.
+    std::vector<Tick> witnessed_on;
     std::vector<Stream> streams;  // as a receiver, sorted by sender
   };
   struct Ranges;
@@ -151,6 +162,7 @@ class Ledger {
   static const Stream* find_stream(const Bot& receiver, BotId sender);
 
   std::vector<Bot> bots_;
+  std::uint16_t nodes_ = 1;
   std::uint32_t messages_ = 0;
   std::uint64_t unexpected_ = 0;  // receipts rejected at once (never sent, wrong channel)
   bool draining_ = false;

@@ -62,6 +62,7 @@ void Swarm::spawn(std::uint32_t slot) {
   ++spawned_;
   bot.role = &plan_.slots[slot];
   bot.target = target_of_slot_[slot];
+  ledger_.set_node(id, static_cast<std::uint16_t>(bot.target));
   bot.proto = options_.targets[bot.target].proto.value_or(options_.proto);
   if (bot.proto == Proto::Irc) ledger_.set_private_echo(id, false);  // IRC echoes no PRIVMSG
   count_state(bot, bot.state, true);                                 // a new bot starts in Connecting

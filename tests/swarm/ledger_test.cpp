@@ -355,3 +355,57 @@ TEST_F(Room3, ASliceCountsOnlyTheMessagesQueuedInIt) {
   EXPECT_EQ(t0.expected + t1.expected + t2.expected, all.expected);
   EXPECT_EQ(t0.lost + t1.lost + t2.lost, all.lost);
 }
+
+// Two nodes (a cluster): a and c on node 1, b and d on node 0; b quits after a's q1 reached
+// node 1. Whether node 0 had q1 before b's leave is what decides if it was owed to b, and
+// only a receipt on node 0 says so.
+struct TwoNodes : ::testing::Test {
+  Ledger l;
+  BotId a = 0, b = 0, c = 0, d = 0;
+  Tick now = 100;
+  void SetUp() override {
+    l.set_nodes(2);
+    a = l.add_bot();
+    b = l.add_bot();
+    c = l.add_bot();
+    d = l.add_bot();
+    l.set_node(a, 1);
+    l.set_node(c, 1);
+    l.set_node(b, 0);
+    l.set_node(d, 0);
+    l.set_audience(a, Audience::Room);
+    for (BotId x : {a, b, c, d}) {
+      l.join_requested(x, 1 + x);
+      l.welcomed(x, 10 + x);
+    }
+    send();  // q0: everyone has it
+    for (BotId x : {b, c, d}) l.record_receipt(x, a, 0, Channel::Public, ++now);
+    send();  // q1
+    l.record_receipt(c, a, 1, Channel::Public, ++now);         // node 1 has it
+  }
+  void send() {
+    ++now;
+    l.record_send(a, now, static_cast<std::int64_t>(now));
+  }
+  void b_quits() {
+    l.leave_initiated(b, ++now);
+    l.departure_seen(b, ++now);
+  }
+};
+
+TEST_F(TwoNodes, AWitnessOnAnotherNodeDoesNotMakeALeaverOweALine) {
+  b_quits();
+  l.record_receipt(d, a, 1, Channel::Public, ++now);  // node 0 read q1 only after b left
+  Tally t = l.tally();
+  EXPECT_EQ(t.lost, 0u);
+  EXPECT_EQ(t.not_required, 1u);  // q1 at b
+}
+
+TEST_F(TwoNodes, AWitnessOnTheLeaversOwnNodeDoes) {
+  l.record_receipt(d, a, 1, Channel::Public, ++now);  // node 0 had q1 before b left
+  b_quits();
+  Tally t = l.tally();
+  EXPECT_EQ(t.lost, 1u);
+  ASSERT_EQ(t.problems.size(), 1u);
+  EXPECT_EQ(t.problems[0].receiver, b);
+}
