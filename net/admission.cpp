@@ -94,7 +94,7 @@ bool ConnectionLayer::evict_a_login() {
   log_client(LogLevel::Warn, "evicted", "evicted", {}, c->peer, "server busy: making room for a newcomer");
   // Through deliver() and flush(), so --max-output-total's count sees these bytes come and go.
   // A few bytes to a socket that got only the prompt: they fit.
-  deliver(c->id, reactor::PayloadRef::copy_of(c->handler->refusal_line(Refusal::Evicted, 0) + "\n"));
+  deliver(c->id, reactor::PayloadRef::copy_of(c->handler->eviction_notice(*c)));
   if (c->phase == Phase::Open) flush(*c);
   // As refuse() does: shut our side and drop what the client sent, so the close is a FIN.
   shutdown(c->fd(), SHUT_WR);
@@ -113,6 +113,9 @@ void ConnectionLayer::logged_in(Connection& c) {
 void ConnectionLayer::restart_login_deadline(Connection& c) {
   loop_.cancel_timer(c.auth_timer);
   c.auth_timer = {};
+  // A login in progress again: it counts towards --max-unauthenticated and may be evicted.
+  logging_in_.remove(c.fd());
+  logging_in_.add(c.fd(), AuthThrottle::source_of(c.peer.ip));
   arm_login_deadline(c);
 }
 

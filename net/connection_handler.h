@@ -62,6 +62,13 @@ class ConnectionHandler {
   virtual void on_shutdown(Connection& c) = 0;
   // The one line (without '\n') written to a connection admission refuses or evicts.
   virtual std::string refusal_line(Refusal why, std::size_t limit) const = 0;
+  // The bytes written to a connection evicted to make room for a newcomer: by default its
+  // refusal line; a door whose connection may have changed protocol since (a WebSocket)
+  // says it in that protocol.
+  virtual std::string eviction_notice(const Connection& c) const {
+    (void)c;
+    return refusal_line(Refusal::Evicted, 0) + "\n";
+  }
   // Raw bytes for a connection the door switched to bytes (Connection::raw, set in on_open):
   // it frames them itself and pays each message with ConnectionLayer::take_token. An empty
   // view: the pause it asked for (pause_input) is over; process what it kept.

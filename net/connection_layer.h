@@ -78,8 +78,8 @@ class ConnectionLayer final : public reactor::IoHandler {
   void condemn(Connection& c, std::string_view reason, Departure departure);
   // The peer logged in: it leaves the logins in progress, its login deadline is cancelled.
   void logged_in(Connection& c);
-  // The peer must log in again (its name was taken away, ChatCore::lose_name): a new login
-  // deadline of --auth-timeout from now, as for a new connection.
+  // The peer must log in again (its name was taken away, ChatCore::lose_name): a login in
+  // progress again, with a new deadline of --auth-timeout from now, as a new connection.
   void restart_login_deadline(Connection& c);
   // A wrong password: counts towards the brute-force lock-out of its source. True when this
   // one starts a lock-out.

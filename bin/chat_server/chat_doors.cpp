@@ -99,6 +99,7 @@ void ChatDoors::name_lost(chat::ClientId id) {
   if (!c || c->phase != net::Phase::Open || !c->session) return;
   refresh_stamp();
   auto* door = static_cast<ChatDoorHandler*>(c->handler);
+  if (door->login(*c).state != chat::State::Chatting) return;  // nothing to lose (a late notice)
   core_.lose_name(id, door->login(*c));
   door->name_lost(*c);
   // Back at the name prompt, the client has --auth-timeout to choose one, as at first.

@@ -100,8 +100,9 @@ void WebDoorHandler::serve_http(net::Connection& c, WebSession& s) {
       s.websocket = true;
       s.subprotocol = decision.subprotocol;
       open_.insert(c.id);
-      // An IRC line may be 512 bytes plus 8191 of tags; longer ones are 417, as over TCP.
-      if (s.speaks_irc()) s.reader = web::WebSocketReader(web::WebSocketLimits{IrcDoorHandler::kMaxFrame});
+      // An IRC line may be 512 bytes plus 8191 of tags (and a CRLF the message may carry);
+      // longer ones are 417, as over TCP.
+      if (s.speaks_irc()) s.reader = web::WebSocketReader(web::WebSocketLimits{IrcDoorHandler::kMaxFrame + 2});
       read_frames(s, s.input);
       s.input = std::string();
       enter_chat(c, s);
@@ -261,6 +262,14 @@ std::string WebDoorHandler::refusal_line(net::Refusal why, std::size_t limit) co
   std::string reason = why == net::Refusal::LockedOut ? "too many failed attempts" : "server busy";
   return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: " +
          std::to_string(reason.size() + 1) + "\r\nConnection: close\r\n\r\n" + reason;
+}
+
+std::string WebDoorHandler::eviction_notice(const net::Connection& c) const {
+  const auto& s = static_cast<const WebSession&>(*c.session);
+  if (!s.websocket) return refusal_line(net::Refusal::Evicted, 0) + "\n";
+  reactor::PayloadRef notice = web::text_frame(s.speaks_irc() ? "ERROR :Closing Link: server busy; please reconnect"
+                                                              : "! Server busy; please reconnect. Bye.");
+  return std::string(notice.view()).append(web::close_frame(web::close_code::kTryAgainLater, "server busy").view());
 }
 
 void WebDoorHandler::arm_ping_sweep() {

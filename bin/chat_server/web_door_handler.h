@@ -48,6 +48,8 @@ class WebDoorHandler final : public ChatDoorHandler {
   void on_closed(net::Connection& c, net::Departure departure) override;
   void on_shutdown(net::Connection& c) override;
   std::string refusal_line(net::Refusal why, std::size_t limit) const override;
+  // An upgraded connection hears it in its subprotocol, then close 1013 (try again later).
+  std::string eviction_notice(const net::Connection& c) const override;
 
  private:
   static WebSession& session(net::Connection& c) { return static_cast<WebSession&>(*c.session); }

@@ -80,7 +80,7 @@ class Ledger {
   // How many nodes the bots are dealt over (default 1); before anything is sent.
   void set_nodes(std::uint16_t count) { nodes_ = count == 0 ? 1 : count; }
   // The node a bot is connected to, 0 .. nodes - 1; before it receives anything.
-  void set_node(BotId bot, std::uint16_t node) { bots_[bot].node = node; }
+  void set_node(BotId bot, std::uint16_t node) { bots_[bot].node = node < nodes_ ? node : 0; }
 
   void set_audience(BotId sender, Audience audience, BotId peer = 0);
   // Whether this sender's private messages come back to it (chat-server's line and web

@@ -38,7 +38,7 @@ Swarm::Swarm(const Options& options, Plan plan, std::vector<Address> servers, st
       dice_(options.seed),
       per_target_(servers_.size()) {
   if (!options.during_run.empty()) during_ = std::make_unique<DuringRun>(options.during_run);
-  ledger_.set_nodes(static_cast<std::uint16_t>(servers_.size()));
+  ledger_.set_nodes(static_cast<std::uint16_t>(std::min<std::size_t>(servers_.size(), UINT16_MAX)));
 }
 
 Swarm::~Swarm() {

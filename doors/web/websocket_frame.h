@@ -30,6 +30,7 @@ inline constexpr std::uint16_t kInvalidData = 1007;
 inline constexpr std::uint16_t kPolicyViolation = 1008;
 inline constexpr std::uint16_t kMessageTooBig = 1009;
 inline constexpr std::uint16_t kInternalError = 1011;
+inline constexpr std::uint16_t kTryAgainLater = 1013;
 }  // namespace close_code
 
 // Whether a peer may send this code in a close frame (1005, 1006, 1015 and unassigned ones

@@ -16,13 +16,15 @@ using harness::kPassword;
 using webtest::WebClient;
 
 struct WebIrcServer {
-  explicit WebIrcServer(bool with_irc = true)
-      : web_port(harness::unused_port()), irc_port(harness::unused_port()), server(config(with_irc)) {
+  explicit WebIrcServer(std::vector<std::string> extra) : WebIrcServer(true, std::move(extra)) {}
+  explicit WebIrcServer(bool with_irc = true, std::vector<std::string> extra = {})
+      : web_port(harness::unused_port()), irc_port(harness::unused_port()), server(config(with_irc, extra)) {
     EXPECT_TRUE(server.wait_for_log("web page on http://127.0.0.1:" + std::to_string(web_port) + "/"));
   }
-  harness::ServerConfig config(bool with_irc) const {
+  harness::ServerConfig config(bool with_irc, const std::vector<std::string>& extra) const {
     std::vector<std::string> args = {"--web-port", std::to_string(web_port), "--server-name", "irc.test"};
     if (with_irc) args.insert(args.end(), {"--irc-port", std::to_string(irc_port)});
+    args.insert(args.end(), extra.begin(), extra.end());
     return harness::with_args(args);
   }
   std::uint16_t web_port;
@@ -134,6 +136,20 @@ TEST(WebIrc, WithoutTheIrcDoorTheSubprotocolIsNotOffered) {
   ASSERT_EQ(status_line(response), "HTTP/1.1 101 Switching Protocols");
   EXPECT_NE(response.find("Sec-WebSocket-Protocol: chat.line\r\n"), std::string::npos) << response;
   web.expect_text("Password:");
+}
+
+TEST(WebIrc, ASessionEvictedDuringALoginStormHearsErrorAndClose1013) {
+  // Two logins in progress at most: a third connection evicts the oldest, the web session.
+  WebIrcServer s({"--max-unauthenticated", "2"});
+  WebClient web(s.web_port);
+  ASSERT_EQ(status_line(web.upgrade({}, "text.ircv3.net")), "HTTP/1.1 101 Switching Protocols");
+  web.send_text("NICK early");  // registration begun, not finished
+  Client second(s.server.port());
+  harness::expect_exact(second, "Password:");
+  Client third(s.server.port());
+  harness::expect_exact(third, "Password:");
+  expect_irc(web, "ERROR :Closing Link: server busy");
+  EXPECT_EQ(web.expect_close(), 1013);
 }
 
 }  // namespace
