@@ -198,7 +198,7 @@ void WebDoorHandler::leave_chat(net::Connection& c, WebSession& s, chat::Departu
     door_.on_disconnect(c.id, s.login, why);
 }
 
-bool WebDoorHandler::holds_input(const WebSession& s) const {
+bool WebDoorHandler::holds_input(const WebSession& s) {
   return s.speaks_irc() ? irc::IrcDoor::holds_input(s.irc) : chat::LineDoor::holds_input(s.login);
 }
 

@@ -60,7 +60,7 @@ class WebDoorHandler final : public ChatDoorHandler {
   void enter_chat(net::Connection& c, WebSession& s);
   chat::Outcome chat_line(net::Connection& c, WebSession& s, std::string_view line);
   void leave_chat(net::Connection& c, WebSession& s, chat::Departure why);
-  bool holds_input(const WebSession& s) const;
+  static bool holds_input(const WebSession& s);
   // Sends a close frame, tells the room the browser left and closes after flushing.
   void close_websocket(net::Connection& c, WebSession& s, std::uint16_t code, std::string_view reason);
   void arm_ping_sweep();

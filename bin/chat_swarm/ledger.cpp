@@ -147,8 +147,8 @@ struct Ledger::Ranges {
       return w;
     }
     if (r.join_requested != kNever)
-      w.possible = intersect(all, {last_processed_before(r.join_requested, r.node) + 1,
-                                   last_queued_before(r.departure_seen)});
+      w.possible =
+          intersect(all, {last_processed_before(r.join_requested, r.node) + 1, last_queued_before(r.departure_seen)});
     if (r.welcomed != kNever && !r.vanished) {
       std::int64_t hi = certain_limit;
       if (r.leave != kForever) hi = std::min(hi, last_processed_before(r.leave, r.node));

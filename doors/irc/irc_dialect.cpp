@@ -46,7 +46,11 @@ PayloadRef IrcDialect::closing_link(std::string_view why) const {
   return write_line({}, "ERROR", {}, text);
 }
 
-PayloadRef IrcDialect::render(const chat::ChatEvent& e) { return framed(render_lines(e)); }
+// The analyzer loses PayloadRef's count on the way out of render_lines and reports a leak
+// (the false positive reactor/payload.h describes; the tests under ASan say otherwise).
+PayloadRef IrcDialect::render(const chat::ChatEvent& e) {
+  return framed(render_lines(e));  // NOLINT(clang-analyzer-cplusplus.NewDeleteLeaks)
+}
 
 PayloadRef IrcDialect::render_lines(const chat::ChatEvent& e) const {
   std::string_view text = e.rich.empty() ? e.text : e.rich;

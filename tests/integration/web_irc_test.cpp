@@ -16,8 +16,8 @@ using harness::kPassword;
 using webtest::WebClient;
 
 struct WebIrcServer {
-  explicit WebIrcServer(std::vector<std::string> extra) : WebIrcServer(true, std::move(extra)) {}
-  explicit WebIrcServer(bool with_irc = true, std::vector<std::string> extra = {})
+  explicit WebIrcServer(const std::vector<std::string>& extra) : WebIrcServer(true, extra) {}
+  explicit WebIrcServer(bool with_irc = true, const std::vector<std::string>& extra = {})
       : web_port(harness::unused_port()), irc_port(harness::unused_port()), server(config(with_irc, extra)) {
     EXPECT_TRUE(server.wait_for_log("web page on http://127.0.0.1:" + std::to_string(web_port) + "/"));
   }
