@@ -380,8 +380,8 @@ struct TwoNodes : ::testing::Test {
     }
     send();  // q0: everyone has it
     for (BotId x : {b, c, d}) l.record_receipt(x, a, 0, Channel::Public, ++now);
-    send();  // q1
-    l.record_receipt(c, a, 1, Channel::Public, ++now);         // node 1 has it
+    send();                                             // q1
+    l.record_receipt(c, a, 1, Channel::Public, ++now);  // node 1 has it
   }
   void send() {
     ++now;
