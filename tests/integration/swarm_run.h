@@ -45,6 +45,21 @@ struct SwarmRun {
   static std::string tail(const std::string& s) { return s.size() > 3000 ? s.substr(s.size() - 3000) : s; }
 };
 
+// A churn run's verdict, on any door: nothing lost, doubled or stray, no error, replacement
+// bots came, every kind of departure happened, and everything owed was delivered.
+inline void expect_clean_churn(const SwarmRun& r) {
+  EXPECT_EQ(r.number("lost"), 0);
+  EXPECT_EQ(r.number("duplicates"), 0);
+  EXPECT_EQ(r.number("unexpected"), 0);
+  EXPECT_EQ(r.number("error_total"), 0);
+  EXPECT_GT(r.number("churn_bots"), 0);
+  EXPECT_GT(r.number("quit"), 0);
+  EXPECT_GT(r.number("close"), 0);
+  EXPECT_GT(r.number("reset"), 0);
+  EXPECT_GT(r.number("expected"), 0);
+  EXPECT_EQ(r.number("expected"), r.number("delivered"));
+}
+
 // Runs `swarm` (the chat-swarm binary) against 127.0.0.1:port with the tests' password and a
 // JSON report, then `args`; waits at most `deadline`.
 inline SwarmRun run_swarm(const std::string& swarm, std::uint16_t port, const std::vector<std::string>& args,
