@@ -9,6 +9,7 @@ ClusterFeed::ClusterFeed(bus::Outbox& outbox, chat::Room& room, std::string node
     : outbox_(outbox), room_(room), node_(std::move(node)) {
   outbox_.set_on_written([this](std::uint64_t seq, const std::string&) {
     lines_.erase(seq);
+    tell_verdict(seq, true);
     settled(seq);
   });
   outbox_.set_on_given_up([this](const bus::OutboxEntry& entry) {
@@ -17,6 +18,7 @@ ClusterFeed::ClusterFeed(bus::Outbox& outbox, chat::Room& room, std::string node
       tell_not_delivered(it->second.id, it->second.start);
       lines_.erase(it);
     }
+    tell_verdict(entry.seq, false);
     settled(entry.seq);
   });
 }
@@ -30,11 +32,20 @@ LogEvent ClusterFeed::event_of(LogKind kind, chat::ClientId id, std::string_view
   return e;
 }
 
-bool ClusterFeed::publish(const LogEvent& event) {
+bool ClusterFeed::publish(const LogEvent& event, std::function<void(bool written)> verdict) {
   std::optional<std::uint64_t> seq = outbox_.add(encode(event, node_));
   if (!seq) return false;
   pending_.insert(*seq);
+  if (verdict) verdicts_.emplace(*seq, std::move(verdict));
   return true;
+}
+
+void ClusterFeed::tell_verdict(std::uint64_t seq, bool written) {
+  auto it = verdicts_.find(seq);
+  if (it == verdicts_.end()) return;
+  std::function<void(bool)> verdict = std::move(it->second);
+  verdicts_.erase(it);
+  verdict(written);
 }
 
 void ClusterFeed::line(const LogEvent& event, chat::ClientId author) {
@@ -49,11 +60,6 @@ void ClusterFeed::line(const LogEvent& event, chat::ClientId author) {
   }
   pending_.insert(*seq);
   lines_.emplace(*seq, Author{author, line_start(event.text)});
-}
-
-void ClusterFeed::joined(chat::ClientId id, std::string_view name) {
-  if (!publish(event_of(LogKind::Join, id, name)))
-    net::log_event(net::LogLevel::Warn, "cluster_outbox_full", "join not written: the outbox is full");
 }
 
 void ClusterFeed::said(chat::ClientId id, std::string_view name, std::string_view text, std::string_view rich) {

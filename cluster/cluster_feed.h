@@ -23,7 +23,9 @@ class ClusterFeed final : public chat::RoomFeed {
   // Hooks the outbox's written and given-up reports.
   ClusterFeed(bus::Outbox& outbox, chat::Room& room, std::string node);
 
-  void joined(chat::ClientId id, std::string_view name) override;
+  // Nothing to write: ClusterNames put the join in the log when Redis granted the name, and
+  // the core welcomes the user when that join is read back, at its place in the order.
+  void joined(chat::ClientId /*id*/, std::string_view /*name*/) override {}
   void said(chat::ClientId id, std::string_view name, std::string_view text, std::string_view rich) override;
   void whispered(chat::ClientId from, std::string_view from_name, chat::ClientId to, std::string_view to_name,
                  std::string_view text, std::string_view rich) override;
@@ -32,9 +34,10 @@ class ClusterFeed final : public chat::RoomFeed {
   // that name then.
   bool decides_unknown_recipients() const override { return true; }
 
-  // Any event, for a node writing on another's behalf (a dead node's departures). False
-  // when the outbox is full.
-  bool publish(const LogEvent& event);
+  // Any event, for a node writing on another's behalf (a dead node's departures) or ahead
+  // of the core (a join, written when Redis grants the name). False when the outbox is
+  // full; else `verdict`, if given, hears once whether the log stored it.
+  bool publish(const LogEvent& event, std::function<void(bool written)> verdict = {});
   // Runs `then` once every entry published so far is written or given up (at once if none
   // is pending): a name is freed only after its holder's departure is in the log.
   void after_pending(std::function<void()> then);
@@ -57,13 +60,15 @@ class ClusterFeed final : public chat::RoomFeed {
   void line(const LogEvent& event, chat::ClientId author);
   void tell_not_delivered(chat::ClientId id, std::string_view start);
   void settled(std::uint64_t seq);
+  void tell_verdict(std::uint64_t seq, bool written);
 
   bus::Outbox& outbox_;
   chat::Room& room_;
   std::string node_;
-  std::set<std::uint64_t> pending_;                                    // published, not yet written or given up
-  std::unordered_map<std::uint64_t, Author> lines_;                    // seq -> whom to tell if it is given up
-  std::deque<std::pair<std::uint64_t, std::function<void()>>> after_;  // (last seq it waits for, then)
+  std::set<std::uint64_t> pending_;                                        // published, not yet written or given up
+  std::unordered_map<std::uint64_t, Author> lines_;                        // seq -> whom to tell if it is given up
+  std::unordered_map<std::uint64_t, std::function<void(bool)>> verdicts_;  // seq -> who waits for its fate
+  std::deque<std::pair<std::uint64_t, std::function<void()>>> after_;      // (last seq it waits for, then)
   std::uint64_t not_delivered_ = 0;
   std::function<bool(chat::ClientId)> can_speak_;
   std::function<void()> before_telling_;

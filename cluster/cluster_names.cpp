@@ -2,6 +2,7 @@
 #include "cluster/cluster_names.h"
 
 #include <charconv>
+#include <vector>
 
 #include "net/log.h"
 #include "protocol/names.h"
@@ -44,8 +45,7 @@ void ClusterNames::ask(Waiting w) {
       case bus::ClaimOutcome::Granted:
         if (r.previous && r.previous->node != node_) announce_gone(*r.previous);
         room_.forget_remote_named(w.name);
-        held_[w.id] = Held{w.name, fence, grant};
-        w.done(chat::NameAnswer::Granted);
+        granted(std::move(w), fence, grant);
         return;
       case bus::ClaimOutcome::Taken: w.done(chat::NameAnswer::Taken); return;
       case bus::ClaimOutcome::Fenced:
@@ -64,6 +64,95 @@ void ClusterNames::ask(Waiting w) {
   });
 }
 
+void ClusterNames::granted(Waiting w, std::uint64_t fence, std::uint64_t grant) {
+  const chat::ClientId id = w.id;
+  LogEvent join;
+  join.kind = LogKind::Join;
+  join.owner = node_;
+  join.client = id.value();
+  join.name = w.name;
+  joining_[id] = Joining{std::move(w.name), fence, grant, std::move(w.done)};
+  if (feed_.publish(join, [this, alive = alive_, id](bool written) {
+        if (*alive) join_verdict(id, written);
+      }))
+    return;
+  net::log_event(net::LogLevel::Warn, "cluster_outbox_full", "join not written: the outbox is full");
+  auto it = joining_.find(id);
+  Joining j = std::move(it->second);
+  joining_.erase(it);
+  release_later(j.name, j.fence);
+  j.done(chat::NameAnswer::Unavailable);
+}
+
+void ClusterNames::join_verdict(chat::ClientId id, bool written) {
+  auto it = joining_.find(id);
+  if (it == joining_.end()) return;  // read back already (the reader can be first), or lost
+  if (written && !it->second.cancelled) {
+    it->second.written = true;
+    return;
+  }
+  Joining j = std::move(it->second);
+  joining_.erase(it);
+  if (written) {
+    withdraw(id, j);
+    return;
+  }
+  release_later(j.name, j.fence);
+  if (!j.cancelled) j.done(chat::NameAnswer::Unavailable);
+}
+
+void ClusterNames::joined(chat::ClientId id) {
+  auto it = joining_.find(id);
+  if (it == joining_.end()) return;  // a join written again after a lost lease, or withdrawn
+  Joining j = std::move(it->second);
+  joining_.erase(it);
+  if (j.cancelled) {
+    withdraw(id, j);
+    return;
+  }
+  room_.forget_remote_named(j.name);
+  Held held{j.name, j.fence, j.grant};
+  held_[id] = held;
+  // The lease changed while the join travelled: claim the name again under the new one.
+  if (j.grant != grant_ && fence_ != 0) reclaim(id, held);
+  j.done(chat::NameAnswer::Granted);
+}
+
+void ClusterNames::withdraw(chat::ClientId id, const Joining& j) {
+  // The others were told (or will be) that this user joined: they hear that it went.
+  LogEvent gone;
+  gone.kind = LogKind::Disconnect;
+  gone.owner = node_;
+  gone.client = id.value();
+  gone.name = j.name;
+  if (!feed_.publish(gone))
+    net::log_event(net::LogLevel::Warn, "cluster_outbox_full", "departure not written: the outbox is full");
+  release_later(j.name, j.fence);
+}
+
+void ClusterNames::log_skipped() {
+  std::vector<chat::ClientId> stored;
+  for (const auto& [id, j] : joining_)
+    if (j.written) stored.push_back(id);
+  for (chat::ClientId id : stored) joined(id);
+}
+
+void ClusterNames::log_lost() {
+  std::unordered_map<chat::ClientId, Joining> lost = std::move(joining_);
+  joining_.clear();
+  for (auto& [id, j] : lost) {
+    release_later(j.name, j.fence);
+    if (!j.cancelled) j.done(chat::NameAnswer::Unavailable);
+  }
+}
+
+void ClusterNames::release_later(std::string name, std::uint64_t fence) {
+  feed_.after_pending([this, alive = alive_, name = std::move(name), fence] {
+    if (!*alive) return;
+    table_.release(chat::name_key(name), node_, fence, [](bool) {});
+  });
+}
+
 void ClusterNames::expire_waiting() {
   patience_timer_ = {};
   const auto now = loop_.now();
@@ -78,6 +167,15 @@ void ClusterNames::expire_waiting() {
 
 void ClusterNames::cancel(chat::ClientId id) {
   std::erase_if(waiting_, [id](const Waiting& w) { return w.id == id; });
+  auto it = joining_.find(id);
+  if (it == joining_.end()) return;
+  if (!it->second.written) {
+    it->second.cancelled = true;  // its fate decides: withdrawn if stored, else only released
+    return;
+  }
+  Joining j = std::move(it->second);
+  joining_.erase(it);
+  withdraw(id, j);
 }
 
 void ClusterNames::release(chat::ClientId id, std::string_view /*name*/) {
@@ -85,10 +183,7 @@ void ClusterNames::release(chat::ClientId id, std::string_view /*name*/) {
   if (it == held_.end()) return;
   Held held = std::move(it->second);
   held_.erase(it);
-  feed_.after_pending([this, alive = alive_, held = std::move(held)] {
-    if (!*alive) return;
-    table_.release(chat::name_key(held.name), node_, held.fence, [](bool) {});
-  });
+  release_later(std::move(held.name), held.fence);
 }
 
 void ClusterNames::set_fence(std::uint64_t fence) {

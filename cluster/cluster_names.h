@@ -1,9 +1,12 @@
 // ClusterNames: the cluster's name space for the core (chat::NameRegistry over bus::NameTable).
 // A claim goes to Redis with this node's fence; while the node holds no lease (starting,
 // reconnecting) claims wait, and one still waiting after `patience` is answered Unavailable
-// (the user is told and asked again, the connection stays). A name reaped on the way from a
-// dead node is announced as that user's departure before the newcomer's join. A name is
-// released only once its holder's departure is in the log.
+// (the user is told and asked again, the connection stays). A granted name is not the
+// answer yet: the user's join goes into the log, and the claim is answered when this node
+// reads that join back, so the welcome (and its list of who is online) sits at the join's
+// place in the one order. A name reaped on the way from a dead node is announced as that
+// user's departure before the newcomer's join. A name is released only once its holder's
+// departure is in the log.
 #pragma once
 
 #include <chrono>
@@ -39,6 +42,13 @@ class ClusterNames final : public chat::NameRegistry {
   void set_on_lost(std::function<void(chat::ClientId)> hook) { on_lost_ = std::move(hook); }
   // A user of a dead node, reaped (by a claim or the reaper): its departure goes in the log.
   void announce_gone(const bus::NameEntry& gone);
+  // This node's join for `id` was read back from the log (ClusterRoom::set_on_own_join).
+  void joined(chat::ClientId id);
+  // The log reader skipped entries (a gap): a join it may have skipped counts as read
+  // once it is known to be stored. `lost` (Redis lost the log): joins on their way are
+  // gone; their users are answered Unavailable and asked again.
+  void log_skipped();
+  void log_lost();
 
   // `id` holds its name under the current lease (not while it is being claimed again).
   bool confirmed(chat::ClientId id) const {
@@ -47,6 +57,7 @@ class ClusterNames final : public chat::NameRegistry {
   }
   std::size_t held_count() const { return held_.size(); }
   std::size_t waiting() const { return waiting_.size(); }
+  std::size_t joining() const { return joining_.size(); }
   // Claim round trips, for the stats: how many and how long in total.
   std::uint64_t claims() const { return claims_; }
   std::chrono::microseconds claim_time() const { return claim_time_; }
@@ -63,7 +74,20 @@ class ClusterNames final : public chat::NameRegistry {
     std::uint64_t fence;  // what it was claimed with (for the release)
     std::uint64_t grant;  // under which of this node's leases (fences repeat after Redis lost its state)
   };
+  // Granted, its join on the way to the log and back.
+  struct Joining {
+    std::string name;
+    std::uint64_t fence;
+    std::uint64_t grant;
+    std::function<void(chat::NameAnswer)> done;
+    bool written = false;    // the log stored the join
+    bool cancelled = false;  // the user left meanwhile
+  };
   void ask(Waiting w);
+  void granted(Waiting w, std::uint64_t fence, std::uint64_t grant);
+  void join_verdict(chat::ClientId id, bool written);
+  void withdraw(chat::ClientId id, const Joining& j);
+  void release_later(std::string name, std::uint64_t fence);
   void reclaim(chat::ClientId id, const Held& held);
   void expire_waiting();
   bus::NameEntry entry_for(chat::ClientId id, std::string_view name) const;
@@ -77,6 +101,7 @@ class ClusterNames final : public chat::NameRegistry {
   std::uint64_t fence_ = 0;
   std::uint64_t grant_ = 0;  // counts the leases granted to this node
   std::deque<Waiting> waiting_;
+  std::unordered_map<chat::ClientId, Joining> joining_;
   std::unordered_map<chat::ClientId, Held> held_;
   reactor::TimerId patience_timer_;
   std::function<void(chat::ClientId)> on_lost_;

@@ -64,7 +64,10 @@ void ClusterRoom::apply(const LogEvent& e) {
   const chat::ClientId author = chat::ClientId::from_value(e.client);
   switch (e.kind) {
     case LogKind::Join:
-      if (!is_mine(e)) add_remote(e.owner, e.client, e.name);
+      if (!is_mine(e))
+        add_remote(e.owner, e.client, e.name);
+      else if (on_own_join_)
+        on_own_join_(author);
       room_.broadcast(event_of(chat::EventKind::Joined, e.name), is_mine(e) ? std::optional(author) : std::nullopt);
       return;
     case LogKind::Say: {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -28,6 +29,9 @@ class ClusterRoom {
   ClusterRoom(chat::Room& room, std::string node) : room_(room), node_(std::move(node)) {}
 
   void apply(const LogEvent& event);
+  // Runs when a join this node wrote is read back, before the others hear of it: the
+  // user's welcome belongs at that place in the log (ClusterNames::joined).
+  void set_on_own_join(std::function<void(chat::ClientId)> hook) { on_own_join_ = std::move(hook); }
   // The name table's view, when this node starts or its log reader lost track: every name
   // held on another node becomes a member (present ones are kept).
   void seed(const std::vector<bus::NameEntry>& names);
@@ -53,6 +57,7 @@ class ClusterRoom {
   Silent silent_;
   std::unordered_map<std::string, chat::ClientId> remote_;  // "owner|client" -> its id here
   std::uint32_t next_slot_ = 0;
+  std::function<void(chat::ClientId)> on_own_join_;
 };
 
 }  // namespace cluster

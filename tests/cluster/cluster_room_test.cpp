@@ -75,6 +75,26 @@ TEST_F(ClusterRoomTest, AJoinElsewhereMakesAMemberWhoReceivesNothingHere) {
   EXPECT_FALSE(room.find("zed"));
 }
 
+// Its own join read back is where a node welcomes its user: the hook runs first (here it
+// joins the user, as the core does), then the others hear of the join, the user does not.
+TEST_F(ClusterRoomTest, AJoinOfItsOwnReadBackRunsTheHookBeforeTellingTheOthers) {
+  const ClientId carol{3, 1};
+  std::vector<ClientId> hooked;
+  cluster_room.set_on_own_join([&](ClientId id) {
+    hooked.push_back(id);
+    EXPECT_TRUE(transport.got[alice].empty());  // nobody told yet
+    room.join(id, "carol", lines);
+  });
+  apply(event(LogKind::Join, "there", 7, "zed"));
+  EXPECT_TRUE(hooked.empty());  // another node's join is not ours to welcome
+  transport.got.clear();
+  apply(event(LogKind::Join, "here", carol.value(), "carol"));
+  EXPECT_EQ(hooked, std::vector<ClientId>{carol});
+  EXPECT_EQ(transport.got[alice], (std::vector<std::string>{"[09:00:00] * carol joined the chat\n"}));
+  EXPECT_TRUE(transport.got[carol].empty());
+  EXPECT_EQ(cluster_room.remote_members(), 1u);  // carol is local: only zed is remote
+}
+
 TEST_F(ClusterRoomTest, APrivateLineReachesItsRecipientAndEchoesToItsSenderOnly) {
   apply(event(LogKind::Join, "there", 7, "zed"));
   transport.got.clear();
