@@ -83,8 +83,14 @@ void ClusterFeed::departed(chat::ClientId id, std::string_view name, chat::Event
   LogKind k = kind == chat::EventKind::Left     ? LogKind::Leave
               : why == chat::Departure::TooSlow ? LogKind::TooSlow
                                                 : LogKind::Disconnect;
-  if (!publish(event_of(k, id, name)))
-    net::log_event(net::LogLevel::Warn, "cluster_outbox_full", "departure not written: the outbox is full");
+  std::function<void(bool)> verdict;
+  if (k == LogKind::Leave)  // the leaver waits in the room for it; a log that refused it lets them go
+    verdict = [this, id](bool written) {
+      if (!written && on_departure_settled_) on_departure_settled_(id);
+    };
+  if (publish(event_of(k, id, name), std::move(verdict))) return;
+  net::log_event(net::LogLevel::Warn, "cluster_outbox_full", "departure not written: the outbox is full");
+  if (k == LogKind::Leave && on_departure_settled_) on_departure_settled_(id);
 }
 
 void ClusterFeed::tell_not_delivered(chat::ClientId id, std::string_view start) {

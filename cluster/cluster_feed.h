@@ -33,6 +33,10 @@ class ClusterFeed final : public chat::RoomFeed {
   // The log decides: ClusterRoom answers "not connected" at the line's turn if nobody has
   // that name then.
   bool decides_unknown_recipients() const override { return true; }
+  // A leaver hears its Bye at its leave's place in the log (ClusterRoom reads it back), or
+  // when the log gave up on it: `on_departure_settled`.
+  bool departs_later() const override { return true; }
+  void set_on_departure_settled(std::function<void(chat::ClientId)> hook) { on_departure_settled_ = std::move(hook); }
 
   // Any event, for a node writing on another's behalf (a dead node's departures) or ahead
   // of the core (a join, written when Redis grants the name). False when the outbox is
@@ -72,6 +76,7 @@ class ClusterFeed final : public chat::RoomFeed {
   std::uint64_t not_delivered_ = 0;
   std::function<bool(chat::ClientId)> can_speak_;
   std::function<void()> before_telling_;
+  std::function<void(chat::ClientId)> on_departure_settled_;
 };
 
 }  // namespace cluster

@@ -95,7 +95,10 @@ void ClusterRoom::apply(const LogEvent& e) {
     case LogKind::Leave:
     case LogKind::Disconnect:
     case LogKind::TooSlow: {
-      if (!is_mine(e)) remove_remote(e.owner, e.client);
+      if (!is_mine(e))
+        remove_remote(e.owner, e.client);
+      else if (e.kind == LogKind::Leave && on_own_leave_)
+        on_own_leave_(author);
       chat::ChatEvent gone =
           event_of(e.kind == LogKind::Leave ? chat::EventKind::Left : chat::EventKind::Disconnected, e.name);
       gone.departure = e.kind == LogKind::TooSlow ? chat::Departure::TooSlow : chat::Departure::Lost;

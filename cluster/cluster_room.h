@@ -32,6 +32,8 @@ class ClusterRoom {
   // Runs when a join this node wrote is read back, before the others hear of it: the
   // user's welcome belongs at that place in the log (ClusterNames::joined).
   void set_on_own_join(std::function<void(chat::ClientId)> hook) { on_own_join_ = std::move(hook); }
+  // The same for a leave this node wrote: the leaver's Bye belongs there.
+  void set_on_own_leave(std::function<void(chat::ClientId)> hook) { on_own_leave_ = std::move(hook); }
   // The name table's view, when this node starts or its log reader lost track: every name
   // held on another node becomes a member (present ones are kept).
   void seed(const std::vector<bus::NameEntry>& names);
@@ -58,6 +60,7 @@ class ClusterRoom {
   std::unordered_map<std::string, chat::ClientId> remote_;  // "owner|client" -> its id here
   std::uint32_t next_slot_ = 0;
   std::function<void(chat::ClientId)> on_own_join_;
+  std::function<void(chat::ClientId)> on_own_leave_;
 };
 
 }  // namespace cluster

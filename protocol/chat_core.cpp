@@ -168,11 +168,26 @@ void ChatCore::leave(ClientId id, LoginState& s) {
     abandon_login(id, s);
     return;
   }
+  if (feed_->departs_later() && directory_) {
+    s.state = State::Leaving;
+    feed_->departed(id, s.name, EventKind::Left, Departure::Lost);
+    return;
+  }
   reply(id, s, event(EventKind::Goodbye, s.name));
   room_.leave(id);
   s.state = State::Gone;
   feed_->departed(id, s.name, EventKind::Left, Departure::Lost);
   names_.release(id, s.name);
+}
+
+void ChatCore::departure_settled(ClientId id) {
+  LoginState* s = directory_ ? directory_->login_of(id) : nullptr;
+  if (!s || s->state != State::Leaving) return;  // gone meanwhile, or a newcomer in its slot
+  reply(id, *s, event(EventKind::Goodbye, s->name));
+  room_.leave(id);
+  s->state = State::Gone;
+  names_.release(id, s->name);
+  directory_->left(id);
 }
 
 void ChatCore::abandon_login(ClientId id, LoginState& s) {
@@ -187,6 +202,12 @@ void ChatCore::time_out(ClientId id, LoginState& s) {
 }
 
 void ChatCore::disconnect(ClientId id, LoginState& s, Departure why) {
+  if (s.state == State::Leaving) {  // its leave is on its way: nothing more to tell anyone
+    room_.leave(id);
+    s.state = State::Gone;
+    names_.release(id, s.name);
+    return;
+  }
   if (s.state != State::Chatting) {
     abandon_login(id, s);  // a pending claim ends without a word to anyone
     return;

@@ -28,6 +28,9 @@ class ClientDirectory {
   // A claim that was pending has been answered (`accepted`: now CHATTING; else AWAIT_NAME
   // again, told why). The door processes the lines it held meanwhile.
   virtual void name_claim_settled(ClientId id, bool accepted) = 0;
+  // A leave that was pending (LEAVING) is done: the client has been told goodbye and is
+  // GONE; the door closes the connection after flushing.
+  virtual void left(ClientId id) = 0;
 };
 
 enum class ClaimStatus {
@@ -72,8 +75,12 @@ class ChatCore {
                std::string_view rich = {});
   void list(ClientId id, const LoginState& s);
   void help(ClientId id, const LoginState& s);
-  // Leaves on purpose (@sair, QUIT): told goodbye, the others told; GONE.
+  // Leaves on purpose (@sair, QUIT): told goodbye, the others told; GONE. With a feed that
+  // departs_later(), LEAVING instead: still in the room until departure_settled(id).
   void leave(ClientId id, LoginState& s);
+  // The feed has the leave of `id` in place (or gave up on it): goodbye, out of the room,
+  // GONE, and the directory's left(id). Nothing for a client that is not LEAVING.
+  void departure_settled(ClientId id);
   // Ends a login without a word from the core (the door said why): GONE.
   void abandon_login(ClientId id, LoginState& s);
   // The login took too long: told, GONE.

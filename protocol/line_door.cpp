@@ -21,6 +21,7 @@ Outcome LineDoor::on_line(ClientId id, LoginState& s, std::string_view line) {
       return Outcome::NameRefused;
     case State::Chatting: return on_chat(id, s, line);
     case State::ClaimingName:
+    case State::Leaving:
     case State::Gone: return Outcome::None;
   }
   return Outcome::None;
@@ -33,7 +34,7 @@ Outcome LineDoor::on_overlong(ClientId id, LoginState& s) {
     core_.reply(id, s, e);
     return Outcome::None;
   }
-  if (s.state == State::Gone || s.state == State::ClaimingName) return Outcome::None;
+  if (s.state == State::Gone || s.state == State::ClaimingName || s.state == State::Leaving) return Outcome::None;
   core_.abandon_login(id, s);
   core_.reply(id, s, e);
   return Outcome::TooLongBeforeChat;
@@ -56,7 +57,7 @@ Outcome LineDoor::on_chat(ClientId id, LoginState& s, std::string_view line) {
       core_.reply(id, s, e);
       return Outcome::None;
     }
-    case CommandKind::Quit: core_.leave(id, s); return Outcome::Quit;
+    case CommandKind::Quit: core_.leave(id, s); return s.state == State::Leaving ? Outcome::QuitPending : Outcome::Quit;
   }
   return Outcome::None;
 }

@@ -39,8 +39,9 @@ class LineDoor {
   void on_shutdown(ClientId id, const LoginState& s) { core_.shut_down(id, s); }
 
   // While a name claim is pending, the client's next lines wait, in order, unread: the
-  // caller stops offering them and offers them again once the claim settled.
-  static bool holds_input(const LoginState& s) { return s.state == State::ClaimingName; }
+  // caller stops offering them and offers them again once the claim settled. While it
+  // leaves (LEAVING) they wait too, for the close.
+  static bool holds_input(const LoginState& s) { return s.state == State::ClaimingName || s.state == State::Leaving; }
 
  private:
   Outcome on_chat(ClientId id, LoginState& s, std::string_view line);

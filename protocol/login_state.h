@@ -13,7 +13,8 @@ enum class State {
   AwaitName,
   ClaimingName,  // a name was offered and the registry has not answered yet
   Chatting,
-  Gone,  // said @sair, failed the password or was refused: no more lines are taken
+  Leaving,  // left (@sair, QUIT) and still in the room until the feed has the leave (a cluster)
+  Gone,     // said @sair, failed the password or was refused: no more lines are taken
 };
 
 inline std::string_view to_string(State s) {
@@ -22,6 +23,7 @@ inline std::string_view to_string(State s) {
     case State::AwaitName: return "AWAIT_NAME";
     case State::ClaimingName: return "CLAIMING_NAME";
     case State::Chatting: return "CHATTING";
+    case State::Leaving: return "LEAVING";
     case State::Gone: return "GONE";
   }
   return "?";

@@ -12,6 +12,7 @@ enum class Outcome {
   NameRefused,       // still AwaitName
   NamePending,       // ClaimingName: hold this client's next lines until the claim settles
   Quit,              // said @sair: close after flushing the goodbye
+  QuitPending,       // said @sair, LEAVING: hold its next lines; ClientDirectory::left closes
   TooLongBeforeChat  // over-long line before CHATTING: close after flushing the goodbye
 };
 

@@ -30,6 +30,10 @@ class RoomFeed {
   // cluster does: a user who joined on another node an instant ago is in the room there,
   // and "not connected" must mean connected nowhere.
   virtual bool decides_unknown_recipients() const { return false; }
+  // Whether a member who leaves on purpose stays in the room (LEAVING: hearing what comes
+  // before its leave) until the feed reports the leave in place (ChatCore::departure_settled).
+  // A cluster does: the Bye sits at the leave's place in the chat's order.
+  virtual bool departs_later() const { return false; }
 };
 
 // One node alone: the room is the whole chat.

@@ -37,6 +37,9 @@ void ChatDoorHandler::handle_outcome(net::Connection& c, chat::Outcome outcome) 
       return;
     case chat::Outcome::NameRefused: log_client(LogLevel::Info, "name_refused", "name refused", s.name, c.peer); return;
     case chat::Outcome::Quit: layer_.close_after_flush(c, "quit"); return;
+    case chat::Outcome::QuitPending:
+      log_client(LogLevel::Debug, "quit_pending", "leave on its way to the chat's log", s.name, c.peer);
+      return;
     case chat::Outcome::TooLongBeforeChat: layer_.close_after_flush(c, "line too long"); return;
   }
 }

@@ -26,6 +26,8 @@ class ChatDoorHandler : public net::ConnectionHandler {
   // The core took the client's name away (ChatCore::lose_name: told, AWAIT_NAME). A door
   // whose clients can pick a new name at that point does nothing more.
   virtual void name_lost(net::Connection& /*c*/) {}
+  // A leave that was pending (QuitPending) is done, its goodbye queued: close after it.
+  virtual void leave_settled(net::Connection& c) { handle_outcome(c, chat::Outcome::Quit); }
 
  protected:
   void handle_outcome(net::Connection& c, chat::Outcome outcome);

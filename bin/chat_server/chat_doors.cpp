@@ -52,6 +52,7 @@ ChatDoors::ChatDoors(net::ConnectionLayer& layer, reactor::EventLoop& loop, cons
     core_.set_feed(cluster_->feed());
     cluster_->set_on_name_lost([this](chat::ClientId id) { name_lost(id); });
     cluster_->set_before_telling([this] { refresh_stamp(); });
+    cluster_->set_on_departure_settled([this](chat::ClientId id) { core_.departure_settled(id); });
   }
   core_.set_motd(options.motd);
   core_.set_open(options.open);
@@ -104,6 +105,12 @@ void ChatDoors::name_lost(chat::ClientId id) {
   door->name_lost(*c);
   // Back at the name prompt, the client has --auth-timeout to choose one, as at first.
   if (c->phase == net::Phase::Open) layer_.restart_login_deadline(*c);
+}
+
+void ChatDoors::left(chat::ClientId id) {
+  net::Connection* c = layer_.find(id);
+  if (!c || c->phase != net::Phase::Open || !c->session) return;
+  static_cast<ChatDoorHandler*>(c->handler)->leave_settled(*c);
 }
 
 void ChatDoors::name_claim_settled(chat::ClientId id, bool accepted) {

@@ -49,6 +49,7 @@ class ChatDoors final : public chat::Transport, public chat::ClientDirectory {
   // chat::ClientDirectory. Every listener's door is a ChatDoorHandler.
   chat::LoginState* login_of(chat::ClientId id) override;
   void name_claim_settled(chat::ClientId id, bool accepted) override;
+  void left(chat::ClientId id) override;
 
  private:
   // The cluster gave a member's name to an earlier claim: the core asks for another.

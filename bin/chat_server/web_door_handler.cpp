@@ -209,6 +209,11 @@ void WebDoorHandler::claim_settled(net::Connection& c, bool accepted) {
   layer_.resume_input(c.id);
 }
 
+void WebDoorHandler::leave_settled(net::Connection& c) {
+  layer_.deliver(c.id, web::close_frame(web::close_code::kNormal));
+  handle_outcome(c, chat::Outcome::Quit);
+}
+
 void WebDoorHandler::name_lost(net::Connection& c) {
   if (!session(c).speaks_irc()) return;  // the page asks for another name
   layer_.deliver(c.id, web::close_frame(web::close_code::kPolicyViolation, "nick lost"));

@@ -37,6 +37,7 @@ class WebDoorHandler final : public ChatDoorHandler {
 
   chat::LoginState& login(net::Connection& c) override { return session(c).chat_login(); }
   void claim_settled(net::Connection& c, bool accepted) override;
+  void leave_settled(net::Connection& c) override;
   // A web IRC client cannot be asked for a nick again once registered (as on the IRC door).
   void name_lost(net::Connection& c) override;
 

@@ -26,7 +26,7 @@ std::string_view IrcDoor::nick_or_star(const IrcClient& c) {
 bool IrcDoor::is_channel(std::string_view name) const { return casemap_equal(name, settings_.channel); }
 
 Outcome IrcDoor::on_line(ClientId id, IrcClient& c, std::string_view line) {
-  if (c.login.state == State::Gone) return Outcome::None;
+  if (c.login.state == State::Gone || c.login.state == State::Leaving) return Outcome::None;
   ParseResult parsed = parse_message(line);
   if (parsed.status == ParseStatus::Empty) return Outcome::None;
   if (parsed.status == ParseStatus::LineTooLong || parsed.status == ParseStatus::TagsTooLong) return on_overlong(id, c);
@@ -41,7 +41,7 @@ Outcome IrcDoor::on_line(ClientId id, IrcClient& c, std::string_view line) {
 }
 
 Outcome IrcDoor::on_overlong(ClientId id, const IrcClient& c) {
-  if (c.login.state == State::Gone) return Outcome::None;
+  if (c.login.state == State::Gone || c.login.state == State::Leaving) return Outcome::None;
   reply(id, c, Numeric::ErrInputTooLong, "Input line was too long");
   return Outcome::None;
 }
@@ -153,7 +153,7 @@ void IrcDoor::cap(ClientId id, IrcClient& c, const Message& m) {
 Outcome IrcDoor::quit(ClientId id, IrcClient& c) {
   if (c.login.state == State::Chatting) {
     core_.leave(id, c.login);  // the others are told; the dialect says "Closing Link" to us
-    return Outcome::Quit;
+    return c.login.state == State::Leaving ? Outcome::QuitPending : Outcome::Quit;
   }
   core_.abandon_login(id, c.login);
   send(id, write_line({}, "ERROR", {}, "Closing Link: " + settings_.server_name + " (Quit)"));

@@ -47,7 +47,9 @@ class IrcDoor {
   void on_auth_timeout(chat::ClientId id, IrcClient& c) { core_.time_out(id, c.login); }
   void on_disconnect(chat::ClientId id, IrcClient& c, chat::Departure why) { core_.disconnect(id, c.login, why); }
   void on_shutdown(chat::ClientId id, const IrcClient& c) { core_.shut_down(id, c.login); }
-  static bool holds_input(const IrcClient& c) { return c.login.state == chat::State::ClaimingName; }
+  static bool holds_input(const IrcClient& c) {
+    return c.login.state == chat::State::ClaimingName || c.login.state == chat::State::Leaving;
+  }
 
  private:
   chat::Outcome before_welcome(chat::ClientId id, IrcClient& c, const Message& m);

@@ -2,6 +2,8 @@
 // disconnects, the user list and the welcome, names unique across the cluster ignoring case.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "cluster_fixture.h"
 
 namespace cluster_test {
@@ -159,6 +161,49 @@ TEST_F(ClusterTest, AWelcomeListsWhoeverJoinedBeforeOnAnyNodeAndOnlyLaterJoinsAr
       later.push_back(std::string("* ").append(names[j]).append(" joined the chat"));
     EXPECT_EQ(joins, later) << names[i] << " on node " << (i % 2 == 0 ? "a" : "b");
   }
+}
+
+// The Bye sits at the leave's place in the log (issue 18): a leaver hears every line the log
+// has before its leave, whichever node wrote it, and none after; an observer hears the
+// leave between the same two lines. The leaver quits in the middle of a flood from another
+// node, when its own node has surely not read all that the log holds.
+TEST_F(ClusterTest, ALeaverHearsEveryLineBeforeItsLeaveInTheLogAndThenBye) {
+  harness::Server& a = add_node("a");
+  harness::Server& b = add_node("b", {"--rate", "0"});  // bob's flood, unpaced
+  Client carol(a.port());
+  carol.login("carol");
+  Client alice(a.port());
+  alice.login("alice");
+  Client bob(b.port());
+  bob.login("bob");
+  alice.expect("bob joined");
+  carol.expect("bob joined");
+  constexpr std::size_t kLines = 300;
+  std::string flood;
+  for (std::size_t i = 0; i < kLines; ++i) flood.append(harness::numbered("n", i, 3)).append("\n");
+  bob.send_raw(flood);
+  alice.expect("> n020");
+  alice.send_line("@sair");
+  std::vector<std::string> heard;  // what alice heard after n020, stamps stripped
+  for (const std::string& line : alice.read_until_closed()) heard.emplace_back(harness::strip_timestamp(line));
+  ASSERT_FALSE(heard.empty());
+  EXPECT_EQ(heard.back(), "* Bye, alice!");
+
+  std::vector<std::string> before_leave;  // carol's view: bob's lines after n020, up to alice's leave
+  bool after_n020 = false;
+  for (;;) {
+    std::optional<std::string> line = carol.read_line();
+    ASSERT_TRUE(line) << "carol never heard alice leave";
+    std::string text(harness::strip_timestamp(*line));
+    if (text == "* alice left the chat") break;
+    if (after_n020) before_leave.push_back(text);
+    if (text == "<bob> n020") after_n020 = true;
+  }
+  const std::string last = std::string("<bob> ").append(harness::numbered("n", kLines - 1, 3));
+  if (std::find(before_leave.begin(), before_leave.end(), last) == before_leave.end())
+    carol.expect(last);  // the leave fell inside the flood, which goes on for the others
+  before_leave.emplace_back("* Bye, alice!");
+  EXPECT_EQ(heard, before_leave);
 }
 
 TEST_F(ClusterTest, AStoppedNodeAnnouncesItsUsersAndFreesTheirNamesAtOnce) {

@@ -170,4 +170,17 @@ class WebClient {
   bool eof_ = false;
 };
 
+// "HTTP/1.1 101 Switching Protocols" out of a whole response.
+inline std::string status_line(const std::string& response) { return response.substr(0, response.find("\r\n")); }
+
+// Logs a browser in on the line dialect: upgrade, password, name, welcome.
+inline void browser_login(WebClient& web, std::string_view name) {
+  ASSERT_EQ(status_line(web.upgrade()), "HTTP/1.1 101 Switching Protocols");
+  web.expect_text("Password:");
+  web.send_text(harness::kPassword);
+  web.expect_text("Username:");
+  web.send_text(std::string(name) + "\n");
+  web.expect_text("Welcome, " + std::string(name) + "!");
+}
+
 }  // namespace webtest

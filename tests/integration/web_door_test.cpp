@@ -12,6 +12,8 @@ namespace {
 
 using harness::Client;
 using harness::kPassword;
+using webtest::browser_login;
+using webtest::status_line;
 using webtest::WebClient;
 
 struct WebServer {
@@ -27,18 +29,6 @@ struct WebServer {
   std::uint16_t web_port;
   harness::Server server;
 };
-
-std::string status_line(const std::string& response) { return response.substr(0, response.find("\r\n")); }
-
-// Logs a browser in: upgrade, password, name, welcome.
-void browser_login(WebClient& web, std::string_view name) {
-  ASSERT_EQ(status_line(web.upgrade()), "HTTP/1.1 101 Switching Protocols");
-  web.expect_text("Password:");
-  web.send_text(kPassword);
-  web.expect_text("Username:");
-  web.send_text(std::string(name) + "\n");
-  web.expect_text("Welcome, " + std::string(name) + "!");
-}
 
 TEST(WebDoor, ServesThePageAndHealthzOnOneKeptAliveConnection) {
   WebServer s;

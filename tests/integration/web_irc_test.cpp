@@ -13,6 +13,7 @@ namespace {
 
 using harness::Client;
 using harness::kPassword;
+using webtest::status_line;
 using webtest::WebClient;
 
 struct WebIrcServer {
@@ -31,8 +32,6 @@ struct WebIrcServer {
   std::uint16_t irc_port;
   harness::Server server;
 };
-
-std::string status_line(const std::string& response) { return response.substr(0, response.find("\r\n")); }
 
 // Reads text messages until one holds `needle`; each must be one IRC line without "\r\n".
 std::string expect_irc(WebClient& web, std::string_view needle) {

@@ -1,7 +1,8 @@
 // Asynchronous name claims (CLAIMING_NAME): a registry that answers later, as a cluster's
 // will. Lines sent behind the name wait, in order, and go once the claim settles; a client
 // that leaves meanwhile is forgotten without a word; a late answer for a departed client
-// never reaches the newcomer in its slot.
+// never reaches the newcomer in its slot. Leaves through a feed that has them later
+// (LEAVING), as a cluster's log does: the leaver hears everything before its leave, then Bye.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -61,6 +62,8 @@ struct Clients : chat::ClientDirectory {
     return it == logins.end() ? nullptr : &it->second;
   }
   void name_claim_settled(ClientId id, bool accepted) override { settled.emplace_back(id, accepted); }
+  std::vector<ClientId> gone;
+  void left(ClientId id) override { gone.push_back(id); }
 };
 
 class NameClaim : public ::testing::Test {
@@ -255,6 +258,68 @@ TEST_F(NameClaim, LosingANameLeavesTheRoomQuietlyAndAsksForAnother) {
   EXPECT_TRUE(transport.take(2).empty());  // the cluster tells the others (its log)
   EXPECT_EQ(bob.state, State::Chatting);
   EXPECT_EQ(door.on_line(1, s, "alice2"), Outcome::NamePending);
+}
+
+// Leaves settle when the test says so (a cluster: when the log has them); the rest is local.
+struct LaterLeaves : chat::RoomFeed {
+  explicit LaterLeaves(chat::Room& room) : local(room) {}
+  void joined(ClientId id, std::string_view name) override { local.joined(id, name); }
+  void said(ClientId id, std::string_view name, std::string_view text, std::string_view rich) override {
+    local.said(id, name, text, rich);
+  }
+  void whispered(ClientId from, std::string_view from_name, ClientId to, std::string_view to_name,
+                 std::string_view text, std::string_view rich) override {
+    local.whispered(from, from_name, to, to_name, text, rich);
+  }
+  void departed(ClientId, std::string_view name, chat::EventKind, chat::Departure) override {
+    departures.emplace_back(name);
+  }
+  bool departs_later() const override { return true; }
+  chat::LocalFeed local;
+  std::vector<std::string> departures;
+};
+
+TEST_F(NameClaim, ALeaverStaysInTheRoomUntilItsLeaveIsInPlaceThenHearsBye) {
+  LaterLeaves feed(room);
+  core.set_feed(feed);
+  LoginState& bob = chatting(2, "bob");
+  LoginState& s = chatting(1, "alice");
+  transport.sent.clear();
+  EXPECT_EQ(door.on_line(1, s, "@sair"), Outcome::QuitPending);
+  EXPECT_FALSE(chat::closes_connection(Outcome::QuitPending));
+  EXPECT_EQ(s.state, State::Leaving);
+  EXPECT_TRUE(chat::LineDoor::holds_input(s));
+  EXPECT_EQ(feed.departures, std::vector<std::string>{"alice"});
+  EXPECT_TRUE(room.contains(1));
+  EXPECT_TRUE(transport.take(1).empty());  // no Bye yet
+  EXPECT_TRUE(names.released.empty());
+
+  door.on_line(2, bob, "before her leave");
+  EXPECT_EQ(transport.take(1), std::vector<std::string>{"[08:00:00] <bob> before her leave\n"});
+  core.departure_settled(1);
+  EXPECT_EQ(transport.take(1), std::vector<std::string>{"[08:00:00] * Bye, alice!\n"});
+  EXPECT_EQ(s.state, State::Gone);
+  EXPECT_FALSE(room.contains(1));
+  EXPECT_EQ(clients.gone, std::vector<ClientId>{1});
+  EXPECT_EQ(names.released, std::vector<std::string>{"alice"});
+  core.departure_settled(1);  // once only
+  EXPECT_EQ(clients.gone.size(), 1u);
+}
+
+TEST_F(NameClaim, ALeaverWhoseConnectionDropsIsGoneWithoutASecondDeparture) {
+  LaterLeaves feed(room);
+  core.set_feed(feed);
+  LoginState& s = chatting(1, "alice");
+  EXPECT_EQ(door.on_line(1, s, "@sair"), Outcome::QuitPending);
+  door.on_disconnect(1, s, chat::Departure::Lost);
+  EXPECT_EQ(s.state, State::Gone);
+  EXPECT_FALSE(room.contains(1));
+  EXPECT_EQ(feed.departures, std::vector<std::string>{"alice"});
+  EXPECT_EQ(names.released, std::vector<std::string>{"alice"});
+  transport.sent.clear();
+  core.departure_settled(1);  // the leave read back later: nobody to tell
+  EXPECT_TRUE(transport.sent.empty());
+  EXPECT_TRUE(clients.gone.empty());
 }
 
 }  // namespace
