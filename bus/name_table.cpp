@@ -7,16 +7,26 @@
 namespace bus {
 namespace {
 
-// KEYS: names. ARGV: lease key prefix, name key, node, fence, value.
+// KEYS: names. ARGV: lease key prefix, name key, node, fence, "node|fence|client|", display,
+// since ('0': a new claim, stamped now). -> {verdict, previous value or '', since}.
 constexpr std::string_view kClaim = R"lua(
-if redis.call('GET', ARGV[1] .. ARGV[3]) ~= ARGV[4] then return {'fenced', ''} end
-local cur = redis.call('HGET', KEYS[1], ARGV[2])
-if cur then
-  local owner, token = string.match(cur, '^([^|]*)|([^|]*)|')
-  if owner and redis.call('GET', ARGV[1] .. owner) == token then return {'taken', cur} end
+if redis.call('GET', ARGV[1] .. ARGV[3]) ~= ARGV[4] then return {'fenced', '', ''} end
+local since = ARGV[7]
+if since == '0' then
+  local t = redis.call('TIME')
+  since = t[1] .. string.format('%06d', tonumber(t[2]))
 end
-redis.call('HSET', KEYS[1], ARGV[2], ARGV[5])
-return {'granted', cur or ''}
+local cur = redis.call('HGET', KEYS[1], ARGV[2])
+local verdict = 'granted'
+if cur and string.sub(cur, 1, #ARGV[5]) ~= ARGV[5] then
+  local owner, token, held = string.match(cur, '^([^|]*)|([^|]*)|[^|]*|([^|]*)|')
+  if owner and redis.call('GET', ARGV[1] .. owner) == token then
+    if ARGV[7] == '0' or not tonumber(held) or tonumber(held) <= tonumber(ARGV[7]) then return {'taken', cur, ''} end
+    verdict = 'displaced'
+  end
+end
+redis.call('HSET', KEYS[1], ARGV[2], ARGV[5] .. since .. '|' .. ARGV[6])
+return {verdict, cur or '', since}
 )lua";
 
 // KEYS: names, the caller's lease. ARGV: name key, "node|fence|", fence.
@@ -79,7 +89,7 @@ std::optional<std::vector<NameEntry>> pairs_to_entries(const resp::RespResult& r
 }  // namespace
 
 std::optional<NameEntry> parse_name_entry(std::string_view key, std::string_view value) {
-  std::string_view parts[3];
+  std::string_view parts[4];
   for (std::string_view& part : parts) {
     const std::size_t bar = value.find('|');
     if (bar == std::string_view::npos) return std::nullopt;
@@ -87,14 +97,15 @@ std::optional<NameEntry> parse_name_entry(std::string_view key, std::string_view
     value.remove_prefix(bar + 1);
   }
   auto fence = to_int(parts[1]);
-  if (!fence || *fence < 0) return std::nullopt;
-  return NameEntry{std::string(key), std::string(parts[0]), static_cast<std::uint64_t>(*fence), std::string(parts[2]),
-                   std::string(value)};
+  auto since = to_int(parts[3]);
+  if (!fence || *fence < 0 || !since || *since < 0) return std::nullopt;
+  return NameEntry{std::string(key),      std::string(parts[0]), static_cast<std::uint64_t>(*fence),
+                   std::string(parts[2]), std::string(value),    static_cast<std::uint64_t>(*since)};
 }
 
-std::string name_value(const NameEntry& e) {
-  return e.node + "|" + std::to_string(e.fence) + "|" + e.client + "|" + e.display;
-}
+std::string name_value(const NameEntry& e) { return holder_prefix(e) + std::to_string(e.since) + "|" + e.display; }
+
+std::string holder_prefix(const NameEntry& e) { return e.node + "|" + std::to_string(e.fence) + "|" + e.client + "|"; }
 
 NameTable::NameTable(BusLink& link, BusKeys keys)
     : link_(link), keys_(std::move(keys)), claim_script_(kClaim), release_script_(kRelease), reap_script_(kReap) {}
@@ -102,30 +113,33 @@ NameTable::NameTable(BusLink& link, BusKeys keys)
 void NameTable::claim(const NameEntry& entry, std::function<void(const ClaimResult&)> done) {
   auto finish = std::make_shared<std::function<void(const ClaimResult&)>>(std::move(done));
   const std::string key = entry.key;
-  resp::RespStatus s =
-      claim_script_.run(link_.client(), {keys_.names()},
-                        {keys_.node_prefix(), entry.key, entry.node, std::to_string(entry.fence), name_value(entry)},
-                        [finish, key](const resp::RespResult& r) {
-                          ClaimResult result;
-                          auto got = r.status == resp::RespStatus::Ok ? flat_strings(*r.reply) : std::nullopt;
-                          if (!got || got->size() != 2) {
-                            result.why = failure_of(r);
-                            (*finish)(result);
-                            return;
-                          }
-                          const std::string& verdict = (*got)[0];
-                          if (!(*got)[1].empty()) result.previous = parse_name_entry(key, (*got)[1]);
-                          if (verdict == "granted") {
-                            result.outcome = ClaimOutcome::Granted;
-                          } else if (verdict == "taken") {
-                            result.outcome = ClaimOutcome::Taken;
-                          } else if (verdict == "fenced") {
-                            result.outcome = ClaimOutcome::Fenced;
-                          } else {
-                            result.why = "unknown verdict " + verdict;
-                          }
-                          (*finish)(result);
-                        });
+  resp::RespStatus s = claim_script_.run(link_.client(), {keys_.names()},
+                                         {keys_.node_prefix(), entry.key, entry.node, std::to_string(entry.fence),
+                                          holder_prefix(entry), entry.display, std::to_string(entry.since)},
+                                         [finish, key](const resp::RespResult& r) {
+                                           ClaimResult result;
+                                           auto got =
+                                               r.status == resp::RespStatus::Ok ? flat_strings(*r.reply) : std::nullopt;
+                                           if (!got || got->size() != 3) {
+                                             result.why = failure_of(r);
+                                             (*finish)(result);
+                                             return;
+                                           }
+                                           const std::string& verdict = (*got)[0];
+                                           if (!(*got)[1].empty()) result.previous = parse_name_entry(key, (*got)[1]);
+                                           if (verdict == "granted" || verdict == "displaced") {
+                                             result.outcome = ClaimOutcome::Granted;
+                                             result.displaced = verdict == "displaced";
+                                             result.since = static_cast<std::uint64_t>(to_int((*got)[2]).value_or(0));
+                                           } else if (verdict == "taken") {
+                                             result.outcome = ClaimOutcome::Taken;
+                                           } else if (verdict == "fenced") {
+                                             result.outcome = ClaimOutcome::Fenced;
+                                           } else {
+                                             result.why = "unknown verdict " + verdict;
+                                           }
+                                           (*finish)(result);
+                                         });
   if (s != resp::RespStatus::Ok) (*finish)(ClaimResult{ClaimOutcome::Failed, std::nullopt, resp::to_string(s)});
 }
 

@@ -1,6 +1,8 @@
 // ClusterFeed: events -> log entries; the outbox's verdicts -> "not delivered" and releases.
 #include "cluster/cluster_feed.h"
 
+#include <vector>
+
 #include "net/log.h"
 
 namespace cluster {
@@ -84,13 +86,39 @@ void ClusterFeed::departed(chat::ClientId id, std::string_view name, chat::Event
               : why == chat::Departure::TooSlow ? LogKind::TooSlow
                                                 : LogKind::Disconnect;
   std::function<void(bool)> verdict;
-  if (k == LogKind::Leave)  // the leaver waits in the room for it; a log that refused it lets them go
+  if (k == LogKind::Leave) {  // the leaver waits in the room for it; a log that refused it lets them go
+    leaving_[id] = false;
     verdict = [this, id](bool written) {
-      if (!written && on_departure_settled_) on_departure_settled_(id);
+      if (!written) {
+        settle_leave(id);
+      } else if (auto it = leaving_.find(id); it != leaving_.end()) {
+        it->second = true;
+      }
     };
+  }
   if (publish(event_of(k, id, name), std::move(verdict))) return;
   net::log_event(net::LogLevel::Warn, "cluster_outbox_full", "departure not written: the outbox is full");
-  if (k == LogKind::Leave && on_departure_settled_) on_departure_settled_(id);
+  if (k == LogKind::Leave) settle_leave(id);
+}
+
+void ClusterFeed::settle_leave(chat::ClientId id) {
+  if (leaving_.erase(id) == 0) return;  // settled already (read back, then its verdict)
+  if (on_departure_settled_) on_departure_settled_(id);
+}
+
+void ClusterFeed::leave_read_back(chat::ClientId id) { settle_leave(id); }
+
+void ClusterFeed::log_skipped() {
+  std::vector<chat::ClientId> stored;
+  for (const auto& [id, written] : leaving_)
+    if (written) stored.push_back(id);
+  for (chat::ClientId id : stored) settle_leave(id);
+}
+
+void ClusterFeed::log_lost() {
+  std::vector<chat::ClientId> all;
+  for (const auto& [id, written] : leaving_) all.push_back(id);
+  for (chat::ClientId id : all) settle_leave(id);
 }
 
 void ClusterFeed::tell_not_delivered(chat::ClientId id, std::string_view start) {

@@ -33,10 +33,18 @@ class ClusterFeed final : public chat::RoomFeed {
   // The log decides: ClusterRoom answers "not connected" at the line's turn if nobody has
   // that name then.
   bool decides_unknown_recipients() const override { return true; }
-  // A leaver hears its Bye at its leave's place in the log (ClusterRoom reads it back), or
-  // when the log gave up on it: `on_departure_settled`.
+  // A leaver hears its Bye at its leave's place in the log (ClusterRoom reads it back:
+  // leave_read_back), when the log gave up on it, or when the reader can no longer read it
+  // (log_skipped, log_lost): `on_departure_settled` runs once for each.
   bool departs_later() const override { return true; }
   void set_on_departure_settled(std::function<void(chat::ClientId)> hook) { on_departure_settled_ = std::move(hook); }
+  void leave_read_back(chat::ClientId id);
+  // The reader skipped entries (a gap): leaves already stored count as read. Redis lost the
+  // log: every leave on its way is settled.
+  void log_skipped();
+  void log_lost();
+  // `id` has left and waits for its leave (its name must not be claimed again meanwhile).
+  bool leaving(chat::ClientId id) const { return leaving_.contains(id); }
 
   // Any event, for a node writing on another's behalf (a dead node's departures) or ahead
   // of the core (a join, written when Redis grants the name). False when the outbox is
@@ -77,6 +85,8 @@ class ClusterFeed final : public chat::RoomFeed {
   std::function<bool(chat::ClientId)> can_speak_;
   std::function<void()> before_telling_;
   std::function<void(chat::ClientId)> on_departure_settled_;
+  std::unordered_map<chat::ClientId, bool> leaving_;  // leavers waiting for their leave -> stored yet
+  void settle_leave(chat::ClientId id);
 };
 
 }  // namespace cluster

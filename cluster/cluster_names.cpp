@@ -18,8 +18,8 @@ ClusterNames::~ClusterNames() {
   loop_.cancel_timer(patience_timer_);
 }
 
-bus::NameEntry ClusterNames::entry_for(chat::ClientId id, std::string_view name) const {
-  return bus::NameEntry{chat::name_key(name), node_, fence_, std::to_string(id.value()), std::string(name)};
+bus::NameEntry ClusterNames::entry_for(chat::ClientId id, std::string_view name, std::uint64_t since) const {
+  return bus::NameEntry{chat::name_key(name), node_, fence_, std::to_string(id.value()), std::string(name), since};
 }
 
 void ClusterNames::claim(chat::ClientId id, std::string_view name, std::function<void(chat::NameAnswer)> done) {
@@ -45,7 +45,7 @@ void ClusterNames::ask(Waiting w) {
       case bus::ClaimOutcome::Granted:
         if (r.previous && r.previous->node != node_) announce_gone(*r.previous);
         room_.forget_remote_named(w.name);
-        granted(std::move(w), fence, grant);
+        granted(std::move(w), fence, grant, r.since);
         return;
       case bus::ClaimOutcome::Taken: w.done(chat::NameAnswer::Taken); return;
       case bus::ClaimOutcome::Fenced:
@@ -64,16 +64,17 @@ void ClusterNames::ask(Waiting w) {
   });
 }
 
-void ClusterNames::granted(Waiting w, std::uint64_t fence, std::uint64_t grant) {
+void ClusterNames::granted(Waiting w, std::uint64_t fence, std::uint64_t grant, std::uint64_t since) {
   const chat::ClientId id = w.id;
   LogEvent join;
   join.kind = LogKind::Join;
   join.owner = node_;
   join.client = id.value();
   join.name = w.name;
-  joining_[id] = Joining{std::move(w.name), fence, grant, std::move(w.done)};
-  if (feed_.publish(join, [this, alive = alive_, id](bool written) {
-        if (*alive) join_verdict(id, written);
+  const std::uint64_t ticket = ++next_ticket_;
+  joining_[id] = Joining{std::move(w.name), fence, grant, since, std::move(w.done), ticket};
+  if (feed_.publish(join, [this, alive = alive_, id, ticket](bool written) {
+        if (*alive) join_verdict(id, ticket, written);
       }))
     return;
   net::log_event(net::LogLevel::Warn, "cluster_outbox_full", "join not written: the outbox is full");
@@ -84,9 +85,10 @@ void ClusterNames::granted(Waiting w, std::uint64_t fence, std::uint64_t grant) 
   j.done(chat::NameAnswer::Unavailable);
 }
 
-void ClusterNames::join_verdict(chat::ClientId id, bool written) {
+void ClusterNames::join_verdict(chat::ClientId id, std::uint64_t ticket, bool written) {
   auto it = joining_.find(id);
-  if (it == joining_.end()) return;  // read back already (the reader can be first), or lost
+  if (it == joining_.end() || it->second.ticket != ticket)
+    return;  // read back already (the reader can be first), or lost
   if (written && !it->second.cancelled) {
     it->second.written = true;
     return;
@@ -111,11 +113,26 @@ void ClusterNames::joined(chat::ClientId id) {
     return;
   }
   room_.forget_remote_named(j.name);
-  Held held{j.name, j.fence, j.grant};
+  Held held{j.name, j.fence, j.grant, j.since};
   held_[id] = held;
   // The lease changed while the join travelled: claim the name again under the new one.
   if (j.grant != grant_ && fence_ != 0) reclaim(id, held);
   j.done(chat::NameAnswer::Granted);
+}
+
+void ClusterNames::displaced(chat::ClientId id) {
+  if (auto j = joining_.find(id); j != joining_.end()) {
+    Joining gone = std::move(j->second);
+    joining_.erase(j);
+    if (!gone.cancelled) gone.done(chat::NameAnswer::Taken);
+    return;
+  }
+  auto it = held_.find(id);
+  if (it == held_.end()) return;
+  net::log_event(net::LogLevel::Info, "cluster_name_lost", "an earlier claim of a name took it back",
+                 {{"name", it->second.name}});
+  held_.erase(it);  // not released: it is the earlier claimer's now
+  if (on_lost_) on_lost_(id);
 }
 
 void ClusterNames::withdraw(chat::ClientId id, const Joining& j) {
@@ -178,6 +195,14 @@ void ClusterNames::cancel(chat::ClientId id) {
   withdraw(id, j);
 }
 
+void ClusterNames::discard(chat::ClientId id, std::string_view /*name*/) {
+  auto it = held_.find(id);
+  if (it == held_.end()) return;
+  Joining j{it->second.name, it->second.fence, it->second.grant, it->second.since, {}, 0};
+  held_.erase(it);
+  withdraw(id, j);
+}
+
 void ClusterNames::release(chat::ClientId id, std::string_view /*name*/) {
   auto it = held_.find(id);
   if (it == held_.end()) return;
@@ -190,20 +215,23 @@ void ClusterNames::set_fence(std::uint64_t fence) {
   fence_ = fence;
   if (fence == 0) return;
   ++grant_;
+  // The names held go first (one connection: Redis runs them first), so that a claim that
+  // waited for this lease cannot take a name from a user who held it before.
+  std::vector<std::pair<chat::ClientId, Held>> stale;
+  for (const auto& [id, held] : held_)  // a leaver's leave is in the log: not claimed again
+    if (held.grant != grant_ && !feed_.leaving(id)) stale.emplace_back(id, held);
+  for (const auto& [id, held] : stale) reclaim(id, held);
   std::deque<Waiting> go = std::move(waiting_);
   waiting_.clear();
   loop_.cancel_timer(patience_timer_);
   for (Waiting& w : go) ask(std::move(w));
-  std::vector<std::pair<chat::ClientId, Held>> stale;
-  for (const auto& [id, held] : held_)
-    if (held.grant != grant_) stale.emplace_back(id, held);
-  for (const auto& [id, held] : stale) reclaim(id, held);
 }
 
 void ClusterNames::reclaim(chat::ClientId id, const Held& held) {
   const std::uint64_t fence = fence_;
   const std::uint64_t grant = grant_;
-  table_.claim(entry_for(id, held.name), [this, alive = alive_, id, held, fence, grant](const bus::ClaimResult& r) {
+  table_.claim(entry_for(id, held.name, held.since), [this, alive = alive_, id, held, fence,
+                                                      grant](const bus::ClaimResult& r) {
     if (!*alive) return;
     auto it = held_.find(id);
     if (it == held_.end() || it->second.grant != held.grant) return;  // released or claimed again meanwhile
@@ -212,17 +240,23 @@ void ClusterNames::reclaim(chat::ClientId id, const Held& held) {
         it->second.fence = fence;
         it->second.grant = grant;
         // Our own old entry still there: nobody noticed the gap, so nothing to say. Otherwise
-        // the others were told this user disconnected (reaped): they hear it join again.
-        const bool noticed = !r.previous || r.previous->node != node_;
-        if (r.previous && r.previous->node != node_) announce_gone(*r.previous);
-        if (noticed) {
-          LogEvent join;
-          join.kind = LogKind::Join;
-          join.owner = node_;
-          join.client = id.value();
-          join.name = held.name;
-          feed_.publish(join);
+        // the others were told this user disconnected (reaped), or forgot everyone (Redis
+        // lost its state): they hear it join again, and whom its earlier claim displaced.
+        const bool ours = r.previous && r.previous->node == node_ && r.previous->client == std::to_string(id.value());
+        if (ours && !r.displaced) return;
+        if (r.previous && !r.displaced && r.previous->node != node_) announce_gone(*r.previous);
+        LogEvent join;
+        join.kind = LogKind::Join;
+        join.owner = node_;
+        join.client = id.value();
+        join.name = held.name;
+        if (r.displaced && r.previous) {
+          join.displaced_owner = r.previous->node;
+          std::from_chars(r.previous->client.data(), r.previous->client.data() + r.previous->client.size(),
+                          join.displaced_client);
         }
+        if (!feed_.publish(join))
+          net::log_event(net::LogLevel::Warn, "cluster_outbox_full", "join not written: the outbox is full");
         return;
       }
       case bus::ClaimOutcome::Taken:

@@ -35,6 +35,8 @@ class ClusterNames final : public chat::NameRegistry {
   void claim(chat::ClientId id, std::string_view name, std::function<void(chat::NameAnswer)> done) override;
   void cancel(chat::ClientId id) override;
   void release(chat::ClientId id, std::string_view name) override;
+  // Its join is in the log: the others hear it go (a disconnect), then the name is freed.
+  void discard(chat::ClientId id, std::string_view name) override;
 
   // The node's lease token: 0 while it holds none (claims wait). A new token after a lost
   // lease claims every held name again; `on_lost(id)` runs for each one someone else got.
@@ -44,6 +46,10 @@ class ClusterNames final : public chat::NameRegistry {
   void announce_gone(const bus::NameEntry& gone);
   // This node's join for `id` was read back from the log (ClusterRoom::set_on_own_join).
   void joined(chat::ClientId id);
+  // An earlier claim of `id`'s name took it after Redis lost its state (ClusterRoom read the
+  // join that says so): a user chatting under it is told and asked for another
+  // (`on_lost`), one whose join is still on its way is answered Taken.
+  void displaced(chat::ClientId id);
   // The log reader skipped entries (a gap): a join it may have skipped counts as read
   // once it is known to be stored. `lost` (Redis lost the log): joins on their way are
   // gone; their users are answered Unavailable and asked again.
@@ -73,24 +79,27 @@ class ClusterNames final : public chat::NameRegistry {
     std::string name;
     std::uint64_t fence;  // what it was claimed with (for the release)
     std::uint64_t grant;  // under which of this node's leases (fences repeat after Redis lost its state)
+    std::uint64_t since;  // when it was first claimed (Redis's clock): the earlier claim keeps a name
   };
   // Granted, its join on the way to the log and back.
   struct Joining {
     std::string name;
     std::uint64_t fence;
     std::uint64_t grant;
+    std::uint64_t since;
     std::function<void(chat::NameAnswer)> done;
+    std::uint64_t ticket;    // tells this claim's verdict from an earlier one's of the same id
     bool written = false;    // the log stored the join
     bool cancelled = false;  // the user left meanwhile
   };
   void ask(Waiting w);
-  void granted(Waiting w, std::uint64_t fence, std::uint64_t grant);
-  void join_verdict(chat::ClientId id, bool written);
+  void granted(Waiting w, std::uint64_t fence, std::uint64_t grant, std::uint64_t since);
+  void join_verdict(chat::ClientId id, std::uint64_t ticket, bool written);
   void withdraw(chat::ClientId id, const Joining& j);
   void release_later(std::string name, std::uint64_t fence);
   void reclaim(chat::ClientId id, const Held& held);
   void expire_waiting();
-  bus::NameEntry entry_for(chat::ClientId id, std::string_view name) const;
+  bus::NameEntry entry_for(chat::ClientId id, std::string_view name, std::uint64_t since = 0) const;
 
   reactor::EventLoop& loop_;
   bus::NameTable& table_;
@@ -102,6 +111,7 @@ class ClusterNames final : public chat::NameRegistry {
   std::uint64_t grant_ = 0;  // counts the leases granted to this node
   std::deque<Waiting> waiting_;
   std::unordered_map<chat::ClientId, Joining> joining_;
+  std::uint64_t next_ticket_ = 0;
   std::unordered_map<chat::ClientId, Held> held_;
   reactor::TimerId patience_timer_;
   std::function<void(chat::ClientId)> on_lost_;

@@ -46,6 +46,8 @@ ClusterNode::ClusterNode(reactor::EventLoop& loop, chat::Room& room, ClusterOpti
       names_(loop, table_, cluster_room_, feed_, options_.node, options_.claim_patience) {
   feed_.set_can_speak([this](chat::ClientId id) { return names_.confirmed(id); });
   cluster_room_.set_on_own_join([this](chat::ClientId id) { names_.joined(id); });
+  cluster_room_.set_on_displaced([this](chat::ClientId id) { names_.displaced(id); });
+  cluster_room_.set_on_own_leave([this](chat::ClientId id) { feed_.leave_read_back(id); });
   lease_.set_on_granted([this](std::uint64_t fence, std::uint64_t last_seq) { granted(fence, last_seq); });
   lease_.set_on_lost([this](std::string_view why) { lease_lost(why); });
   reader_.set_on_entry([this](const bus::LogEntry& e) { entry(e); });
@@ -131,6 +133,7 @@ void ClusterNode::gap(std::uint64_t missed) {
   e.count = missed;
   tell_everyone(e);
   names_.log_skipped();
+  feed_.log_skipped();
   seed();  // joins and departures may be among what was missed
 }
 
@@ -143,6 +146,7 @@ void ClusterNode::state_lost(std::string_view why) {
   tell_everyone(e);
   cluster_room_.forget_all_remote();  // each node's users come back as they are claimed again
   names_.log_lost();
+  feed_.log_lost();
   // The lease key went with the rest: the renewal will say so; ask for a new one now.
   if (lease_.state() == bus::NodeLease::State::Held) lease_lost("Redis lost its state");
 }

@@ -72,9 +72,8 @@ class ClusterNode {
   chat::NameRegistry& names() { return names_; }
   void set_on_name_lost(std::function<void(chat::ClientId)> hook) { names_.set_on_lost(std::move(hook)); }
   // A leaver's leave is read back (or was given up): ChatCore::departure_settled.
-  void set_on_departure_settled(const std::function<void(chat::ClientId)>& hook) {
-    cluster_room_.set_on_own_leave(hook);
-    feed_.set_on_departure_settled(hook);
+  void set_on_departure_settled(std::function<void(chat::ClientId)> hook) {
+    feed_.set_on_departure_settled(std::move(hook));
   }
   // Fired when the lease is held and the log is being followed: the node is part of the chat.
   void set_on_ready(std::function<void()> hook) { on_ready_ = std::move(hook); }

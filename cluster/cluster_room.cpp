@@ -1,6 +1,7 @@
 // ClusterRoom: log entries become Room membership changes and deliveries to local members.
 #include "cluster/cluster_room.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "protocol/names.h"
@@ -46,6 +47,40 @@ void ClusterRoom::forget_remote_named(std::string_view name) {
   std::erase_if(remote_, [&](const auto& kv) { return kv.second == *holder; });
 }
 
+void ClusterRoom::displace(const std::string& owner, std::uint64_t client) {
+  std::string key = remote_key(owner, client);
+  chat::ChatEvent gone = event_of(chat::EventKind::Disconnected, {});
+  gone.departure = chat::Departure::Lost;
+  std::string name;  // as the displaced member typed it
+  if (owner == node_) {
+    const chat::ClientId id = chat::ClientId::from_value(client);
+    if (!room_.contains(id)) {
+      if (on_displaced_) on_displaced_(id);  // its claim is refused
+      remember_displaced(std::move(key));
+      return;
+    }
+    name = room_.name_of(id);
+    if (on_displaced_) on_displaced_(id);  // told and out of the room
+    if (room_.contains(id)) room_.leave(id);
+  } else {
+    auto it = remote_.find(key);
+    if (it == remote_.end()) {
+      remember_displaced(std::move(key));
+      return;
+    }
+    name = room_.name_of(it->second);
+    room_.leave(it->second);
+    remote_.erase(it);
+  }
+  gone.name = name;
+  room_.broadcast(gone, std::nullopt);
+}
+
+void ClusterRoom::remember_displaced(std::string key) {
+  if (displaced_.size() == kDisplacedKept) displaced_.pop_front();
+  displaced_.push_back(std::move(key));
+}
+
 void ClusterRoom::forget_all_remote() {
   for (const auto& [key, id] : remote_) room_.leave(id);
   remote_.clear();
@@ -64,6 +99,12 @@ void ClusterRoom::apply(const LogEvent& e) {
   const chat::ClientId author = chat::ClientId::from_value(e.client);
   switch (e.kind) {
     case LogKind::Join:
+      if (auto was = std::find(displaced_.begin(), displaced_.end(), remote_key(e.owner, e.client));
+          was != displaced_.end()) {
+        displaced_.erase(was);  // an earlier claim took the name before this join's turn
+        return;
+      }
+      if (!e.displaced_owner.empty()) displace(e.displaced_owner, e.displaced_client);
       if (!is_mine(e))
         add_remote(e.owner, e.client, e.name);
       else if (on_own_join_)

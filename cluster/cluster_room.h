@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,9 @@ class ClusterRoom {
   void set_on_own_join(std::function<void(chat::ClientId)> hook) { on_own_join_ = std::move(hook); }
   // The same for a leave this node wrote: the leaver's Bye belongs there.
   void set_on_own_leave(std::function<void(chat::ClientId)> hook) { on_own_leave_ = std::move(hook); }
+  // A join that displaced one of this node's users (the earlier claim keeps a name after
+  // Redis lost its state): ClusterNames::displaced, before the others hear of it.
+  void set_on_displaced(std::function<void(chat::ClientId)> hook) { on_displaced_ = std::move(hook); }
   // The name table's view, when this node starts or its log reader lost track: every name
   // held on another node becomes a member (present ones are kept).
   void seed(const std::vector<bus::NameEntry>& names);
@@ -53,6 +57,11 @@ class ClusterRoom {
   void add_remote(std::string_view owner, std::uint64_t client, std::string_view name);
   void remove_remote(std::string_view owner, std::uint64_t client);
   bool is_mine(const LogEvent& e) const { return e.owner == node_; }
+  // The member a join displaced goes, and the others hear it disconnect; one not here yet
+  // (its own join comes later in the log) is remembered, and that join will be nothing.
+  void displace(const std::string& owner, std::uint64_t client);
+  void remember_displaced(std::string key);
+  static constexpr std::size_t kDisplacedKept = 1024;
 
   chat::Room& room_;
   std::string node_;
@@ -61,6 +70,8 @@ class ClusterRoom {
   std::uint32_t next_slot_ = 0;
   std::function<void(chat::ClientId)> on_own_join_;
   std::function<void(chat::ClientId)> on_own_leave_;
+  std::function<void(chat::ClientId)> on_displaced_;
+  std::deque<std::string> displaced_;  // "owner|client" of displaced claims whose join is not read yet
 };
 
 }  // namespace cluster

@@ -1,5 +1,5 @@
 // LogEvent <-> stream fields: k (kind), c (client), a (author), p (peer), x (text), r (rich),
-// o (owner, when not the writer).
+// o (owner, when not the writer), d and dc (a join's displaced member: node, client).
 #include "cluster/log_event.h"
 
 #include <charconv>
@@ -29,6 +29,43 @@ std::optional<std::uint64_t> number(std::string_view s) {
   return v;
 }
 
+struct Seen {
+  bool kind = false, client = false, name = false, peer = false, text = false;
+};
+
+// One field into `e`; false when its value is not valid for it (the entry is nothing then).
+bool read_field(LogEvent& e, Seen& seen, std::string_view field, std::string_view value) {
+  if (value.size() > kMaxField) return false;
+  if (field == "k") {
+    std::size_t at = kKinds.find(value);
+    if (value.size() != 1 || at == std::string_view::npos) return false;
+    e.kind = static_cast<LogKind>(at);
+    seen.kind = true;
+  } else if (field == "c" || field == "dc") {
+    auto v = number(value);
+    if (!v) return false;
+    (field == "c" ? e.client : e.displaced_client) = *v;
+    seen.client = seen.client || field == "c";
+  } else if (field == "a") {
+    e.name = value;
+    seen.name = true;
+  } else if (field == "o") {
+    e.owner = value;
+  } else if (field == "d") {
+    e.displaced_owner = value;
+  } else if (field == "p") {
+    e.peer = value;
+    seen.peer = true;
+  } else if (field == "x") {
+    e.text = chat::sanitized(value);
+    seen.text = true;
+  } else if (field == "r") {
+    for (char ch : value)
+      if (is_rich_byte(ch)) e.rich.push_back(ch);
+  }
+  return true;
+}
+
 }  // namespace
 
 bus::EntryFields encode(const LogEvent& e, std::string_view writer) {
@@ -38,6 +75,10 @@ bus::EntryFields encode(const LogEvent& e, std::string_view writer) {
   f.emplace_back("a", e.name);
   if (e.owner != writer) f.emplace_back("o", e.owner);
   if (e.kind == LogKind::Whisper) f.emplace_back("p", e.peer);
+  if (e.kind == LogKind::Join && !e.displaced_owner.empty()) {
+    f.emplace_back("d", e.displaced_owner);
+    f.emplace_back("dc", std::to_string(e.displaced_client));
+  }
   if (e.kind == LogKind::Say || e.kind == LogKind::Whisper) {
     f.emplace_back("x", e.text);
     if (!e.rich.empty() && e.rich != e.text) f.emplace_back("r", e.rich);
@@ -48,44 +89,20 @@ bus::EntryFields encode(const LogEvent& e, std::string_view writer) {
 std::optional<LogEvent> decode(const bus::LogEntry& entry) {
   LogEvent e;
   e.owner = entry.node;
-  bool have_kind = false, have_client = false, have_name = false, have_peer = false, have_text = false;
-  for (const auto& [field, value] : entry.fields) {
-    if (value.size() > kMaxField) return std::nullopt;
-    if (field == "k") {
-      std::size_t at = kKinds.find(value);
-      if (value.size() != 1 || at == std::string_view::npos) return std::nullopt;
-      e.kind = static_cast<LogKind>(at);
-      have_kind = true;
-    } else if (field == "c") {
-      auto v = number(value);
-      if (!v) return std::nullopt;
-      e.client = *v;
-      have_client = true;
-    } else if (field == "a") {
-      e.name = value;
-      have_name = true;
-    } else if (field == "o") {
-      e.owner = value;
-    } else if (field == "p") {
-      e.peer = value;
-      have_peer = true;
-    } else if (field == "x") {
-      e.text = chat::sanitized(value);
-      have_text = true;
-    } else if (field == "r") {
-      for (char ch : value)
-        if (is_rich_byte(ch)) e.rich.push_back(ch);
-    }
-  }
-  if (!have_kind || !have_client || !have_name || !chat::is_valid_name(e.name) || e.owner.empty()) return std::nullopt;
+  Seen seen;
+  for (const auto& [field, value] : entry.fields)
+    if (!read_field(e, seen, field, value)) return std::nullopt;
+  if (!seen.kind || !seen.client || !seen.name || !chat::is_valid_name(e.name) || e.owner.empty()) return std::nullopt;
   const bool needs_text = e.kind == LogKind::Say || e.kind == LogKind::Whisper;
-  if (needs_text && !have_text) return std::nullopt;
+  if (needs_text && !seen.text) return std::nullopt;
   if (!needs_text) {
     e.text.clear();
     e.rich.clear();
   }
   if (e.kind != LogKind::Whisper) e.peer.clear();
-  if (e.kind == LogKind::Whisper && (!have_peer || !chat::is_valid_name(e.peer))) return std::nullopt;
+  if (e.kind != LogKind::Join) e.displaced_owner.clear();
+  if (e.displaced_owner.empty()) e.displaced_client = 0;
+  if (e.kind == LogKind::Whisper && (!seen.peer || !chat::is_valid_name(e.peer))) return std::nullopt;
   return e;
 }
 

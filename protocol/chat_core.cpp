@@ -81,7 +81,7 @@ ClaimStatus ChatCore::claim_name(ClientId id, LoginState& s, std::string_view of
     LoginState* s = directory_ ? directory_->login_of(id) : nullptr;
     if (!s || s->state != State::ClaimingName) {
       // Asked for someone who left (or a departed client's slot holds a newcomer now).
-      if (answer == NameAnswer::Granted) names_.release(id, name);
+      if (answer == NameAnswer::Granted) names_.discard(id, name);
       return;
     }
     settle_claim(id, *s, answer);
@@ -97,7 +97,7 @@ ClaimStatus ChatCore::claim_name(ClientId id, LoginState& s, std::string_view of
 void ChatCore::settle_claim(ClientId id, LoginState& s, NameAnswer answer) {
   const bool granted = answer == NameAnswer::Granted;
   if (!granted || !room_.join(id, s.name, *s.dialect)) {
-    if (granted) names_.release(id, s.name);
+    if (granted) names_.discard(id, s.name);
     std::string name = std::move(s.name);
     s.name.clear();
     prompt_name_again(id, s, answer == NameAnswer::Unavailable ? EventKind::NameUnavailable : EventKind::NameTaken,
@@ -223,7 +223,7 @@ void ChatCore::disconnect(ClientId id, LoginState& s, Departure why) {
 void ChatCore::shut_down(ClientId id, const LoginState& s) {
   if (s.state == State::Gone) return;
   ChatEvent e = event(EventKind::ShuttingDown);
-  e.chatting = s.state == State::Chatting;
+  e.chatting = s.state == State::Chatting || s.state == State::Leaving;
   reply(id, s, e);
 }
 

@@ -29,6 +29,10 @@ class NameRegistry {
   virtual void cancel(ClientId id) = 0;
   // `id` gave up `name`, which it held.
   virtual void release(ClientId id, std::string_view name) = 0;
+  // A grant nobody could take (the client was gone, or the room refused it): `id` never
+  // joined under `name`. A registry that announced the join already (a cluster's log) says
+  // it went; otherwise the same as release().
+  virtual void discard(ClientId id, std::string_view name) { release(id, name); }
 };
 
 // One node alone: a name is free when nobody in the room has it.

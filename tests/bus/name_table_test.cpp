@@ -75,8 +75,51 @@ TEST_F(BusTest, ANodeWhoseLeaseExpiredCannotClaimAndLosesItsNamesToALiveNode) {
   frozen_names.release("bob", "frozen", frozen.fence, [&](bool ok) { released = ok; });
   ASSERT_TRUE(run_until([&] { return released.has_value(); }));
   EXPECT_FALSE(*released);
-  EXPECT_EQ(call({"HGET", "test:names", "bob"}),
-            std::vector<std::string>{"alive|" + std::to_string(alive.fence) + "|c9|Bob"});
+  std::vector<std::string> value = call({"HGET", "test:names", "bob"});
+  ASSERT_EQ(value.size(), 1U);
+  std::optional<NameEntry> held = parse_name_entry("bob", value[0]);
+  ASSERT_TRUE(held);
+  EXPECT_EQ(*held, (NameEntry{"bob", "alive", alive.fence, "c9", "Bob", held->since}));
+  EXPECT_GT(held->since, 1'600'000'000'000'000U);  // Redis's clock, in microseconds
+}
+
+// After Redis lost its state a node claims its users' names again with their first claim's
+// time: a live holder whose claim is later loses the name to it; an earlier one keeps it.
+TEST_F(BusTest, AReclaimWithAnEarlierTimeDisplacesALaterHolderAndNeverAnEarlierOne) {
+  ASSERT_TRUE(redis.ok());
+  TestNode a = node("a", std::chrono::milliseconds(5000), 1);
+  TestNode b = node("b", std::chrono::milliseconds(5000), 2);
+  NameTable a_names(*a.link, keys);
+  NameTable b_names(*b.link, keys);
+  auto claim = [&](NameTable& t, const NameEntry& e) {
+    std::optional<ClaimResult> got;
+    t.claim(e, [&](const ClaimResult& r) { got = r; });
+    EXPECT_TRUE(run_until([&] { return got.has_value(); }));
+    return got.value_or(ClaimResult{});
+  };
+  ClaimResult newcomer = claim(b_names, entry(b, "zoe", "c2"));
+  ASSERT_EQ(newcomer.outcome, ClaimOutcome::Granted);
+  EXPECT_FALSE(newcomer.displaced);
+  NameEntry fresh = entry(a, "Zoe");
+  EXPECT_EQ(claim(a_names, fresh).outcome, ClaimOutcome::Taken);  // a new claim displaces nobody
+
+  NameEntry earlier = fresh;
+  earlier.since = newcomer.since - 1;
+  ClaimResult back = claim(a_names, earlier);
+  EXPECT_EQ(back.outcome, ClaimOutcome::Granted);
+  EXPECT_TRUE(back.displaced);
+  EXPECT_EQ(back.since, earlier.since);
+  ASSERT_TRUE(back.previous);
+  EXPECT_EQ(back.previous->node, "b");
+  EXPECT_EQ(back.previous->client, "c2");
+
+  NameEntry later = entry(b, "ZOE", "c2");
+  later.since = earlier.since + 1;
+  ClaimResult refused = claim(b_names, later);
+  EXPECT_EQ(refused.outcome, ClaimOutcome::Taken);
+  ASSERT_TRUE(refused.previous);
+  EXPECT_EQ(refused.previous->node, "a");
+  EXPECT_EQ(claim(a_names, earlier).outcome, ClaimOutcome::Granted);  // its own entry, again: still its own
 }
 
 TEST_F(BusTest, ReleaseFreesANameAndReapingRemovesOnlyDeadNodesNames) {
@@ -113,13 +156,15 @@ TEST_F(BusTest, ReleaseFreesANameAndReapingRemovesOnlyDeadNodesNames) {
   ASSERT_TRUE(run_until([&] { return listed.has_value(); }));
   ASSERT_TRUE(listed->has_value());
   ASSERT_EQ((*listed)->size(), 1U);
-  EXPECT_EQ((**listed)[0], (NameEntry{"a1", "alive", alive.fence, "c1", "a1"}));
+  EXPECT_EQ((**listed)[0], (NameEntry{"a1", "alive", alive.fence, "c1", "a1", (**listed)[0].since}));
 }
 
 TEST(NameEntryText, RoundTripsWithBarsInTheDisplayName) {
-  NameEntry e{"k", "n1", 42, "7:3", "a|b"};
-  EXPECT_EQ(name_value(e), "n1|42|7:3|a|b");
+  NameEntry e{"k", "n1", 42, "7:3", "a|b", 1700000000123456};
+  EXPECT_EQ(name_value(e), "n1|42|7:3|1700000000123456|a|b");
   EXPECT_EQ(parse_name_entry("k", name_value(e)), e);
-  EXPECT_FALSE(parse_name_entry("k", "n1|x|c|d").has_value());
+  EXPECT_FALSE(parse_name_entry("k", "n1|x|c|1|d").has_value());
+  EXPECT_FALSE(parse_name_entry("k", "n1|4|c|x|d").has_value());
+  EXPECT_FALSE(parse_name_entry("k", "n1|4|c|d").has_value());
   EXPECT_FALSE(parse_name_entry("k", "n1|4").has_value());
 }

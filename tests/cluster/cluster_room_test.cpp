@@ -144,6 +144,46 @@ TEST_F(ClusterRoomTest, AStaleMemberGivesWayToTheNewHolderOfItsName) {
   EXPECT_EQ(*room.find("alice"), alice);
 }
 
+// After Redis lost its state the earlier claim of a name keeps it: its join says whom it
+// displaced. A displaced member here goes (the others hear it disconnect, under its own
+// spelling); one whose join the log has not reached yet never joins.
+TEST_F(ClusterRoomTest, AJoinThatDisplacesALaterClaimRemovesItOrVoidsItsJoinToCome) {
+  apply(event(LogKind::Join, "b", 9, "ZOE"));
+  transport.got.clear();
+  LogEvent back = event(LogKind::Join, "a", 4, "zoe");
+  back.displaced_owner = "b";
+  back.displaced_client = 9;
+  apply(back);
+  EXPECT_EQ(transport.got[alice],
+            (std::vector<std::string>{"[09:00:00] * ZOE disconnected\n", "[09:00:00] * zoe joined the chat\n"}));
+  EXPECT_EQ(room.name_of(*room.find("zoe")), "zoe");
+  EXPECT_EQ(cluster_room.remote_members(), 1u);
+
+  transport.got.clear();
+  LogEvent first = event(LogKind::Join, "a", 5, "max");
+  first.displaced_owner = "b";
+  first.displaced_client = 10;  // its join is later in the log
+  apply(first);
+  apply(event(LogKind::Join, "b", 10, "MAX"));
+  EXPECT_EQ(transport.got[alice], (std::vector<std::string>{"[09:00:00] * max joined the chat\n"}));
+  EXPECT_EQ(room.name_of(*room.find("max")), "max");
+
+  std::vector<ClientId> displaced;
+  cluster_room.set_on_displaced([&](ClientId id) {
+    displaced.push_back(id);
+    room.leave(id);  // as the core does when it takes a name away
+  });
+  transport.got.clear();
+  LogEvent over_bob = event(LogKind::Join, "a", 6, "bob");
+  over_bob.displaced_owner = "here";
+  over_bob.displaced_client = bob.value();
+  apply(over_bob);
+  EXPECT_EQ(displaced, std::vector<ClientId>{bob});
+  EXPECT_EQ(transport.got[alice],
+            (std::vector<std::string>{"[09:00:00] * bob disconnected\n", "[09:00:00] * bob joined the chat\n"}));
+  EXPECT_TRUE(transport.got[bob].empty());
+}
+
 TEST(LogEvent, BadEntriesAreNothingAndTextIsCleaned) {
   bus::LogEntry entry;
   entry.node = "n";
@@ -160,6 +200,13 @@ TEST(LogEvent, BadEntriesAreNothingAndTextIsCleaned) {
   EXPECT_FALSE(cluster::decode(entry));
   entry.fields = {{"k", "w"}, {"c", "5"}, {"a", "eve"}, {"x", "hi"}};
   EXPECT_FALSE(cluster::decode(entry));  // a private line without its recipient
+  entry.fields = {{"k", "j"}, {"c", "5"}, {"a", "eve"}, {"d", "n2"}, {"dc", "x"}};
+  EXPECT_FALSE(cluster::decode(entry));  // a displaced member's id that is not a number
+  entry.fields = {{"k", "m"}, {"c", "5"}, {"a", "eve"}, {"x", "hi"}, {"d", "n2"}, {"dc", "3"}};
+  e = cluster::decode(entry);
+  ASSERT_TRUE(e);
+  EXPECT_TRUE(e->displaced_owner.empty());  // only a join displaces
+  EXPECT_EQ(e->displaced_client, 0u);
   entry.fields = {{"k", "m"}, {"c", "5"}, {"a", "eve"}, {"x", "hi"}, {"r", "\x02hi\r\nQUIT"}};
   e = cluster::decode(entry);
   ASSERT_TRUE(e);

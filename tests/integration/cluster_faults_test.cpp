@@ -155,6 +155,51 @@ TEST_F(ClusterTest, RedisBackEmptyIsNoticedAnnouncedAndNamesAreClaimedAgain) {
   harness::expect_exact(other, "! name 'BOB' is taken");
 }
 
+// Guarantee 6's conflict: Redis comes back empty while node a is frozen, a newcomer on b
+// takes alice's name, then a wakes and claims it again with alice's first claim's time. The
+// earlier claim keeps the name: the newcomer is told and asked for another, alice chats on,
+// and the others hear the newcomer go and alice come back.
+TEST_F(ClusterTest, AfterRedisLostItsStateTheEarlierClaimKeepsTheNameAndTheLaterIsAskedAgain) {
+  harness::Server& a = add_node("a");
+  harness::Server& b = add_node("b");
+  Client alice(a.port());
+  alice.login("alice");
+  Client watcher(b.port());
+  watcher.login("watcher");
+  alice.expect("watcher joined");
+  kill(a.pid(), SIGSTOP);
+  ASSERT_TRUE(redis.restart());  // empty
+  watcher.expect("store restarted");
+  Client newcomer(b.port());
+  harness::expect_exact(newcomer, "Password:");
+  newcomer.send_line(harness::kPassword);
+  harness::expect_exact(newcomer, "Username:");
+  newcomer.send_line("ALICE");
+  newcomer.expect("Welcome, ALICE!", 10s);
+  EXPECT_EQ(strip_timestamp(watcher.expect("ALICE")), "* ALICE joined the chat");
+  kill(a.pid(), SIGCONT);
+
+  EXPECT_EQ(newcomer.expect("claimed earlier", 15s),
+            "! your name 'ALICE' was claimed earlier by someone else; choose another");
+  harness::expect_exact(newcomer, "Username:");
+  EXPECT_EQ(strip_timestamp(watcher.expect("ALICE disconnected")), "* ALICE disconnected");
+  EXPECT_EQ(strip_timestamp(watcher.expect("alice joined")), "* alice joined the chat");
+  alice.expect("store restarted");
+  for (int i = 0; i < 100; ++i) {  // until node a has the name back, its lines are refused
+    alice.send_line(std::string("mine ").append(std::to_string(i)));
+    std::optional<std::string> line = watcher.read_line(200ms);
+    if (line) {
+      EXPECT_EQ(strip_timestamp(*line).substr(0, 13), "<alice> mine ");
+      break;
+    }
+  }
+  newcomer.send_line("alice2");
+  newcomer.expect("Welcome, alice2!");
+  watcher.send_line("@usuarios");
+  EXPECT_EQ(strip_timestamp(watcher.expect("Online")), "* Online (3): alice, alice2, watcher");
+  if (HasFailure()) ADD_FAILURE() << a.log() << "\n-----\n" << b.log();
+}
+
 TEST_F(ClusterTest, KilledRedisConnectionsLoseNoLineAndRepeatNone) {
   harness::Server& a = add_node("a");
   harness::Server& b = add_node("b");
