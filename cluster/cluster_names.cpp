@@ -71,6 +71,7 @@ void ClusterNames::granted(Waiting w, std::uint64_t fence, std::uint64_t grant, 
   join.owner = node_;
   join.client = id.value();
   join.name = w.name;
+  join.since = since;
   const std::uint64_t ticket = ++next_ticket_;
   joining_[id] = Joining{std::move(w.name), fence, grant, since, std::move(w.done), ticket};
   if (feed_.publish(join, [this, alive = alive_, id, ticket](bool written) {
@@ -113,22 +114,23 @@ void ClusterNames::joined(chat::ClientId id) {
     return;
   }
   room_.forget_remote_named(j.name);
-  Held held{j.name, j.fence, j.grant, j.since};
+  Held held{j.name, j.fence, j.grant, j.since, logs_lost_};
   held_[id] = held;
   // The lease changed while the join travelled: claim the name again under the new one.
   if (j.grant != grant_ && fence_ != 0) reclaim(id, held);
   j.done(chat::NameAnswer::Granted);
 }
 
-void ClusterNames::displaced(chat::ClientId id) {
-  if (auto j = joining_.find(id); j != joining_.end()) {
+void ClusterNames::displaced(chat::ClientId id, std::string_view name) {
+  const std::string key = chat::name_key(name);
+  if (auto j = joining_.find(id); j != joining_.end() && chat::name_key(j->second.name) == key) {
     Joining gone = std::move(j->second);
     joining_.erase(j);
     if (!gone.cancelled) gone.done(chat::NameAnswer::Taken);
     return;
   }
   auto it = held_.find(id);
-  if (it == held_.end()) return;
+  if (it == held_.end() || chat::name_key(it->second.name) != key) return;  // holds another name by now
   net::log_event(net::LogLevel::Info, "cluster_name_lost", "an earlier claim of a name took it back",
                  {{"name", it->second.name}});
   held_.erase(it);  // not released: it is the earlier claimer's now
@@ -155,6 +157,7 @@ void ClusterNames::log_skipped() {
 }
 
 void ClusterNames::log_lost() {
+  ++logs_lost_;
   std::unordered_map<chat::ClientId, Joining> lost = std::move(joining_);
   joining_.clear();
   for (auto& [id, j] : lost) {
@@ -230,8 +233,9 @@ void ClusterNames::set_fence(std::uint64_t fence) {
 void ClusterNames::reclaim(chat::ClientId id, const Held& held) {
   const std::uint64_t fence = fence_;
   const std::uint64_t grant = grant_;
-  table_.claim(entry_for(id, held.name, held.since), [this, alive = alive_, id, held, fence,
-                                                      grant](const bus::ClaimResult& r) {
+  const std::uint64_t since = held.logs != logs_lost_ ? held.since : 0;  // see Held::logs
+  table_.claim(entry_for(id, held.name, since), [this, alive = alive_, id, held, fence,
+                                                 grant](const bus::ClaimResult& r) {
     if (!*alive) return;
     auto it = held_.find(id);
     if (it == held_.end() || it->second.grant != held.grant) return;  // released or claimed again meanwhile
@@ -239,6 +243,8 @@ void ClusterNames::reclaim(chat::ClientId id, const Held& held) {
       case bus::ClaimOutcome::Granted: {
         it->second.fence = fence;
         it->second.grant = grant;
+        it->second.logs = logs_lost_;
+        if (r.since != 0) it->second.since = r.since;
         // Our own old entry still there: nobody noticed the gap, so nothing to say. Otherwise
         // the others were told this user disconnected (reaped), or forgot everyone (Redis
         // lost its state): they hear it join again, and whom its earlier claim displaced.
@@ -250,8 +256,10 @@ void ClusterNames::reclaim(chat::ClientId id, const Held& held) {
         join.owner = node_;
         join.client = id.value();
         join.name = held.name;
+        join.since = it->second.since;
         if (r.displaced && r.previous) {
           join.displaced_owner = r.previous->node;
+          join.displaced_since = r.previous->since;
           std::from_chars(r.previous->client.data(), r.previous->client.data() + r.previous->client.size(),
                           join.displaced_client);
         }

@@ -49,7 +49,7 @@ class ClusterNames final : public chat::NameRegistry {
   // An earlier claim of `id`'s name took it after Redis lost its state (ClusterRoom read the
   // join that says so): a user chatting under it is told and asked for another
   // (`on_lost`), one whose join is still on its way is answered Taken.
-  void displaced(chat::ClientId id);
+  void displaced(chat::ClientId id, std::string_view name);
   // The log reader skipped entries (a gap): a join it may have skipped counts as read
   // once it is known to be stored. `lost` (Redis lost the log): joins on their way are
   // gone; their users are answered Unavailable and asked again.
@@ -80,6 +80,8 @@ class ClusterNames final : public chat::NameRegistry {
     std::uint64_t fence;  // what it was claimed with (for the release)
     std::uint64_t grant;  // under which of this node's leases (fences repeat after Redis lost its state)
     std::uint64_t since;  // when it was first claimed (Redis's clock): the earlier claim keeps a name
+    std::uint64_t logs;   // logs_lost_ when it was claimed: only a name held across a lost state
+                          // is claimed again with its time (a node merely cut off lost it)
   };
   // Granted, its join on the way to the log and back.
   struct Joining {
@@ -112,6 +114,7 @@ class ClusterNames final : public chat::NameRegistry {
   std::deque<Waiting> waiting_;
   std::unordered_map<chat::ClientId, Joining> joining_;
   std::uint64_t next_ticket_ = 0;
+  std::uint64_t logs_lost_ = 0;  // times Redis lost the chat's state
   std::unordered_map<chat::ClientId, Held> held_;
   reactor::TimerId patience_timer_;
   std::function<void(chat::ClientId)> on_lost_;

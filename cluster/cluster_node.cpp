@@ -46,7 +46,7 @@ ClusterNode::ClusterNode(reactor::EventLoop& loop, chat::Room& room, ClusterOpti
       names_(loop, table_, cluster_room_, feed_, options_.node, options_.claim_patience) {
   feed_.set_can_speak([this](chat::ClientId id) { return names_.confirmed(id); });
   cluster_room_.set_on_own_join([this](chat::ClientId id) { names_.joined(id); });
-  cluster_room_.set_on_displaced([this](chat::ClientId id) { names_.displaced(id); });
+  cluster_room_.set_on_displaced([this](chat::ClientId id, std::string_view name) { names_.displaced(id, name); });
   cluster_room_.set_on_own_leave([this](chat::ClientId id) { feed_.leave_read_back(id); });
   lease_.set_on_granted([this](std::uint64_t fence, std::uint64_t last_seq) { granted(fence, last_seq); });
   lease_.set_on_lost([this](std::string_view why) { lease_lost(why); });

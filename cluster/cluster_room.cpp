@@ -22,15 +22,16 @@ std::string ClusterRoom::remote_key(std::string_view owner, std::uint64_t client
   return std::string(owner).append(1, '|').append(std::to_string(client));
 }
 
-void ClusterRoom::add_remote(std::string_view owner, std::uint64_t client, std::string_view name) {
+bool ClusterRoom::add_remote(std::string_view owner, std::uint64_t client, std::string_view name) {
   const std::string key = remote_key(owner, client);
-  if (remote_.contains(key)) return;
+  if (remote_.contains(key)) return true;
   if (std::optional<chat::ClientId> holder = room_.find(name)) {
-    if (!is_remote(*holder)) return;  // a local member has it: Redis decided for it, this is stale
+    if (!is_remote(*holder)) return false;  // a local member has it: Redis decided for it, this is stale
     forget_remote_named(name);
   }
   chat::ClientId id(next_slot_++, kRemoteGeneration);
   if (room_.join(id, name, silent_)) remote_.emplace(key, id);
+  return true;
 }
 
 void ClusterRoom::remove_remote(std::string_view owner, std::uint64_t client) {
@@ -47,38 +48,33 @@ void ClusterRoom::forget_remote_named(std::string_view name) {
   std::erase_if(remote_, [&](const auto& kv) { return kv.second == *holder; });
 }
 
-void ClusterRoom::displace(const std::string& owner, std::uint64_t client) {
-  std::string key = remote_key(owner, client);
-  chat::ChatEvent gone = event_of(chat::EventKind::Disconnected, {});
-  gone.departure = chat::Departure::Lost;
-  std::string name;  // as the displaced member typed it
-  if (owner == node_) {
-    const chat::ClientId id = chat::ClientId::from_value(client);
-    if (!room_.contains(id)) {
-      if (on_displaced_) on_displaced_(id);  // its claim is refused
-      remember_displaced(std::move(key));
-      return;
-    }
-    name = room_.name_of(id);
-    if (on_displaced_) on_displaced_(id);  // told and out of the room
-    if (room_.contains(id)) room_.leave(id);
-  } else {
-    auto it = remote_.find(key);
-    if (it == remote_.end()) {
-      remember_displaced(std::move(key));
-      return;
-    }
-    name = room_.name_of(it->second);
-    room_.leave(it->second);
-    remote_.erase(it);
-  }
-  gone.name = name;
-  room_.broadcast(gone, std::nullopt);
+std::deque<ClusterRoom::Displaced>::iterator ClusterRoom::find_displaced(const LogEvent& e) {
+  if (displaced_.empty()) return displaced_.end();
+  const std::string key = chat::name_key(e.name);
+  return std::find_if(displaced_.begin(), displaced_.end(),
+                      [&](const Displaced& d) { return d.client == e.client && d.owner == e.owner && d.key == key; });
 }
 
-void ClusterRoom::remember_displaced(std::string key) {
+void ClusterRoom::displace(const LogEvent& e) {
+  Displaced d{e.displaced_owner, e.displaced_client, chat::name_key(e.name), e.displaced_since};
   if (displaced_.size() == kDisplacedKept) displaced_.pop_front();
-  displaced_.push_back(std::move(key));
+  displaced_.push_back(d);
+  std::optional<chat::ClientId> member;
+  if (d.owner == node_) {
+    member = chat::ClientId::from_value(d.client);
+  } else if (auto it = remote_.find(remote_key(d.owner, d.client)); it != remote_.end()) {
+    member = it->second;
+  }
+  const bool here = member && room_.contains(*member) && chat::name_key(room_.name_of(*member)) == d.key;
+  const std::string name(here ? room_.name_of(*member) : std::string_view());  // as the displaced typed it
+  // Its own node: told and out of the room, or its claim refused.
+  if (d.owner == node_ && on_displaced_) on_displaced_(*member, e.name);
+  if (!here) return;
+  if (room_.contains(*member)) room_.leave(*member);
+  if (is_remote(*member)) remote_.erase(remote_key(d.owner, d.client));
+  chat::ChatEvent gone = event_of(chat::EventKind::Disconnected, name);
+  gone.departure = chat::Departure::Lost;
+  room_.broadcast(gone, std::nullopt);
 }
 
 void ClusterRoom::forget_all_remote() {
@@ -97,20 +93,27 @@ void ClusterRoom::seed(const std::vector<bus::NameEntry>& names) {
 
 void ClusterRoom::apply(const LogEvent& e) {
   const chat::ClientId author = chat::ClientId::from_value(e.client);
+  if (auto was = find_displaced(e); was != displaced_.end()) {
+    if (e.kind != LogKind::Join || e.since == was->since) {
+      // An earlier claim took the name: this claim's join, lines and departure are nothing
+      // (its leaver still hears Bye).
+      if (e.kind == LogKind::Leave && is_mine(e) && on_own_leave_) on_own_leave_(author);
+      return;
+    }
+    displaced_.erase(was);  // the same member claiming the name anew, later
+  }
   switch (e.kind) {
-    case LogKind::Join:
-      if (auto was = std::find(displaced_.begin(), displaced_.end(), remote_key(e.owner, e.client));
-          was != displaced_.end()) {
-        displaced_.erase(was);  // an earlier claim took the name before this join's turn
-        return;
-      }
-      if (!e.displaced_owner.empty()) displace(e.displaced_owner, e.displaced_client);
+    case LogKind::Join: {
+      if (!e.displaced_owner.empty()) displace(e);
+      bool tell = true;
       if (!is_mine(e))
-        add_remote(e.owner, e.client, e.name);
+        tell = add_remote(e.owner, e.client, e.name);
       else if (on_own_join_)
         on_own_join_(author);
-      room_.broadcast(event_of(chat::EventKind::Joined, e.name), is_mine(e) ? std::optional(author) : std::nullopt);
+      if (tell)
+        room_.broadcast(event_of(chat::EventKind::Joined, e.name), is_mine(e) ? std::optional(author) : std::nullopt);
       return;
+    }
     case LogKind::Say: {
       chat::ChatEvent line = event_of(chat::EventKind::Public, e.name);
       line.text = e.text;

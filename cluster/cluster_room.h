@@ -37,7 +37,7 @@ class ClusterRoom {
   void set_on_own_leave(std::function<void(chat::ClientId)> hook) { on_own_leave_ = std::move(hook); }
   // A join that displaced one of this node's users (the earlier claim keeps a name after
   // Redis lost its state): ClusterNames::displaced, before the others hear of it.
-  void set_on_displaced(std::function<void(chat::ClientId)> hook) { on_displaced_ = std::move(hook); }
+  void set_on_displaced(std::function<void(chat::ClientId, std::string_view)> hook) { on_displaced_ = std::move(hook); }
   // The name table's view, when this node starts or its log reader lost track: every name
   // held on another node becomes a member (present ones are kept).
   void seed(const std::vector<bus::NameEntry>& names);
@@ -54,13 +54,23 @@ class ClusterRoom {
     reactor::PayloadRef render(const chat::ChatEvent&) override { return {}; }
   };
   static std::string remote_key(std::string_view owner, std::uint64_t client);
-  void add_remote(std::string_view owner, std::uint64_t client, std::string_view name);
+  // False when a local member has the name (Redis decided for it: the entry is stale).
+  bool add_remote(std::string_view owner, std::uint64_t client, std::string_view name);
   void remove_remote(std::string_view owner, std::uint64_t client);
   bool is_mine(const LogEvent& e) const { return e.owner == node_; }
-  // The member a join displaced goes, and the others hear it disconnect; one not here yet
-  // (its own join comes later in the log) is remembered, and that join will be nothing.
-  void displace(const std::string& owner, std::uint64_t client);
-  void remember_displaced(std::string key);
+  // A claim an earlier one displaced: its node, its id there, the name's key, when it was
+  // claimed. Its join (if later in the log) is nothing, and so is whatever it says or its
+  // departure, wherever it falls after the displacing join.
+  struct Displaced {
+    std::string owner;
+    std::uint64_t client;
+    std::string key;
+    std::uint64_t since;
+  };
+  // The member the join `e` displaced goes (if here under that name), and the others hear it
+  // disconnect; the claim is remembered either way.
+  void displace(const LogEvent& e);
+  std::deque<Displaced>::iterator find_displaced(const LogEvent& e);
   static constexpr std::size_t kDisplacedKept = 1024;
 
   chat::Room& room_;
@@ -70,8 +80,8 @@ class ClusterRoom {
   std::uint32_t next_slot_ = 0;
   std::function<void(chat::ClientId)> on_own_join_;
   std::function<void(chat::ClientId)> on_own_leave_;
-  std::function<void(chat::ClientId)> on_displaced_;
-  std::deque<std::string> displaced_;  // "owner|client" of displaced claims whose join is not read yet
+  std::function<void(chat::ClientId, std::string_view)> on_displaced_;
+  std::deque<Displaced> displaced_;  // the latest kDisplacedKept
 };
 
 }  // namespace cluster

@@ -1,5 +1,6 @@
 // LogEvent <-> stream fields: k (kind), c (client), a (author), p (peer), x (text), r (rich),
-// o (owner, when not the writer), d and dc (a join's displaced member: node, client).
+// o (owner, when not the writer), s (a join's claim time), d, dc and ds (a join's displaced
+// member: node, client, claim time).
 #include "cluster/log_event.h"
 
 #include <charconv>
@@ -41,10 +42,14 @@ bool read_field(LogEvent& e, Seen& seen, std::string_view field, std::string_vie
     if (value.size() != 1 || at == std::string_view::npos) return false;
     e.kind = static_cast<LogKind>(at);
     seen.kind = true;
-  } else if (field == "c" || field == "dc") {
+  } else if (field == "c" || field == "dc" || field == "s" || field == "ds") {
     auto v = number(value);
     if (!v) return false;
-    (field == "c" ? e.client : e.displaced_client) = *v;
+    std::uint64_t& to = field == "c"    ? e.client
+                        : field == "dc" ? e.displaced_client
+                        : field == "s"  ? e.since
+                                        : e.displaced_since;
+    to = *v;
     seen.client = seen.client || field == "c";
   } else if (field == "a") {
     e.name = value;
@@ -75,9 +80,11 @@ bus::EntryFields encode(const LogEvent& e, std::string_view writer) {
   f.emplace_back("a", e.name);
   if (e.owner != writer) f.emplace_back("o", e.owner);
   if (e.kind == LogKind::Whisper) f.emplace_back("p", e.peer);
+  if (e.kind == LogKind::Join && e.since != 0) f.emplace_back("s", std::to_string(e.since));
   if (e.kind == LogKind::Join && !e.displaced_owner.empty()) {
     f.emplace_back("d", e.displaced_owner);
     f.emplace_back("dc", std::to_string(e.displaced_client));
+    f.emplace_back("ds", std::to_string(e.displaced_since));
   }
   if (e.kind == LogKind::Say || e.kind == LogKind::Whisper) {
     f.emplace_back("x", e.text);
@@ -100,8 +107,14 @@ std::optional<LogEvent> decode(const bus::LogEntry& entry) {
     e.rich.clear();
   }
   if (e.kind != LogKind::Whisper) e.peer.clear();
-  if (e.kind != LogKind::Join) e.displaced_owner.clear();
-  if (e.displaced_owner.empty()) e.displaced_client = 0;
+  if (e.kind != LogKind::Join) {
+    e.since = 0;
+    e.displaced_owner.clear();
+  }
+  if (e.displaced_owner.empty()) {
+    e.displaced_client = 0;
+    e.displaced_since = 0;
+  }
   if (e.kind == LogKind::Whisper && (!seen.peer || !chat::is_valid_name(e.peer))) return std::nullopt;
   return e;
 }

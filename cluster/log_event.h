@@ -33,10 +33,13 @@ struct LogEvent {
   std::string peer;  // Whisper: the recipient's name
   std::string text;  // Say, Whisper: clean (sanitized) text
   std::string rich;  // ... with its door's formatting, when it differs
-  // Join: the member whose later claim of this name it displaced after Redis lost its
-  // state (the earlier claim keeps the name), if any: that member's node and id there.
+  // Join: when the name was first claimed (Redis's clock, µs: names one claim), and the
+  // member whose later claim of this name it displaced after Redis lost its state (the
+  // earlier claim keeps the name), if any: that member's node, id there and claim's time.
+  std::uint64_t since = 0;
   std::string displaced_owner;
   std::uint64_t displaced_client = 0;
+  std::uint64_t displaced_since = 0;
 };
 
 // The entry's fields. The writer's node is the bus's own field; `owner` is stored only when

@@ -158,18 +158,32 @@ TEST_F(ClusterRoomTest, AJoinThatDisplacesALaterClaimRemovesItOrVoidsItsJoinToCo
             (std::vector<std::string>{"[09:00:00] * ZOE disconnected\n", "[09:00:00] * zoe joined the chat\n"}));
   EXPECT_EQ(room.name_of(*room.find("zoe")), "zoe");
   EXPECT_EQ(cluster_room.remote_members(), 1u);
+  transport.got.clear();
+  LogEvent late = event(LogKind::Say, "b", 9, "ZOE");  // sent before its node read the join
+  late.text = "still me";
+  apply(late);
+  apply(event(LogKind::Disconnect, "b", 9, "ZOE"));
+  EXPECT_TRUE(transport.got[alice].empty());  // nobody speaks, or leaves, as zoe
 
   transport.got.clear();
   LogEvent first = event(LogKind::Join, "a", 5, "max");
   first.displaced_owner = "b";
   first.displaced_client = 10;  // its join is later in the log
+  first.displaced_since = 500;
   apply(first);
-  apply(event(LogKind::Join, "b", 10, "MAX"));
+  LogEvent displaced_join = event(LogKind::Join, "b", 10, "MAX");
+  displaced_join.since = 500;
+  apply(displaced_join);
   EXPECT_EQ(transport.got[alice], (std::vector<std::string>{"[09:00:00] * max joined the chat\n"}));
   EXPECT_EQ(room.name_of(*room.find("max")), "max");
+  apply(event(LogKind::Leave, "a", 5, "max"));
+  LogEvent anew = displaced_join;  // the same user claims it again once it is free: a new claim
+  anew.since = 900;
+  apply(anew);
+  EXPECT_EQ(room.name_of(*room.find("max")), "MAX");
 
   std::vector<ClientId> displaced;
-  cluster_room.set_on_displaced([&](ClientId id) {
+  cluster_room.set_on_displaced([&](ClientId id, std::string_view) {
     displaced.push_back(id);
     room.leave(id);  // as the core does when it takes a name away
   });

@@ -31,6 +31,7 @@ struct CheckingTransport : chat::Transport {
 bool same(const cluster::LogEvent& a, const cluster::LogEvent& b) {
   return a.kind == b.kind && a.owner == b.owner && a.client == b.client && a.name == b.name && a.peer == b.peer &&
          a.text == b.text && a.displaced_owner == b.displaced_owner && a.displaced_client == b.displaced_client &&
+         a.since == b.since && a.displaced_since == b.displaced_since &&
          (a.rich == b.rich || (a.rich.empty() && b.rich == b.text) || (b.rich.empty() && a.rich == a.text));
 }
 

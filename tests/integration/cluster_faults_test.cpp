@@ -79,6 +79,30 @@ TEST_F(ClusterTest, ANodeFrozenPastItsLeaseCannotSpeakLateAndItsClientsAreTold) 
   for (const std::string& skipped : bob.skipped()) EXPECT_EQ(skipped.find("frozen"), std::string::npos);
 }
 
+// The other side of guarantee 6: a node merely frozen past its lease lost its names (reaped,
+// announced); a newcomer who took one meanwhile keeps it, and the frozen node's user is the
+// one asked for another name. Only a name held across Redis's lost state is claimed back.
+TEST_F(ClusterTest, ANameTakenWhileItsNodeWasFrozenStaysWithTheNewcomer) {
+  harness::Server& a = add_node("a");
+  harness::Server& b = add_node("b");
+  Client alice(a.port());
+  alice.login("alice");
+  Client bob(b.port());
+  bob.login("bob");
+  alice.expect("bob joined");
+  kill(a.pid(), SIGSTOP);
+  EXPECT_EQ(strip_timestamp(bob.expect("alice disconnected", 8s)), "* alice disconnected");
+  Client newcomer(b.port());
+  newcomer.login("Alice");
+  kill(a.pid(), SIGCONT);
+  EXPECT_EQ(alice.expect("claimed earlier", 10s),
+            "! your name 'alice' was claimed earlier by someone else; choose another");
+  newcomer.send_line("still mine");
+  EXPECT_EQ(strip_timestamp(bob.expect("still mine")), "<Alice> still mine");
+  for (const std::string& seen : bob.skipped()) EXPECT_EQ(seen.find("Alice disconnected"), std::string::npos);
+  if (HasFailure()) ADD_FAILURE() << a.log() << "\n-----\n" << b.log();
+}
+
 class ClusterPersistent : public ClusterTest {
  protected:
   ClusterPersistent() : ClusterTest({"--appendonly", "yes", "--appendfsync", "everysec", "--dir", make_dir()}) {}
