@@ -39,14 +39,14 @@ void Outbox::set_fence(std::uint64_t fence, std::uint64_t last_seq_seen) {
   send_pending();
 }
 
-std::optional<std::uint64_t> Outbox::add(EntryFields fields) {
+std::optional<std::uint64_t> Outbox::add(EntryFields fields, std::optional<reactor::Clock::time_point> arrived) {
   std::size_t entry_bytes = 0;
   for (const auto& [f, v] : fields) entry_bytes += f.size() + v.size();
   if (entries_.size() >= options_.max_entries || bytes_ + entry_bytes > options_.max_bytes) return std::nullopt;
   const std::uint64_t seq = next_seq_++;
-  entries_.push_back(OutboxEntry{seq, std::move(fields), entry_bytes, loop_.now(), false});
+  entries_.push_back(OutboxEntry{seq, std::move(fields), entry_bytes, arrived.value_or(loop_.now()), false});
   bytes_ += entry_bytes;
-  if (!deadline_timer_) arm_deadline();
+  if (!deadline_timer_ || arrived) arm_deadline();
   send_pending();
   return seq;
 }
@@ -148,8 +148,11 @@ void Outbox::move_doomed_to_settling() {
 
 void Outbox::arm_deadline() {
   loop_.cancel_timer(deadline_timer_);
-  auto oldest = std::find_if(entries_.begin(), entries_.end(), [](const OutboxEntry& e) { return !e.in_flight; });
   if (entries_.empty()) return;
+  // The earliest arrival among those not on the wire (arrivals are not in seq order: add()).
+  auto oldest = entries_.end();
+  for (auto it = entries_.begin(); it != entries_.end(); ++it)
+    if (!it->in_flight && (oldest == entries_.end() || it->arrived < oldest->arrived)) oldest = it;
   // In-flight entries on a live connection wait for their reply: Redis decides them.
   const auto first = oldest == entries_.end() ? entries_.front().arrived : oldest->arrived;
   const auto wait = std::max(reactor::Clock::duration::zero(), first + options_.deadline - loop_.now());

@@ -50,8 +50,9 @@ class Outbox {
   // node name (numbering continues after it). 0 (lease lost): hold everything.
   void set_fence(std::uint64_t fence, std::uint64_t last_seq_seen = 0);
 
-  // Queues an entry; its seq, or nullopt when the outbox is full (count or bytes).
-  std::optional<std::uint64_t> add(EntryFields fields);
+  // Queues an entry; its seq, or nullopt when the outbox is full (count or bytes). Its
+  // deadline counts from `arrived` (default: now), for an entry that waited elsewhere first.
+  std::optional<std::uint64_t> add(EntryFields fields, std::optional<reactor::Clock::time_point> arrived = {});
 
   // Appended (or found already stored: `id` is then "").
   void set_on_written(std::function<void(std::uint64_t seq, const std::string& id)> hook) {

@@ -1,14 +1,16 @@
 // ClusterFeed: events -> log entries; the outbox's verdicts -> "not delivered" and releases.
 #include "cluster/cluster_feed.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "net/log.h"
 
 namespace cluster {
 
-ClusterFeed::ClusterFeed(bus::Outbox& outbox, chat::Room& room, std::string node)
-    : outbox_(outbox), room_(room), node_(std::move(node)) {
+ClusterFeed::ClusterFeed(reactor::EventLoop& loop, bus::Outbox& outbox, chat::Room& room, std::string node,
+                         std::chrono::milliseconds deadline)
+    : loop_(loop), outbox_(outbox), room_(room), node_(std::move(node)), deadline_(deadline) {
   outbox_.set_on_written([this](std::uint64_t seq, const std::string&) {
     lines_.erase(seq);
     tell_verdict(seq, true);
@@ -24,6 +26,8 @@ ClusterFeed::ClusterFeed(bus::Outbox& outbox, chat::Room& room, std::string node
     settled(entry.seq);
   });
 }
+
+ClusterFeed::~ClusterFeed() { loop_.cancel_timer(held_timer_); }
 
 LogEvent ClusterFeed::event_of(LogKind kind, chat::ClientId id, std::string_view name) const {
   LogEvent e;
@@ -51,17 +55,97 @@ void ClusterFeed::tell_verdict(std::uint64_t seq, bool written) {
 }
 
 void ClusterFeed::line(const LogEvent& event, chat::ClientId author) {
-  if (can_speak_ && !can_speak_(author)) {
+  const Speech speech = speech_ ? speech_(author) : Speech::Now;
+  if (speech == Speech::Refused) {
     tell_not_delivered(author, line_start(event.text));
     return;
   }
-  std::optional<std::uint64_t> seq = outbox_.add(encode(event, node_));
+  // Behind the author's own waiting lines, if any: one author's lines keep their order.
+  const bool behind =
+      std::any_of(held_.begin(), held_.end(), [author](const HeldLine& h) { return h.author == author; });
+  if (speech == Speech::Soon || behind) {
+    hold(author, encode(event, node_), line_start(event.text));
+    return;
+  }
+  write_line(author, encode(event, node_), line_start(event.text), loop_.now());
+}
+
+void ClusterFeed::write_line(chat::ClientId author, bus::EntryFields fields, std::string start,
+                             reactor::Clock::time_point arrived) {
+  std::optional<std::uint64_t> seq = outbox_.add(std::move(fields), arrived);
   if (!seq) {
-    tell_not_delivered(author, line_start(event.text));
+    tell_not_delivered(author, start);
     return;
   }
   pending_.insert(*seq);
-  lines_.emplace(*seq, Author{author, line_start(event.text)});
+  lines_.emplace(*seq, Author{author, std::move(start)});
+}
+
+void ClusterFeed::hold(chat::ClientId author, bus::EntryFields fields, std::string start) {
+  std::size_t bytes = 0;
+  for (const auto& [f, v] : fields) bytes += f.size() + v.size();
+  if (held_.size() >= kMaxHeldLines || held_bytes_ + bytes > kMaxHeldBytes) {
+    tell_not_delivered(author, start);
+    return;
+  }
+  held_.push_back(HeldLine{author, std::move(fields), std::move(start), bytes, loop_.now()});
+  held_bytes_ += bytes;
+  if (!held_timer_) arm_held_deadline();
+}
+
+void ClusterFeed::arm_held_deadline() {
+  loop_.cancel_timer(held_timer_);
+  if (held_.empty()) return;
+  const auto wait = std::max(reactor::Clock::duration::zero(), held_.front().arrived + deadline_ - loop_.now());
+  held_timer_ = loop_.add_timer(wait, [this] {
+    held_timer_ = {};
+    const auto now = loop_.now();
+    refuse_held_if([this, now](const HeldLine& h) { return h.arrived + deadline_ <= now; });
+  });
+}
+
+void ClusterFeed::speak_held(chat::ClientId id) {
+  std::vector<HeldLine> go;
+  for (auto it = held_.begin(); it != held_.end();) {
+    if (it->author != id) {
+      ++it;
+      continue;
+    }
+    held_bytes_ -= it->bytes;
+    go.push_back(std::move(*it));
+    it = held_.erase(it);
+  }
+  arm_held_deadline();
+  for (HeldLine& h : go) {
+    if (speech_ && speech_(id) != Speech::Now) {
+      tell_not_delivered(id, h.start);
+    } else {
+      write_line(id, std::move(h.fields), std::move(h.start), h.arrived);
+    }
+  }
+}
+
+void ClusterFeed::refuse_held(chat::ClientId id) {
+  refuse_held_if([id](const HeldLine& h) { return h.author == id; });
+}
+
+void ClusterFeed::refuse_all_held() {
+  refuse_held_if([](const HeldLine&) { return true; });
+}
+
+void ClusterFeed::refuse_held_if(const std::function<bool(const HeldLine&)>& which) {
+  std::vector<HeldLine> gone;
+  for (auto it = held_.begin(); it != held_.end();) {
+    if (!which(*it)) {
+      ++it;
+      continue;
+    }
+    held_bytes_ -= it->bytes;
+    gone.push_back(std::move(*it));
+    it = held_.erase(it);
+  }
+  arm_held_deadline();
+  for (const HeldLine& h : gone) tell_not_delivered(h.author, h.start);
 }
 
 void ClusterFeed::said(chat::ClientId id, std::string_view name, std::string_view text, std::string_view rich) {
@@ -81,6 +165,7 @@ void ClusterFeed::whispered(chat::ClientId from, std::string_view from_name, cha
 }
 
 void ClusterFeed::departed(chat::ClientId id, std::string_view name, chat::EventKind kind, chat::Departure why) {
+  refuse_held(id);  // what it said must not come after its departure
   // A node that stops (Silent) still tells the other nodes: its users are gone from the chat.
   LogKind k = kind == chat::EventKind::Left     ? LogKind::Leave
               : why == chat::Departure::TooSlow ? LogKind::TooSlow

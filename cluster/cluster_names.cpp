@@ -134,6 +134,7 @@ void ClusterNames::displaced(chat::ClientId id, std::string_view name) {
   net::log_event(net::LogLevel::Info, "cluster_name_lost", "an earlier claim of a name took it back",
                  {{"name", it->second.name}});
   held_.erase(it);  // not released: it is the earlier claimer's now
+  feed_.refuse_held(id);
   if (on_lost_) on_lost_(id);
 }
 
@@ -249,7 +250,10 @@ void ClusterNames::reclaim(chat::ClientId id, const Held& held) {
         // the others were told this user disconnected (reaped), or forgot everyone (Redis
         // lost its state): they hear it join again, and whom its earlier claim displaced.
         const bool ours = r.previous && r.previous->node == node_ && r.previous->client == std::to_string(id.value());
-        if (ours && !r.displaced) return;
+        if (ours && !r.displaced) {
+          feed_.speak_held(id);
+          return;
+        }
         if (r.previous && !r.displaced && r.previous->node != node_) announce_gone(*r.previous);
         LogEvent join;
         join.kind = LogKind::Join;
@@ -265,10 +269,12 @@ void ClusterNames::reclaim(chat::ClientId id, const Held& held) {
         }
         if (!feed_.publish(join))
           net::log_event(net::LogLevel::Warn, "cluster_outbox_full", "join not written: the outbox is full");
+        feed_.speak_held(id);  // after its join
         return;
       }
       case bus::ClaimOutcome::Taken:
         held_.erase(it);
+        feed_.refuse_held(id);
         net::log_event(net::LogLevel::Info, "cluster_name_lost",
                        "a name was claimed elsewhere while this node was cut off", {{"name", held.name}});
         if (on_lost_) on_lost_(id);

@@ -56,10 +56,12 @@ class ClusterNames final : public chat::NameRegistry {
   void log_skipped();
   void log_lost();
 
-  // `id` holds its name under the current lease (not while it is being claimed again).
-  bool confirmed(chat::ClientId id) const {
+  // Now: `id` holds its name under the current lease. Soon: it is being claimed again under
+  // it (its lines wait in the feed until the claim decides). Refused: no lease, or no name.
+  Speech speech(chat::ClientId id) const {
     auto it = held_.find(id);
-    return fence_ != 0 && it != held_.end() && it->second.grant == grant_;
+    if (fence_ == 0 || it == held_.end()) return Speech::Refused;
+    return it->second.grant == grant_ ? Speech::Now : Speech::Soon;
   }
   std::size_t held_count() const { return held_.size(); }
   std::size_t waiting() const { return waiting_.size(); }

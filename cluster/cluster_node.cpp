@@ -42,9 +42,9 @@ ClusterNode::ClusterNode(reactor::EventLoop& loop, chat::Room& room, ClusterOpti
       outbox_(loop, link_, log_, options_.node, options_.outbox),
       reader_(loop, options_.redis, keys_, reader_options(options_), link_options(options_, 2)),
       cluster_room_(room, options_.node),
-      feed_(outbox_, room, options_.node),
+      feed_(loop, outbox_, room, options_.node, options_.outbox.deadline),
       names_(loop, table_, cluster_room_, feed_, options_.node, options_.claim_patience) {
-  feed_.set_can_speak([this](chat::ClientId id) { return names_.confirmed(id); });
+  feed_.set_speech([this](chat::ClientId id) { return names_.speech(id); });
   cluster_room_.set_on_own_join([this](chat::ClientId id) { names_.joined(id); });
   cluster_room_.set_on_displaced([this](chat::ClientId id, std::string_view name) { names_.displaced(id, name); });
   cluster_room_.set_on_own_leave([this](chat::ClientId id) { feed_.leave_read_back(id); });
@@ -106,6 +106,7 @@ void ClusterNode::lease_lost(std::string_view why) {
   // Others may have announced this node's users as gone: what they said before must not
   // appear after that under a new lease.
   outbox_.give_up_unwritten();
+  feed_.refuse_all_held();
   if (!stopping_) lease_.start();
 }
 

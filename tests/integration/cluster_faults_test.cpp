@@ -68,7 +68,7 @@ TEST_F(ClusterTest, ANodeFrozenPastItsLeaseCannotSpeakLateAndItsClientsAreTold) 
             "! not delivered: the chat is reconnecting: 'said while frozen'");
   // Claimed again under a new lease: the others hear it join, then what it says.
   EXPECT_EQ(strip_timestamp(bob.expect("alice joined")), "* alice joined the chat");
-  for (int i = 0; i < 100; ++i) {  // until the node has its name back, lines are refused
+  for (int i = 0; i < 100; ++i) {  // refused until a new lease; within its claim they wait
     alice.send_line(std::string("back ").append(std::to_string(i)));
     std::optional<std::string> line = bob.read_line(200ms);
     if (line) {

@@ -1,0 +1,149 @@
+// ClusterFeed against a real Redis: a line whose author's name is being claimed again waits,
+// in order, and goes to the log after the author's join; one still waiting at its deadline,
+// or whose author left or lost the name, is reported not delivered and never written.
+#include "cluster/cluster_feed.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "protocol/line_dialect.h"
+#include "tests/bus/bus_fixture.h"
+
+namespace {
+
+using chat::ClientId;
+using cluster::Speech;
+
+struct Recorder : chat::Transport {
+  std::map<ClientId, std::vector<std::string>> got;
+  void deliver(ClientId to, const reactor::PayloadRef& line) override { got[to].emplace_back(line.view()); }
+};
+
+class ClusterFeedTest : public bus_test::BusTest {
+ protected:
+  explicit ClusterFeedTest(std::chrono::milliseconds deadline = std::chrono::milliseconds(5000))
+      : n(node("n1")), log(*n.link, keys), outbox(loop, *n.link, log, "n1"), feed(loop, outbox, room, "n1", deadline) {
+    outbox.set_fence(n.fence, n.last_seq);
+    chat::Timestamp t;
+    t.set(9, 0, 0);
+    lines.set_stamp(t);
+    room.join(alice, "alice", lines);
+    feed.set_speech([this](ClientId) { return speech; });
+  }
+
+  void say(const std::string& text) { feed.said(alice, "alice", text, ""); }
+  // The texts (field `x`) of the log's entries, in the log's order.
+  std::vector<std::string> log_texts() {
+    std::vector<std::string> flat = call({"XRANGE", keys.log(), "-", "+"});
+    std::vector<std::string> texts;
+    for (std::size_t i = 0; i + 1 < flat.size(); ++i)
+      if (flat[i] == "x") texts.push_back(flat[i + 1]);
+    return texts;
+  }
+  std::size_t log_length() { return std::stoul(call({"XLEN", keys.log()}).at(0)); }
+  const std::vector<std::string>& told() { return transport.got[alice]; }
+
+  bus_test::TestNode n;
+  bus::ChatLog log;
+  bus::Outbox outbox;
+  Recorder transport;
+  chat::Room room{transport};
+  chat::LineDialect lines;
+  cluster::ClusterFeed feed;
+  const ClientId alice{1, 1};
+  Speech speech = Speech::Now;
+};
+
+class ClusterFeedShortDeadline : public ClusterFeedTest {
+ protected:
+  ClusterFeedShortDeadline() : ClusterFeedTest(std::chrono::milliseconds(300)) {}
+};
+
+TEST_F(ClusterFeedTest, ALineWaitsWhileItsAuthorIsClaimedAgainThenFollowsItsJoin) {
+  ASSERT_TRUE(redis.ok());
+  speech = Speech::Soon;
+  say("one");
+  say("two");
+  run_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(feed.held(), 2U);
+  EXPECT_EQ(log_length(), 0U);
+  EXPECT_TRUE(told().empty());
+  speech = Speech::Now;
+  say("three");  // behind its own waiting lines, even once it may speak
+  cluster::LogEvent join;
+  join.kind = cluster::LogKind::Join;
+  join.owner = "n1";
+  join.client = alice.value();
+  join.name = "alice";
+  ASSERT_TRUE(feed.publish(join));
+  feed.speak_held(alice);
+  ASSERT_TRUE(run_until([&] { return feed.pending() == 0 && log_length() == 4; }));
+  EXPECT_EQ(log_texts(), (std::vector<std::string>{"one", "two", "three"}));
+  std::vector<std::string> flat = call({"XRANGE", keys.log(), "-", "+", "COUNT", "1"});
+  EXPECT_NE(std::find(flat.begin(), flat.end(), "alice"), flat.end());  // the join comes first
+  EXPECT_EQ(std::find(flat.begin(), flat.end(), "x"), flat.end());
+  EXPECT_TRUE(told().empty());
+  EXPECT_EQ(feed.held(), 0U);
+}
+
+TEST_F(ClusterFeedShortDeadline, ALineStillWaitingAtItsDeadlineIsNotDeliveredNorWrittenLater) {
+  ASSERT_TRUE(redis.ok());
+  speech = Speech::Soon;
+  say("too late");
+  ASSERT_TRUE(run_until([&] { return !told().empty(); }));
+  EXPECT_EQ(told(), std::vector<std::string>{"[09:00:00] ! not delivered: the chat is reconnecting: 'too late'\n"});
+  EXPECT_EQ(feed.not_delivered(), 1U);
+  speech = Speech::Now;
+  feed.speak_held(alice);
+  say("on time");
+  ASSERT_TRUE(run_until([&] { return feed.pending() == 0 && log_length() == 1; }));
+  EXPECT_EQ(log_texts(), std::vector<std::string>{"on time"});
+}
+
+TEST_F(ClusterFeedTest, ALineWaitingWhenItsAuthorLeavesIsNotDeliveredAndTheLeaveIsWritten) {
+  ASSERT_TRUE(redis.ok());
+  speech = Speech::Soon;
+  say("last words");
+  feed.departed(alice, "alice", chat::EventKind::Left, chat::Departure::Lost);
+  EXPECT_EQ(told(), std::vector<std::string>{"[09:00:00] ! not delivered: the chat is reconnecting: 'last words'\n"});
+  ASSERT_TRUE(run_until([&] { return feed.pending() == 0 && log_length() == 1; }));
+  EXPECT_TRUE(log_texts().empty());
+  feed.speak_held(alice);
+  run_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(log_length(), 1U);
+}
+
+TEST_F(ClusterFeedTest, ARefusedClaimOrALostLeaseTellsTheWaitingAuthorAtOnce) {
+  ASSERT_TRUE(redis.ok());
+  speech = Speech::Soon;
+  say("held 1");
+  feed.refuse_held(alice);
+  say("held 2");
+  feed.refuse_all_held();
+  speech = Speech::Refused;
+  say("refused");
+  EXPECT_EQ(told(), (std::vector<std::string>{
+                        "[09:00:00] ! not delivered: the chat is reconnecting: 'held 1'\n",
+                        "[09:00:00] ! not delivered: the chat is reconnecting: 'held 2'\n",
+                        "[09:00:00] ! not delivered: the chat is reconnecting: 'refused'\n",
+                    }));
+  EXPECT_EQ(feed.held(), 0U);
+  run_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(log_length(), 0U);
+}
+
+TEST_F(ClusterFeedTest, WaitingLinesAreBoundedInCount) {
+  ASSERT_TRUE(redis.ok());
+  speech = Speech::Soon;
+  for (std::size_t i = 0; i < cluster::ClusterFeed::kMaxHeldLines; ++i) say(std::to_string(i));
+  EXPECT_TRUE(told().empty());
+  say("one too many");
+  EXPECT_EQ(told(), std::vector<std::string>{"[09:00:00] ! not delivered: the chat is reconnecting: 'one too many'\n"});
+  EXPECT_EQ(feed.held(), cluster::ClusterFeed::kMaxHeldLines);
+}
+
+}  // namespace
