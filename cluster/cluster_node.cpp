@@ -8,9 +8,11 @@
 namespace cluster {
 namespace {
 
-bus::BusLinkOptions link_options(const ClusterOptions& o, std::uint64_t salt) {
+bus::BusLinkOptions link_options(const ClusterOptions& o, std::uint64_t salt,
+                                 std::chrono::milliseconds blocks_for = std::chrono::milliseconds(0)) {
   bus::BusLinkOptions l;
   l.client.password = o.password;
+  if (o.answer_timeout.count() > 0) l.client.answer_timeout = o.answer_timeout + blocks_for;
   // Jitter: nodes that lost Redis together do not all come back in the same millisecond.
   l.seed = std::random_device{}() ^ salt;
   return l;
@@ -40,7 +42,8 @@ ClusterNode::ClusterNode(reactor::EventLoop& loop, chat::Room& room, ClusterOpti
       table_(link_, keys_),
       log_(link_, keys_, options_.log_length),
       outbox_(loop, link_, log_, options_.node, options_.outbox),
-      reader_(loop, options_.redis, keys_, reader_options(options_), link_options(options_, 2)),
+      reader_(loop, options_.redis, keys_, reader_options(options_),
+              link_options(options_, 2, reader_options(options_).block)),
       cluster_room_(room, options_.node),
       feed_(loop, outbox_, room, options_.node, options_.outbox.deadline),
       names_(loop, table_, cluster_room_, feed_, options_.node, options_.claim_patience) {

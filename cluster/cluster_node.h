@@ -37,6 +37,9 @@ struct ClusterOptions {
   std::chrono::milliseconds renew_every{1000};
   std::chrono::milliseconds reap_every{500};
   std::chrono::milliseconds claim_patience{5000};
+  // A Redis connection with a command unanswered this long is dropped and made again (the
+  // log reader's XREAD BLOCK gets its block time on top).
+  std::chrono::milliseconds answer_timeout{3000};
   bus::OutboxOptions outbox;  // its deadline is the "not delivered" one
   std::uint64_t log_length = 100000;
 };

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -116,6 +117,8 @@ void RespClient::finish_connect() {
   reactor::tune_connection(fd_, reactor::KeepaliveSettings{});
   loop_.set_interest(fd_, reactor::kReadable);
   state_ = options_.password.empty() ? State::Ready : State::Handshake;
+  progress_at_ = loop_.now();  // what queued while connecting waits from now
+  watch_answers();
   const std::uint64_t connection = connection_;
   flush();
   if (connection == connection_ && state_ == State::Ready) connected();
@@ -131,9 +134,30 @@ RespStatus RespClient::command(std::span<const std::string_view> args, RespCallb
   if (pending_.size() >= options_.max_pending) return RespStatus::QueueFull;
   if (pending_bytes() + command_size(args) > options_.max_pending_bytes) return RespStatus::QueueFull;
   append_command(out_, args);
+  if (pending_.empty()) progress_at_ = loop_.now();
   pending_.push_back(std::move(done));
   want_write();
+  watch_answers();
   return RespStatus::Ok;
+}
+
+void RespClient::watch_answers() {
+  if (options_.answer_timeout.count() <= 0 || answer_timer_ || pending_.empty()) return;
+  if (state_ != State::Handshake && state_ != State::Ready) return;  // connecting: connect_timeout
+  const auto wait = std::max(reactor::Clock::duration::zero(), progress_at_ + options_.answer_timeout - loop_.now());
+  answer_timer_ = loop_.add_timer(wait, [this] {
+    answer_timer_ = {};
+    check_answers();
+  });
+}
+
+void RespClient::check_answers() {
+  if (pending_.empty()) return;
+  if (loop_.now() - progress_at_ >= options_.answer_timeout) {
+    lose("no answer for " + std::to_string(options_.answer_timeout.count()) + " ms");
+    return;
+  }
+  watch_answers();
 }
 
 RespStatus RespClient::subscribe_command(std::span<const std::string_view> args) {
@@ -203,6 +227,7 @@ void RespClient::dispatch(const RespReply& reply) {
   }
   RespCallback done = std::move(pending_.front());
   pending_.pop_front();
+  progress_at_ = loop_.now();
   if (done) done(RespResult{RespStatus::Ok, &reply, {}});
 }
 
@@ -215,6 +240,7 @@ void RespClient::close_socket() {
 
 void RespClient::teardown() {
   loop_.cancel_timer(timer_);
+  loop_.cancel_timer(answer_timer_);
   close_socket();
   ++connection_;
   state_ = State::Idle;

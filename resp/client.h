@@ -47,7 +47,11 @@ struct RespClientOptions {
   std::size_t max_pending = 65536;                        // commands awaiting their reply
   std::size_t max_pending_bytes = std::size_t{16} << 20;  // commands not yet taken by the kernel
   std::chrono::milliseconds connect_timeout{5000};        // per address tried
-  RespLimits limits;                                      // for the replies
+  // Non-zero: a connection on which a command waits this long with no reply at all is lost
+  // ("no answer"), as a server that froze or a peer gone without a reset would otherwise
+  // hold it for the kernel's minutes. A blocking command needs its own block time on top.
+  std::chrono::milliseconds answer_timeout{0};
+  RespLimits limits;  // for the replies
 };
 
 class RespClient : private reactor::IoHandler {
@@ -113,6 +117,9 @@ class RespClient : private reactor::IoHandler {
   // The connection is gone: every pending callback, then the disconnect hook, learn why.
   void lose(const std::string& why);  // never a member: callbacks may change it
   void close_socket();
+  // The answer watch (options_.answer_timeout): armed while commands wait on a connection.
+  void watch_answers();
+  void check_answers();
 
   reactor::EventLoop& loop_;
   RespClientOptions options_;
@@ -120,6 +127,8 @@ class RespClient : private reactor::IoHandler {
   std::size_t next_address_ = 0;
   std::string connect_error_;
   reactor::TimerId timer_;  // connect timeout, or a deferred connect failure
+  reactor::TimerId answer_timer_;
+  reactor::Clock::time_point progress_at_;  // the last reply, or when the oldest waiting command went out
 
   State state_ = State::Idle;
   int fd_ = -1;

@@ -1,8 +1,12 @@
 // Outbox against a real Redis: entries are appended in order, held while Redis is away,
-// and given up (never sent later) once their deadline passes.
+// and given up (never sent later) once their deadline passes; a frozen Redis is left behind.
 #include "bus/outbox.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+
+#include <string>
+#include <vector>
 
 #include "tests/bus/bus_fixture.h"
 
@@ -80,4 +84,37 @@ TEST_F(BusTest, OutboxReSendsAfterAReconnect) {
   ASSERT_TRUE(run_until([&] { return n.link->reconnects() >= 1; }));
   ASSERT_TRUE(run_until([&] { return written.size() == 20; }));
   EXPECT_EQ(call({"XLEN", "test:log"}), std::vector<std::string>{"20"});
+}
+
+// A Redis that stops answering (SIGSTOP: the connection stays up, nothing comes back) past
+// the link's answer timeout: the link drops the connection and makes a new one, and what
+// was on the wire is re-sent and stored once when Redis runs again.
+TEST_F(BusTest, OutboxStoresEachEntryOnceAfterRedisFrozePastTheAnswerTimeout) {
+  ASSERT_TRUE(redis.ok());
+  auto n = node("n1");
+  BusLinkOptions o;
+  o.backoff_first = std::chrono::milliseconds(10);
+  o.backoff_cap = std::chrono::milliseconds(200);
+  o.client.answer_timeout = std::chrono::milliseconds(300);
+  BusLink link(loop, bus_test::loopback(redis.port()), o);
+  std::vector<std::string> downs;
+  link.add_on_down([&](std::string_view why) { downs.emplace_back(why); });
+  link.start();
+  ASSERT_TRUE(run_until([&] { return link.up(); }));
+  ChatLog log(link, keys);
+  Outbox out(loop, link, log, "n1");
+  std::vector<std::uint64_t> written;
+  out.set_on_written([&](std::uint64_t seq, const std::string&) { written.push_back(seq); });
+  out.set_fence(n.fence, n.last_seq);
+  call({"PING"});  // the test's own link is up before the freeze
+  ASSERT_EQ(kill(redis.pid(), SIGSTOP), 0);
+  for (int i = 0; i < 20; ++i) out.add({{"text", std::to_string(i)}});
+  const bool noticed = run_until([&] { return !downs.empty(); }, std::chrono::seconds(5));
+  run_for(std::chrono::milliseconds(400));  // reconnecting while Redis is still frozen
+  ASSERT_EQ(kill(redis.pid(), SIGCONT), 0);
+  ASSERT_TRUE(noticed);
+  EXPECT_EQ(downs.front(), "no answer for 300 ms");
+  ASSERT_TRUE(run_until([&] { return written.size() == 20; }));
+  EXPECT_EQ(call({"XLEN", "test:log"}), std::vector<std::string>{"20"});
+  EXPECT_GE(link.reconnects(), 1U);
 }

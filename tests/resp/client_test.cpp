@@ -302,3 +302,40 @@ TEST_F(RespClientTest, UnaskedOrBrokenRepliesBreakTheConnection) {
     ::close(listener);
   }
 }
+
+// A server that takes the connection and never answers (frozen, or gone without a reset):
+// with answer_timeout the command fails and the connection is lost, instead of waiting for
+// the kernel's minutes; a server that answers in time is not.
+TEST_F(RespClientTest, AConnectionLeftUnansweredPastTheAnswerTimeoutIsLost) {
+  std::string error;
+  int listener = reactor::listen_tcp("127.0.0.1", 0, 8, error);
+  ASSERT_GE(listener, 0) << error;
+  RespClient client(loop, options([](RespClientOptions& o) { o.answer_timeout = std::chrono::milliseconds(300); }));
+  std::string why;
+  client.set_on_disconnect([&](std::string_view w) { why = w; });
+  ASSERT_TRUE(connect(client, reactor::local_port(listener)));
+  reactor::PeerAddress peer;
+  int server_side = -1;
+  ASSERT_TRUE(run_until([&] { return (server_side = reactor::accept_connection(listener, peer)) >= 0; }));
+  std::string first = call(client, {"PING"});
+  EXPECT_EQ(first, "status:disconnected");
+  EXPECT_EQ(why, "no answer for 300 ms");
+  EXPECT_EQ(client.state(), RespClient::State::Idle);
+  ::close(server_side);
+  ::close(listener);
+}
+
+TEST_F(RespClientTest, AServerThatAnswersInTimeIsNotCutOffByTheAnswerTimeout) {
+  RedisServer redis;
+  ASSERT_TRUE(redis.ok());
+  RespClient client(loop, options([](RespClientOptions& o) { o.answer_timeout = std::chrono::milliseconds(300); }));
+  bool lost = false;
+  client.set_on_disconnect([&](std::string_view) { lost = true; });
+  ASSERT_TRUE(connect(client, redis.port()));
+  // A blocking command inside the timeout, then quiet time with nothing pending.
+  EXPECT_EQ(call(client, {"BLPOP", "nothing", "0.1"}), "*nil");
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(600);
+  while (std::chrono::steady_clock::now() < until) loop.run_once(10);
+  EXPECT_EQ(call(client, {"PING"}), "+PONG");
+  EXPECT_FALSE(lost);
+}
