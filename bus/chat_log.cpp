@@ -33,6 +33,13 @@ return {'appended', id}
 constexpr std::string_view kAppendBatch = R"lua(
 if redis.call('GET', KEYS[3]) ~= ARGV[1] then return {'fenced', ''} end
 local kept = tonumber(ARGV[5])
+-- Looked at once per call (only this script's own ZADDs change them meanwhile): the
+-- per-entry work is one ZSCORE, the XADD and its ZADD.
+local card = redis.call('ZCARD', KEYS[2])
+local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+local floor = (oldest[2] and card >= kept) and tonumber(oldest[2]) or nil
+local n = tonumber(redis.call('GET', KEYS[4]) or '0')
+local first_n = n
 local out = {}
 local i = 7
 for e = 1, tonumber(ARGV[6]) do
@@ -40,26 +47,26 @@ for e = 1, tonumber(ARGV[6]) do
   local nf = tonumber(ARGV[i + 1])
   i = i + 2
   local verdict, id = 'appended', ''
-  if redis.call('ZSCORE', KEYS[2], seq) then
+  if (floor and tonumber(seq) < floor) or redis.call('ZSCORE', KEYS[2], seq) then
     verdict = 'duplicate'
   else
-    local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-    if oldest[2] and redis.call('ZCARD', KEYS[2]) >= kept and tonumber(seq) < tonumber(oldest[2]) then
-      verdict = 'duplicate'
-    end
-  end
-  if verdict == 'appended' then
-    local n = redis.call('INCR', KEYS[4])
+    n = n + 1
     local xadd = {'XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'n', n, 'node', ARGV[3], 'seq', seq, 't', ARGV[4]}
     for f = 0, 2 * nf - 1 do xadd[#xadd + 1] = ARGV[i + f] end
     id = redis.call(unpack(xadd))
     redis.call('ZADD', KEYS[2], seq, seq)
+    card = card + 1
+    if not floor and card >= kept then
+      oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+      floor = tonumber(oldest[2])
+    end
   end
   i = i + 2 * nf
   out[#out + 1] = verdict
   out[#out + 1] = id
 end
-local over = redis.call('ZCARD', KEYS[2]) - kept
+if n ~= first_n then redis.call('INCRBY', KEYS[4], n - first_n) end
+local over = card - kept
 if over > 0 then redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1) end
 return out
 )lua";
