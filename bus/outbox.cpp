@@ -15,7 +15,6 @@ Outbox::Outbox(reactor::EventLoop& loop, BusLink& link, ChatLog& log, std::strin
   });
   link_.add_on_down([this](std::string_view) {
     ++connection_;
-    calls_in_flight_ = 0;
     for (OutboxEntry& e : entries_) {
       if (e.in_flight) e.maybe_stored = true;
       e.in_flight = false;
@@ -53,10 +52,7 @@ std::optional<std::uint64_t> Outbox::add(EntryFields fields, std::optional<react
 }
 
 void Outbox::send_pending() {
-  // While a call is on the wire, what arrives waits for its answer and then goes out as one
-  // batch: under load lines share a script call (Redis's cost is per call, not per line),
-  // and a line waits at most one round trip longer.
-  if (fence_ == 0 || !link_.up() || calls_in_flight_ > 0) return;
+  if (fence_ == 0 || !link_.up()) return;
   const std::uint64_t connection = connection_;
   const std::uint64_t fence = fence_;
   // Everything not yet on the wire, in order, in batches of bounded size, one script call
@@ -78,14 +74,11 @@ void Outbox::send_pending() {
     if (batch.empty()) return;
     auto calling = std::make_shared<bool>(true);
     auto answered_at_once = std::make_shared<bool>(false);
-    ++calls_in_flight_;
     log_.append_batch(node_, fence, batch,
                       [this, seqs, connection, calling, answered_at_once](const std::vector<AppendResult>& results) {
                         if (*calling) *answered_at_once = true;
-                        if (connection == connection_) --calls_in_flight_;
                         for (std::size_t i = 0; i < seqs.size() && i < results.size(); ++i)
                           sent(seqs[i], connection, results[i]);
-                        if (!*calling && connection == connection_) send_pending();
                       });
     *calling = false;
     if (*answered_at_once || connection != connection_) return;

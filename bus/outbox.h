@@ -89,7 +89,6 @@ class Outbox {
   std::uint64_t next_seq_ = 1;
   std::uint64_t fence_ = 0;
   bool granted_once_ = false;
-  std::size_t calls_in_flight_ = 0;   // append_batch calls of this connection not yet answered
   std::uint64_t connection_ = 0;      // changes when the link goes down: replies of the old one are void
   std::deque<OutboxEntry> settling_;  // past their deadline, maybe stored: abandon() decides
   std::uint64_t given_up_count_ = 0;

@@ -118,26 +118,3 @@ TEST_F(BusTest, OutboxStoresEachEntryOnceAfterRedisFrozePastTheAnswerTimeout) {
   EXPECT_EQ(call({"XLEN", "test:log"}), std::vector<std::string>{"20"});
   EXPECT_GE(link.reconnects(), 1U);
 }
-
-// While one call is on the wire, what arrives waits and goes out as one batch: ten lines
-// added one after another take two script calls, not ten (Redis's cost is per call).
-TEST_F(BusTest, OutboxEntriesAddedWhileACallIsOnTheWireShareTheNextCall) {
-  ASSERT_TRUE(redis.ok());
-  auto n = node("n1");
-  ChatLog log(*n.link, keys);
-  Outbox out(loop, *n.link, log, "n1");
-  std::vector<std::uint64_t> written;
-  out.set_on_written([&](std::uint64_t seq, const std::string&) { written.push_back(seq); });
-  out.set_fence(n.fence, n.last_seq);
-  call({"CONFIG", "RESETSTAT"});
-  for (int i = 0; i < 10; ++i) out.add({{"text", std::to_string(i)}});
-  ASSERT_TRUE(run_until([&] { return written.size() == 10; }));
-  EXPECT_EQ(written, (std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
-  std::vector<std::string> stats = call({"INFO", "commandstats"});
-  ASSERT_EQ(stats.size(), 1U);
-  const std::size_t at = stats[0].find("cmdstat_evalsha:calls=");
-  ASSERT_NE(at, std::string::npos) << stats[0];
-  const int calls = std::stoi(stats[0].substr(at + std::string_view("cmdstat_evalsha:calls=").size()));
-  EXPECT_GE(calls, 2);
-  EXPECT_LE(calls, 3);  // a lease renewal may fall in between
-}
