@@ -38,11 +38,7 @@ std::vector<std::string> lines_until(Client& c, const std::string& from, const s
 TEST_F(ClusterTest, AKilledNodesUsersAreAnnouncedWithinSixSecondsAndTheirNamesFreed) {
   harness::Server& a = add_node("a");
   harness::Server& b = add_node("b", {}, /*expect_clean_exit=*/false);
-  Client alice(a.port());
-  alice.login("alice");
-  Client bob(b.port());
-  bob.login("bob");
-  alice.expect("bob joined");
+  auto [alice, bob] = alice_and_bob(a, b);
   const auto killed = std::chrono::steady_clock::now();
   kill(b.pid(), SIGKILL);
   EXPECT_EQ(strip_timestamp(alice.expect_next("bob", 8s)), "* bob disconnected");
@@ -55,11 +51,7 @@ TEST_F(ClusterTest, AKilledNodesUsersAreAnnouncedWithinSixSecondsAndTheirNamesFr
 TEST_F(ClusterTest, ANodeFrozenPastItsLeaseCannotSpeakLateAndItsClientsAreTold) {
   harness::Server& a = add_node("a");
   harness::Server& b = add_node("b");
-  Client alice(a.port());
-  alice.login("alice");
-  Client bob(b.port());
-  bob.login("bob");
-  alice.expect("bob joined");
+  auto [alice, bob] = alice_and_bob(a, b);
   kill(a.pid(), SIGSTOP);
   alice.send_line("said while frozen");  // waits in the socket until the node runs again
   EXPECT_EQ(strip_timestamp(bob.expect("alice disconnected", 8s)), "* alice disconnected");
@@ -85,11 +77,7 @@ TEST_F(ClusterTest, ANodeFrozenPastItsLeaseCannotSpeakLateAndItsClientsAreTold) 
 TEST_F(ClusterTest, ANameTakenWhileItsNodeWasFrozenStaysWithTheNewcomer) {
   harness::Server& a = add_node("a");
   harness::Server& b = add_node("b");
-  Client alice(a.port());
-  alice.login("alice");
-  Client bob(b.port());
-  bob.login("bob");
-  alice.expect("bob joined");
+  auto [alice, bob] = alice_and_bob(a, b);
   kill(a.pid(), SIGSTOP);
   EXPECT_EQ(strip_timestamp(bob.expect("alice disconnected", 8s)), "* alice disconnected");
   Client newcomer(b.port());
@@ -156,11 +144,7 @@ TEST_F(ClusterPersistent, RedisKilledAndRestartedLosesNothingAnyoneSawAndDuplica
 TEST_F(ClusterTest, RedisBackEmptyIsNoticedAnnouncedAndNamesAreClaimedAgain) {
   harness::Server& a = add_node("a");
   harness::Server& b = add_node("b");
-  Client alice(a.port());
-  alice.login("alice");
-  Client bob(b.port());
-  bob.login("bob");
-  alice.expect("bob joined");
+  auto [alice, bob] = alice_and_bob(a, b);
   ASSERT_TRUE(redis.restart());  // no persistence: it comes back with nothing
   EXPECT_NE(alice.expect("store restarted").find("names are being checked again"), std::string::npos);
   bob.expect("store restarted");
@@ -250,11 +234,7 @@ TEST_F(ClusterTest, KilledRedisConnectionsLoseNoLineAndRepeatNone) {
 TEST_F(ClusterPersistent, ALineRedisCannotTakeForFiveSecondsIsNotDeliveredAndNeverShownLater) {
   harness::Server& a = add_node("a");
   harness::Server& b = add_node("b");
-  Client alice(a.port());
-  alice.login("alice");
-  Client bob(b.port());
-  bob.login("bob");
-  alice.expect("bob joined");
+  auto [alice, bob] = alice_and_bob(a, b);
   redis.kill_now();
   alice.send_line("into the void");
   EXPECT_EQ(strip_timestamp(alice.expect("void", 8s)), "! not delivered: the chat is reconnecting: 'into the void'");

@@ -34,6 +34,19 @@ class ClusterTest : public ::testing::Test {
   }
   harness::Server& node(std::size_t i) { return *nodes.at(i); }
 
+  // The usual start: alice logged in on `a`, then bob on `b`, and alice has heard bob join.
+  struct AliceAndBob {
+    harness::Client alice;
+    harness::Client bob;
+  };
+  static AliceAndBob alice_and_bob(harness::Server& a, harness::Server& b) {
+    AliceAndBob users{harness::Client(a.port()), harness::Client(b.port())};
+    users.alice.login("alice");
+    users.bob.login("bob");
+    users.alice.expect("bob joined");
+    return users;
+  }
+
   harness::RedisServer redis;
   std::vector<std::unique_ptr<harness::Server>> nodes;
 };

@@ -172,11 +172,7 @@ TEST_F(ClusterTest, ALeaverHearsEveryLineBeforeItsLeaveInTheLogAndThenBye) {
   harness::Server& b = add_node("b", {"--rate", "0"});  // bob's flood, unpaced
   Client carol(a.port());
   carol.login("carol");
-  Client alice(a.port());
-  alice.login("alice");
-  Client bob(b.port());
-  bob.login("bob");
-  alice.expect("bob joined");
+  auto [alice, bob] = alice_and_bob(a, b);
   carol.expect("bob joined");
   constexpr std::size_t kLines = 300;
   std::string flood;
@@ -209,11 +205,7 @@ TEST_F(ClusterTest, ALeaverHearsEveryLineBeforeItsLeaveInTheLogAndThenBye) {
 TEST_F(ClusterTest, AStoppedNodeAnnouncesItsUsersAndFreesTheirNamesAtOnce) {
   harness::Server& a = add_node("a");
   harness::Server& b = add_node("b");
-  Client alice(a.port());
-  alice.login("alice");
-  Client bob(b.port());
-  bob.login("bob");
-  alice.expect("bob joined");
+  auto [alice, bob] = alice_and_bob(a, b);
   const auto stopped = std::chrono::steady_clock::now();
   EXPECT_EQ(b.stop(SIGTERM), 0);
   EXPECT_EQ(harness::strip_timestamp(alice.expect_next("bob", 4s)), "* bob disconnected");
