@@ -46,7 +46,10 @@ std::optional<std::uint64_t> Outbox::add(EntryFields fields, std::optional<react
   const std::uint64_t seq = next_seq_++;
   entries_.push_back(OutboxEntry{seq, std::move(fields), entry_bytes, arrived.value_or(loop_.now()), false});
   bytes_ += entry_bytes;
-  if (!deadline_timer_ || arrived) arm_deadline();
+  // An earlier `arrived` (a line that waited in the feed, about a round trip) is looked at
+  // by the timer already armed: re-arming here would cancel expire()'s re-check of late
+  // entries on the wire, and scan every entry on every add.
+  if (!deadline_timer_) arm_deadline();
   send_pending();
   return seq;
 }

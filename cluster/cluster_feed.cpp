@@ -67,11 +67,11 @@ void ClusterFeed::line(const LogEvent& event, chat::ClientId author) {
     hold(author, encode(event, node_), line_start(event.text));
     return;
   }
-  write_line(author, encode(event, node_), line_start(event.text), loop_.now());
+  write_line(author, encode(event, node_), line_start(event.text), std::nullopt);
 }
 
 void ClusterFeed::write_line(chat::ClientId author, bus::EntryFields fields, std::string start,
-                             reactor::Clock::time_point arrived) {
+                             std::optional<reactor::Clock::time_point> arrived) {
   std::optional<std::uint64_t> seq = outbox_.add(std::move(fields), arrived);
   if (!seq) {
     tell_not_delivered(author, start);

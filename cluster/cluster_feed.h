@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -100,7 +101,7 @@ class ClusterFeed final : public chat::RoomFeed {
   LogEvent event_of(LogKind kind, chat::ClientId id, std::string_view name) const;
   void line(const LogEvent& event, chat::ClientId author);
   void write_line(chat::ClientId author, bus::EntryFields fields, std::string start,
-                  reactor::Clock::time_point arrived);
+                  std::optional<reactor::Clock::time_point> arrived);
   void hold(chat::ClientId author, bus::EntryFields fields, std::string start);
   void refuse_held_if(const std::function<bool(const HeldLine&)>& which);
   void arm_held_deadline();

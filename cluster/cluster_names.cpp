@@ -267,8 +267,11 @@ void ClusterNames::reclaim(chat::ClientId id, const Held& held) {
           std::from_chars(r.previous->client.data(), r.previous->client.data() + r.previous->client.size(),
                           join.displaced_client);
         }
-        if (!feed_.publish(join))
+        if (!feed_.publish(join)) {
           net::log_event(net::LogLevel::Warn, "cluster_outbox_full", "join not written: the outbox is full");
+          feed_.refuse_held(id);  // the others may think it gone: nothing of it without its join
+          return;
+        }
         feed_.speak_held(id);  // after its join
         return;
       }

@@ -39,7 +39,7 @@ class ClusterTest : public ::testing::Test {
     harness::Client alice;
     harness::Client bob;
   };
-  static AliceAndBob alice_and_bob(harness::Server& a, harness::Server& b) {
+  static AliceAndBob alice_and_bob(const harness::Server& a, const harness::Server& b) {
     AliceAndBob users{harness::Client(a.port()), harness::Client(b.port())};
     users.alice.login("alice");
     users.bob.login("bob");
