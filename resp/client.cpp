@@ -154,8 +154,14 @@ void RespClient::watch_answers() {
 void RespClient::check_answers() {
   if (pending_.empty()) return;
   if (loop_.now() - progress_at_ >= options_.answer_timeout) {
-    lose("no answer for " + std::to_string(options_.answer_timeout.count()) + " ms");
-    return;
+    // This process may have been the one stopped (a long turn, SIGSTOP, swapping) with the
+    // answer already in the socket, its readiness not yet handed out: look before giving up.
+    if (!read_ready()) return;  // lost while reading
+    if (pending_.empty()) return;
+    if (loop_.now() - progress_at_ >= options_.answer_timeout) {
+      lose("no answer for " + std::to_string(options_.answer_timeout.count()) + " ms");
+      return;
+    }
   }
   watch_answers();
 }

@@ -8,7 +8,10 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "reactor/poller.h"
@@ -37,7 +40,10 @@ RespClientOptions options(Edit edit) {
 
 class RespClientTest : public ::testing::Test {
  protected:
-  reactor::EventLoop loop{reactor::make_poller(reactor::available_backends().front())};
+  RespClientTest() : RespClientTest(reactor::make_poller(reactor::available_backends().front())) {}
+  explicit RespClientTest(std::unique_ptr<reactor::Poller> poller) : loop(std::move(poller)) {}
+
+  reactor::EventLoop loop;
 
   // Runs the loop until `done` holds; false at the deadline.
   bool run_until(const std::function<bool()>& done, std::chrono::seconds deadline = std::chrono::seconds(10)) {
@@ -55,6 +61,27 @@ class RespClientTest : public ::testing::Test {
     return run_until([&] { return client.ready() || client.state() == RespClient::State::Idle; }) && client.ready();
   }
 
+  // A server the test speaks for: a listener and the one connection `client` made to it.
+  struct FakeServer {
+    int listener = -1;
+    int side = -1;
+    FakeServer() = default;
+    FakeServer(const FakeServer&) = delete;
+    FakeServer& operator=(const FakeServer&) = delete;
+    ~FakeServer() {
+      if (side >= 0) ::close(side);
+      if (listener >= 0) ::close(listener);
+    }
+  };
+  bool connect_to_fake(RespClient& client, FakeServer& server) {
+    std::string error;
+    server.listener = reactor::listen_tcp("127.0.0.1", 0, 8, error);
+    EXPECT_GE(server.listener, 0) << error;
+    if (server.listener < 0 || !connect(client, reactor::local_port(server.listener))) return false;
+    reactor::PeerAddress peer;
+    return run_until([&] { return (server.side = reactor::accept_connection(server.listener, peer)) >= 0; });
+  }
+
   // Sends one command and waits for its reply, shown as text ("status:..." when not Ok).
   std::string call(RespClient& client, std::initializer_list<std::string_view> args) {
     std::string got;
@@ -67,6 +94,39 @@ class RespClientTest : public ::testing::Test {
     if (!run_until([&] { return done; })) return "timeout";
     return got;
   }
+};
+
+// A stop of this process, as its loop sees it: `once`, if set, runs inside the next wait,
+// which then returns no descriptor.
+struct Stall {
+  std::function<void()> once;
+};
+
+class StallingPoller final : public reactor::Poller {
+ public:
+  explicit StallingPoller(std::shared_ptr<Stall> stall)
+      : inner_(reactor::make_poller(reactor::available_backends().front())), stall_(std::move(stall)) {}
+  std::string_view name() const override { return inner_->name(); }
+  int add(int fd, std::uint8_t interest) override { return inner_->add(fd, interest); }
+  int modify(int fd, std::uint8_t interest) override { return inner_->modify(fd, interest); }
+  int remove(int fd) override { return inner_->remove(fd); }
+  int wait(std::vector<reactor::ReadyEvent>& out, int timeout_ms) override {
+    if (!stall_->once) return inner_->wait(out, timeout_ms);
+    std::exchange(stall_->once, nullptr)();
+    out.clear();
+    return 0;
+  }
+
+ private:
+  std::unique_ptr<reactor::Poller> inner_;
+  std::shared_ptr<Stall> stall_;
+};
+
+class RespClientStallTest : public RespClientTest {
+ protected:
+  explicit RespClientStallTest(const std::shared_ptr<Stall>& s = std::make_shared<Stall>())
+      : RespClientTest(std::make_unique<StallingPoller>(s)), stall(s) {}
+  std::shared_ptr<Stall> stall;
 };
 
 }  // namespace
@@ -285,21 +345,14 @@ TEST_F(RespClientTest, SubscriberModeHandsPushesToTheHook) {
 TEST_F(RespClientTest, UnaskedOrBrokenRepliesBreakTheConnection) {
   for (const auto& [sent, want] : std::vector<std::pair<std::string, std::string>>{
            {":1\r\n", "a reply that no command asked for"}, {"hello\r\n", "not RESP: "}}) {
-    std::string error;
-    int listener = reactor::listen_tcp("127.0.0.1", 0, 8, error);
-    ASSERT_GE(listener, 0) << error;
     RespClient client(loop);
     std::string why;
     client.set_on_disconnect([&](std::string_view w) { why = w; });
-    ASSERT_TRUE(connect(client, reactor::local_port(listener)));
-    reactor::PeerAddress peer;
-    int server_side = -1;
-    ASSERT_TRUE(run_until([&] { return (server_side = reactor::accept_connection(listener, peer)) >= 0; }));
-    ASSERT_EQ(reactor::write_some(server_side, sent.data(), sent.size()), static_cast<long>(sent.size()));
+    FakeServer server;
+    ASSERT_TRUE(connect_to_fake(client, server));
+    ASSERT_EQ(reactor::write_some(server.side, sent.data(), sent.size()), static_cast<long>(sent.size()));
     ASSERT_TRUE(run_until([&] { return !why.empty(); }));
     EXPECT_EQ(why.rfind(want, 0), 0u) << why;
-    ::close(server_side);
-    ::close(listener);
   }
 }
 
@@ -307,22 +360,41 @@ TEST_F(RespClientTest, UnaskedOrBrokenRepliesBreakTheConnection) {
 // with answer_timeout the command fails and the connection is lost, instead of waiting for
 // the kernel's minutes; a server that answers in time is not.
 TEST_F(RespClientTest, AConnectionLeftUnansweredPastTheAnswerTimeoutIsLost) {
-  std::string error;
-  int listener = reactor::listen_tcp("127.0.0.1", 0, 8, error);
-  ASSERT_GE(listener, 0) << error;
   RespClient client(loop, options([](RespClientOptions& o) { o.answer_timeout = std::chrono::milliseconds(300); }));
   std::string why;
   client.set_on_disconnect([&](std::string_view w) { why = w; });
-  ASSERT_TRUE(connect(client, reactor::local_port(listener)));
-  reactor::PeerAddress peer;
-  int server_side = -1;
-  ASSERT_TRUE(run_until([&] { return (server_side = reactor::accept_connection(listener, peer)) >= 0; }));
+  FakeServer server;
+  ASSERT_TRUE(connect_to_fake(client, server));
   std::string first = call(client, {"PING"});
   EXPECT_EQ(first, "status:disconnected");
   EXPECT_EQ(why, "no answer for 300 ms");
   EXPECT_EQ(client.state(), RespClient::State::Idle);
-  ::close(server_side);
-  ::close(listener);
+}
+
+// This process stalled, not the server: the answer came while it was stopped, and the
+// first wait after it returns without the socket (interrupted by the signal that woke it, or
+// a batch full of other descriptors), so the expired answer watch runs first. It reads the
+// socket before it gives up: the answer is taken and the connection kept.
+TEST_F(RespClientStallTest, AnAnswerThatCameWhileThisProcessStalledIsNotTakenForSilence) {
+  RespClient client(loop, options([](RespClientOptions& o) { o.answer_timeout = std::chrono::milliseconds(300); }));
+  std::string why;
+  client.set_on_disconnect([&](std::string_view w) { why = w; });
+  FakeServer server;
+  ASSERT_TRUE(connect_to_fake(client, server));
+  std::string got;
+  ASSERT_EQ(client.command({"PING"},
+                           [&](const RespResult& r) { got = r.status == RespStatus::Ok ? show(*r.reply) : "status"; }),
+            RespStatus::Ok);
+  loop.run_once(0);  // the command goes out; nothing has come back
+  ASSERT_TRUE(got.empty());
+  stall->once = [&] {
+    EXPECT_EQ(reactor::write_some(server.side, "+PONG\r\n", 7), 7);
+    std::this_thread::sleep_for(std::chrono::milliseconds(450));  // past the answer timeout
+  };
+  ASSERT_TRUE(run_until([&] { return !got.empty() || !why.empty(); }));
+  EXPECT_EQ(got, "+PONG");
+  EXPECT_EQ(why, "");
+  EXPECT_TRUE(client.ready());
 }
 
 TEST_F(RespClientTest, AServerThatAnswersInTimeIsNotCutOffByTheAnswerTimeout) {
