@@ -67,6 +67,8 @@ class NameTable {
   void reap_dead(std::function<void(std::optional<std::vector<NameEntry>>)> done);
   // Every name (HGETALL), for a node that starts or reconnects. nullopt: no answer.
   void list(std::function<void(std::optional<std::vector<NameEntry>>)> done);
+  // The connection its commands go through (owners hook its reconnects).
+  BusLink& link() { return link_; }
 
  private:
   BusLink& link_;

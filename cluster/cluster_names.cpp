@@ -11,11 +11,18 @@ namespace cluster {
 
 ClusterNames::ClusterNames(reactor::EventLoop& loop, bus::NameTable& table, ClusterRoom& room, ClusterFeed& feed,
                            std::string node, std::chrono::milliseconds patience)
-    : loop_(loop), table_(table), room_(room), feed_(feed), node_(std::move(node)), patience_(patience) {}
+    : loop_(loop), table_(table), room_(room), feed_(feed), node_(std::move(node)), patience_(patience) {
+  // A re-claim whose connection dropped with it answered Failed; if the lease outlived the
+  // drop, no new grant comes to retry it, and its user's lines would wait until refused.
+  table_.link().add_on_up([this, alive = alive_] {
+    if (*alive && fence_ != 0) reclaim_stale();
+  });
+}
 
 ClusterNames::~ClusterNames() {
   *alive_ = false;
   loop_.cancel_timer(patience_timer_);
+  loop_.cancel_timer(retry_timer_);
 }
 
 bus::NameEntry ClusterNames::entry_for(chat::ClientId id, std::string_view name, std::uint64_t since) const {
@@ -204,6 +211,7 @@ void ClusterNames::discard(chat::ClientId id, std::string_view /*name*/) {
   if (it == held_.end()) return;
   Joining j{it->second.name, it->second.fence, it->second.grant, it->second.since, {}, 0};
   held_.erase(it);
+  feed_.refuse_held(id);  // what waited for a re-claim goes nowhere now
   withdraw(id, j);
 }
 
@@ -221,14 +229,18 @@ void ClusterNames::set_fence(std::uint64_t fence) {
   ++grant_;
   // The names held go first (one connection: Redis runs them first), so that a claim that
   // waited for this lease cannot take a name from a user who held it before.
-  std::vector<std::pair<chat::ClientId, Held>> stale;
-  for (const auto& [id, held] : held_)  // a leaver's leave is in the log: not claimed again
-    if (held.grant != grant_ && !feed_.leaving(id)) stale.emplace_back(id, held);
-  for (const auto& [id, held] : stale) reclaim(id, held);
+  reclaim_stale();
   std::deque<Waiting> go = std::move(waiting_);
   waiting_.clear();
   loop_.cancel_timer(patience_timer_);
   for (Waiting& w : go) ask(std::move(w));
+}
+
+void ClusterNames::reclaim_stale() {
+  std::vector<std::pair<chat::ClientId, Held>> stale;
+  for (const auto& [id, held] : held_)  // a leaver's leave is in the log: not claimed again
+    if (held.grant != grant_ && !feed_.leaving(id)) stale.emplace_back(id, held);
+  for (const auto& [id, held] : stale) reclaim(id, held);
 }
 
 void ClusterNames::reclaim(chat::ClientId id, const Held& held) {
@@ -282,8 +294,15 @@ void ClusterNames::reclaim(chat::ClientId id, const Held& held) {
                        "a name was claimed elsewhere while this node was cut off", {{"name", held.name}});
         if (on_lost_) on_lost_(id);
         return;
-      case bus::ClaimOutcome::Fenced:
-      case bus::ClaimOutcome::Failed: return;  // the next grant tries again (its fence differs)
+      case bus::ClaimOutcome::Fenced: return;  // the next grant tries again (its fence differs)
+      case bus::ClaimOutcome::Failed:          // the link tries again when it is back; an error reply, in a while
+        if (table_.link().up() && !retry_timer_) {
+          retry_timer_ = loop_.add_timer(kRetryAfter, [this] {
+            retry_timer_ = {};
+            if (fence_ != 0) reclaim_stale();
+          });
+        }
+        return;
     }
   });
 }

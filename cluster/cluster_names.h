@@ -40,6 +40,8 @@ class ClusterNames final : public chat::NameRegistry {
 
   // The node's lease token: 0 while it holds none (claims wait). A new token after a lost
   // lease claims every held name again; `on_lost(id)` runs for each one someone else got.
+  // A claim that failed with its connection is made again when the table's link is back
+  // (the lease may have survived: no new grant would).
   void set_fence(std::uint64_t fence);
   void set_on_lost(std::function<void(chat::ClientId)> hook) { on_lost_ = std::move(hook); }
   // A user of a dead node, reaped (by a claim or the reaper): its departure goes in the log.
@@ -102,6 +104,7 @@ class ClusterNames final : public chat::NameRegistry {
   void withdraw(chat::ClientId id, const Joining& j);
   void release_later(std::string name, std::uint64_t fence);
   void reclaim(chat::ClientId id, const Held& held);
+  void reclaim_stale();
   void expire_waiting();
   bus::NameEntry entry_for(chat::ClientId id, std::string_view name, std::uint64_t since = 0) const;
 
@@ -119,6 +122,8 @@ class ClusterNames final : public chat::NameRegistry {
   std::uint64_t logs_lost_ = 0;  // times Redis lost the chat's state
   std::unordered_map<chat::ClientId, Held> held_;
   reactor::TimerId patience_timer_;
+  static constexpr std::chrono::milliseconds kRetryAfter{1000};  // a re-claim Redis answered with an error
+  reactor::TimerId retry_timer_;
   std::function<void(chat::ClientId)> on_lost_;
   std::uint64_t claims_ = 0;
   std::chrono::microseconds claim_time_{0};

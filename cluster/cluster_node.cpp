@@ -178,6 +178,7 @@ void ClusterNode::reap() {
 void ClusterNode::stop(std::function<void()> done) {
   stopping_ = true;
   loop_.cancel_timer(reap_timer_);
+  feed_.refuse_all_held();  // their authors are told, not left wondering
   feed_.after_pending([this, done = std::move(done)]() mutable { lease_.release(std::move(done)); });
 }
 

@@ -12,16 +12,14 @@
 
 #include "protocol/line_dialect.h"
 #include "tests/bus/bus_fixture.h"
+#include "tests/cluster/cluster_test_util.h"
 
 namespace {
 
 using chat::ClientId;
 using cluster::Speech;
 
-struct Recorder : chat::Transport {
-  std::map<ClientId, std::vector<std::string>> got;
-  void deliver(ClientId to, const reactor::PayloadRef& line) override { got[to].emplace_back(line.view()); }
-};
+using cluster_test::Recorder;
 
 class ClusterFeedTest : public bus_test::BusTest {
  protected:
@@ -37,13 +35,7 @@ class ClusterFeedTest : public bus_test::BusTest {
 
   void say(const std::string& text) { feed.said(alice, "alice", text, ""); }
   // The texts (field `x`) of the log's entries, in the log's order.
-  std::vector<std::string> log_texts() {
-    std::vector<std::string> flat = call({"XRANGE", keys.log(), "-", "+"});
-    std::vector<std::string> texts;
-    for (std::size_t i = 0; i + 1 < flat.size(); ++i)
-      if (flat[i] == "x") texts.push_back(flat[i + 1]);
-    return texts;
-  }
+  std::vector<std::string> log_texts() { return cluster_test::texts_in(call({"XRANGE", keys.log(), "-", "+"})); }
   std::size_t log_length() { return std::stoul(call({"XLEN", keys.log()}).at(0)); }
   const std::vector<std::string>& told() { return transport.got[alice]; }
 
