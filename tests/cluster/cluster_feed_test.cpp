@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -34,7 +33,7 @@ class ClusterFeedTest : public bus_test::BusTest {
   }
 
   void say(const std::string& text) { feed.said(alice, "alice", text, ""); }
-  // The texts (field `x`) of the log's entries, in the log's order.
+  // The texts of the log's lines, in the log's order.
   std::vector<std::string> log_texts() { return cluster_test::texts_in(call({"XRANGE", keys.log(), "-", "+"})); }
   std::size_t log_length() { return std::stoul(call({"XLEN", keys.log()}).at(0)); }
   const std::vector<std::string>& told() { return transport.got[alice]; }
@@ -75,9 +74,10 @@ TEST_F(ClusterFeedTest, ALineWaitsWhileItsAuthorIsClaimedAgainThenFollowsItsJoin
   feed.speak_held(alice);
   ASSERT_TRUE(run_until([&] { return feed.pending() == 0 && log_length() == 4; }));
   EXPECT_EQ(log_texts(), (std::vector<std::string>{"one", "two", "three"}));
-  std::vector<std::string> flat = call({"XRANGE", keys.log(), "-", "+", "COUNT", "1"});
-  EXPECT_NE(std::find(flat.begin(), flat.end(), "alice"), flat.end());  // the join comes first
-  EXPECT_EQ(std::find(flat.begin(), flat.end(), "x"), flat.end());
+  std::vector<cluster::LogEvent> first = cluster_test::events_in(call({"XRANGE", keys.log(), "-", "+", "COUNT", "1"}));
+  ASSERT_EQ(first.size(), 1U);  // the join comes first
+  EXPECT_EQ(first[0].kind, cluster::LogKind::Join);
+  EXPECT_EQ(first[0].name, "alice");
   EXPECT_TRUE(told().empty());
   EXPECT_EQ(feed.held(), 0U);
 }

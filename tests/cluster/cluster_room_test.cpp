@@ -198,6 +198,7 @@ TEST_F(ClusterRoomTest, AJoinThatDisplacesALaterClaimRemovesItOrVoidsItsJoinToCo
   EXPECT_TRUE(transport.got[bob].empty());
 }
 
+// Entries with one field per part (written before the one-field form) are read too.
 TEST(LogEvent, BadEntriesAreNothingAndTextIsCleaned) {
   bus::LogEntry entry;
   entry.node = "n";
@@ -227,6 +228,85 @@ TEST(LogEvent, BadEntriesAreNothingAndTextIsCleaned) {
   EXPECT_EQ(e->rich, "\x02hiQUIT");  // formatting kept, nothing that would end an IRC line
   EXPECT_EQ(cluster::line_start("short"), "short");
   EXPECT_EQ(cluster::line_start(std::string(39, 'a') + "\xc3\xa9xyz"), std::string(39, 'a') + "...");
+}
+
+// Every kind through the one field `e` and back, as every node reads what one wrote.
+TEST(LogEvent, EveryKindComesBackAsItWasWrittenFromOneField) {
+  std::vector<LogEvent> all;
+  for (LogKind kind :
+       {LogKind::Join, LogKind::Say, LogKind::Whisper, LogKind::Leave, LogKind::Disconnect, LogKind::TooSlow}) {
+    LogEvent e;
+    e.kind = kind;
+    e.owner = kind == LogKind::Disconnect ? "dead-node" : "w";  // written on a dead node's behalf
+    e.client = 42;
+    e.name = "alice";
+    if (kind == LogKind::Whisper) e.peer = "bob";
+    if (kind == LogKind::Say || kind == LogKind::Whisper) {
+      e.text = "hi = there";
+      e.rich = "\x02hi\x02 = there";
+    }
+    if (kind == LogKind::Join) {
+      e.since = 1700000000123456;
+      e.displaced_owner = "n2";
+      e.displaced_client = 7;
+      e.displaced_since = 1700000000999999;
+    }
+    all.push_back(e);
+  }
+  for (const LogEvent& e : all) {
+    bus::LogEntry entry;
+    entry.node = "w";
+    entry.fields = cluster::encode(e, "w");
+    ASSERT_EQ(entry.fields.size(), 1U);
+    EXPECT_EQ(entry.fields[0].first, "e");
+    std::optional<LogEvent> back = cluster::decode(entry);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->kind, e.kind);
+    EXPECT_EQ(back->owner, e.owner);
+    EXPECT_EQ(back->client, e.client);
+    EXPECT_EQ(back->name, e.name);
+    EXPECT_EQ(back->peer, e.peer);
+    EXPECT_EQ(back->text, e.text);
+    EXPECT_EQ(back->rich, e.rich);
+    EXPECT_EQ(back->since, e.since);
+    EXPECT_EQ(back->displaced_owner, e.displaced_owner);
+    EXPECT_EQ(back->displaced_client, e.displaced_client);
+    EXPECT_EQ(back->displaced_since, e.displaced_since);
+  }
+}
+
+TEST(LogEvent, AOneFieldEntryIsCheckedLikeAnyOther) {
+  bus::LogEntry entry;
+  entry.node = "n";
+  entry.fields = {{"e", "k=m\nc=5\na=eve\nx=hi\x1b[2J there"}};
+  std::optional<LogEvent> e = cluster::decode(entry);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->text.find('\x1b'), std::string::npos);
+  entry.fields = {{"e", "k=m\nc=5\na=e ve\nx=hi"}};
+  EXPECT_FALSE(cluster::decode(entry));  // not a name
+  entry.fields = {{"e", "k=m\nc=5\na=eve\nhi"}};
+  EXPECT_FALSE(cluster::decode(entry));  // a part without its tag
+  entry.fields = {{"e", "k=m\nc=5\na=eve"}};
+  EXPECT_FALSE(cluster::decode(entry));  // a line without its text
+  entry.fields = {{"e", ""}};
+  EXPECT_FALSE(cluster::decode(entry));
+  entry.fields = {{"e", "k=m\nc=5\na=eve\nx=hi\no=a|b"}};
+  EXPECT_FALSE(cluster::decode(entry));  // an owner that is no node's name
+  entry.fields = {{"e", "k=j\nc=5\na=eve\nd=n 2\ndc=1\nds=1"}};
+  EXPECT_FALSE(cluster::decode(entry));  // nor a displaced member's node
+  // A line break inside a value cannot split the entry into parts of its own.
+  LogEvent sneaky;
+  sneaky.kind = LogKind::Say;
+  sneaky.owner = "w";
+  sneaky.client = 1;
+  sneaky.name = "eve";
+  sneaky.text = "hi\nk=j";
+  entry.node = "w";
+  entry.fields = cluster::encode(sneaky, "w");
+  e = cluster::decode(entry);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->kind, LogKind::Say);
+  EXPECT_EQ(e->text, "hi k=j");
 }
 
 }  // namespace
