@@ -1,4 +1,4 @@
-// --redis, --redis-password-file and --node-name, turned into a ClusterNode's options.
+// --redis, --redis-password-file, --node-name and --redis-timeout, turned into a ClusterNode's options.
 #include "bin/chat_server/cluster_settings.h"
 
 #include <unistd.h>
@@ -54,6 +54,7 @@ std::optional<cluster::ClusterOptions> cluster_options(const Options& options, s
   }
   o.password = options.redis_password;
   o.node = options.node_name.empty() ? default_node_name() : options.node_name;
+  o.answer_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(options.redis_timeout_seconds * 1000));
   return o;
 }
 

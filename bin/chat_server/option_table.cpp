@@ -242,6 +242,18 @@ constexpr Spec kSpecs[] = {
        o.node_name = v;
        return bus::valid_node_name(v) ? "" : "1-64 bytes without '|', spaces or control characters";
      }},
+    {"redis-timeout", "S",
+     "seconds a Redis command may go unanswered before the node drops\nthe connection and "
+     "reconnects, 0 for never (default 3)",
+     kEverywhere, kShown,
+     [](Options& o, const std::string& v) -> std::
+                                              string {
+                                                auto n = to_number(v);
+                                                if (!n || !(*n == 0 || (*n >= 0.1 && *n <= 3600)))
+                                                  return "0 or a number of seconds from 0.1 to 3600";
+                                                o.redis_timeout_seconds = *n;
+                                                return "";
+                                              }},
     {"reuse-port", "", "share the listening ports with other nodes on this machine (SO_REUSEPORT)", kEverywhere, kShown,
      [](Options& o, const std::string& v) -> std::string {
        if (v == "yes" || v == "true" || v == "1" || v == "on")

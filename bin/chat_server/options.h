@@ -52,11 +52,12 @@ struct Options {
   std::uint16_t web_port = 0;
   std::string web_origin;  // origins allowed to open a WebSocket; empty: the page's own
   // The cluster (docs/SCALING.md): off unless Redis is given.
-  std::string redis;                // HOST:PORT
-  std::string redis_password_file;  // its first line is Redis's requirepass
-  std::string redis_password;       // as read from that file
-  std::string node_name;            // empty: host name and pid (cluster_settings.h)
-  bool reuse_port = false;          // share the listening ports with other nodes (SO_REUSEPORT)
+  std::string redis;                 // HOST:PORT
+  std::string redis_password_file;   // its first line is Redis's requirepass
+  std::string redis_password;        // as read from that file
+  std::string node_name;             // empty: host name and pid (cluster_settings.h)
+  double redis_timeout_seconds = 3;  // a command unanswered this long drops the connection; 0: never
+  bool reuse_port = false;           // share the listening ports with other nodes (SO_REUSEPORT)
 
   std::string config_path;            // --config: the file re-read on SIGHUP; empty for none
   bool check_config = false;          // --check-config: validate, report, exit

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "bin/chat_server/cluster_settings.h"
 #include "bin/chat_server/options.h"
 
 using namespace chat_server;
@@ -374,6 +375,8 @@ TEST_F(ServerOptions, ClusterSettingsAreReadAndChecked) {
       {"--redis", ":6379"},          {"--node-name", "has space"},
       {"--node-name", "a|b"},        {"--node-name", std::string(65, 'n')},
       {"--redis-password-file", ""}, {"--reuse-port=maybe"},
+      {"--redis-timeout", "-1"},     {"--redis-timeout", "0.05"},
+      {"--redis-timeout", "soon"},   {"--redis-timeout", "3601"},
   };
   for (const auto& args : cases) {
     EXPECT_EQ(parse(args), ParseStatus::ExitUsage) << args[0] << " " << (args.size() > 1 ? args[1] : "");
@@ -381,6 +384,22 @@ TEST_F(ServerOptions, ClusterSettingsAreReadAndChecked) {
   }
   EXPECT_EQ(parse({"--redis-password-file", "/nonexistent/redis-password"}), ParseStatus::ExitUsage);
   EXPECT_NE(message_.find("redis-password-file"), std::string::npos) << message_;
+}
+
+TEST_F(ServerOptions, TheRedisTimeoutBecomesTheNodesAnswerTimeout) {
+  ASSERT_EQ(parse({"--redis", "127.0.0.1:6380"}), ParseStatus::Run) << message_;
+  std::string error;
+  auto o = chat_server::cluster_options(options_, error);
+  ASSERT_TRUE(o) << error;
+  EXPECT_EQ(o->answer_timeout, std::chrono::milliseconds(3000));
+  ASSERT_EQ(parse({"--redis", "127.0.0.1:6380", "--redis-timeout", "0.5"}), ParseStatus::Run) << message_;
+  o = chat_server::cluster_options(options_, error);
+  ASSERT_TRUE(o) << error;
+  EXPECT_EQ(o->answer_timeout, std::chrono::milliseconds(500));
+  ASSERT_EQ(parse({"--redis", "127.0.0.1:6380", "--redis-timeout", "0"}), ParseStatus::Run) << message_;
+  o = chat_server::cluster_options(options_, error);
+  ASSERT_TRUE(o) << error;
+  EXPECT_EQ(o->answer_timeout.count(), 0);  // never
 }
 
 }  // namespace
