@@ -24,7 +24,10 @@ Outbox::Outbox(reactor::EventLoop& loop, BusLink& link, ChatLog& log, std::strin
   });
 }
 
-Outbox::~Outbox() { loop_.cancel_timer(deadline_timer_); }
+Outbox::~Outbox() {
+  loop_.cancel_timer(deadline_timer_);
+  loop_.cancel_timer(send_timer_);
+}
 
 void Outbox::set_fence(std::uint64_t fence, std::uint64_t last_seq_seen) {
   fence_ = fence;
@@ -50,7 +53,14 @@ std::optional<std::uint64_t> Outbox::add(EntryFields fields, std::optional<react
   // by the timer already armed: re-arming here would cancel expire()'s re-check of late
   // entries on the wire, and scan every entry on every add.
   if (!deadline_timer_) arm_deadline();
-  send_pending();
+  // At the end of this event-loop turn (a timer due now runs after the turn's input): the
+  // lines read in one turn share one script call, and none waits longer than the turn.
+  if (!send_timer_) {
+    send_timer_ = loop_.add_timer(std::chrono::milliseconds(0), [this] {
+      send_timer_ = {};
+      send_pending();
+    });
+  }
   return seq;
 }
 

@@ -93,6 +93,7 @@ class Outbox {
   std::deque<OutboxEntry> settling_;  // past their deadline, maybe stored: abandon() decides
   std::uint64_t given_up_count_ = 0;
   reactor::TimerId deadline_timer_;
+  reactor::TimerId send_timer_;  // what add() queued goes out at the end of the turn
   std::function<void(std::uint64_t, const std::string&)> on_written_;
   std::function<void(const OutboxEntry&)> on_given_up_;
 };

@@ -28,6 +28,35 @@ TEST_F(BusTest, OutboxWritesInOrderAndForgetsWhatWasWritten) {
   EXPECT_EQ(out.bytes(), 0U);
 }
 
+// Redis's cost is mostly per call: the lines of one event-loop turn share one script call,
+// and lines of later turns do not wait for it.
+TEST_F(BusTest, OutboxSendsTheEntriesOfOneTurnAsOneCall) {
+  ASSERT_TRUE(redis.ok());
+  auto n = node("n1");
+  ChatLog log(*n.link, keys);
+  Outbox out(loop, *n.link, log, "n1");
+  std::vector<std::uint64_t> written;
+  out.set_on_written([&](std::uint64_t seq, const std::string&) { written.push_back(seq); });
+  out.set_fence(n.fence, n.last_seq);
+  ASSERT_TRUE(out.add({{"text", "warm"}}));  // loads the script
+  ASSERT_TRUE(run_until([&] { return written.size() == 1; }));
+  auto script_calls = [&] {
+    for (const std::string& line : call({"INFO", "commandstats"})) {
+      const std::size_t at = line.find("cmdstat_evalsha:calls=");
+      if (at != std::string::npos) return std::stoul(line.substr(at + 22));
+    }
+    return 0UL;
+  };
+  call({"CONFIG", "RESETSTAT"});
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(out.add({{"text", std::to_string(i)}}));
+  ASSERT_TRUE(run_until([&] { return written.size() == 11; }));
+  EXPECT_EQ(script_calls(), 1UL);
+  ASSERT_TRUE(out.add({{"text", "next turn"}}));
+  ASSERT_TRUE(run_until([&] { return written.size() == 12; }));
+  EXPECT_EQ(script_calls(), 2UL);
+  EXPECT_EQ(written, (std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}));
+}
+
 TEST_F(BusTest, OutboxIsBoundedInCountAndBytes) {
   ASSERT_TRUE(redis.ok());
   auto n = node("n1");
