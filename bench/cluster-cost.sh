@@ -4,7 +4,8 @@
 # against one cluster node with its Redis, alternating which goes first, each started
 # fresh. For each run: deliveries, the node's CPU seconds and Redis's over the measured
 # window (utime+stime from /proc/PID/stat), hence node CPU per delivery (cluster over
-# standalone: the bus's cost on the node) and Redis CPU per public line.
+# standalone: the bus's cost on the node), Redis CPU per public line, and the deliveries per
+# send system call of the node (perf's syscall tracepoints: how many lines share a write).
 #
 #   bench/cluster-cost.sh                 N=1000 and 5000, P=10, 5 s each, 3 rounds
 #   NS="1000" PS="1 10" DURATION=3 ROUNDS=1 bench/cluster-cost.sh
@@ -20,7 +21,7 @@ mkdir -p "$out"
 # shellcheck source=bench/cluster-lib.sh
 source bench/cluster-lib.sh
 
-run() {  # mode n p round -> one line: mode n p delivered sent node_cpu redis_cpu
+run() {  # mode n p round -> one line: mode n p delivered sent node_cpu redis_cpu node_writes
   local mode=$1 n=$2 p=$3 round=$4 port rport node redis="" args=()
   port=$(free_port)
   if [[ $mode == cluster ]]; then
@@ -44,20 +45,23 @@ run() {  # mode n p round -> one line: mode n p delivered sent node_cpu redis_cp
     --closed-loop --duration "$DURATION" --hold 1 --quiet --ready-timeout 60 --json "$json" >/dev/null 2>"$err" &
   local swarm=$!
   wait_text "$err" "holding (in the room)" "$swarm" || true
-  local n1 r1=0 n2 r2=0
+  local n1 r1=0 n2 r2=0 sends
+  count_sends "$node" "$out/sends.txt"
   n1=$(ticks "$node"); [[ -n $redis ]] && r1=$(ticks "$redis")
   wait_text "$err" "holding (drained)" "$swarm" || true
   n2=$(ticks "$node"); [[ -n $redis ]] && r2=$(ticks "$redis")
+  stop_counting_sends
+  sends=$(sends_counted "$out/sends.txt")
   wait "$swarm" || echo "cluster-cost: swarm reported a problem ($mode $n $p)" >&2
   kill -TERM "$node"; wait "$node" 2>/dev/null || true
   [[ -n $redis ]] && { kill -TERM "$redis"; wait "$redis" 2>/dev/null || true; rm -f "$out"/cost-*.aof "$out"/appendonlydir -r; }
   pids=()
-  python3 - "$json" "$mode" "$n" "$p" "$(( n2 - n1 ))" "$(( r2 - r1 ))" "$clk" <<'PY'
+  python3 - "$json" "$mode" "$n" "$p" "$(( n2 - n1 ))" "$(( r2 - r1 ))" "$clk" "$sends" <<'PY'
 import json, sys
 rep = json.load(open(sys.argv[1])); m = rep.get("messages", {})
 clk = float(sys.argv[7])
 print(sys.argv[2], sys.argv[3], sys.argv[4], m.get("delivered", 0), m.get("sent", 0),
-      int(sys.argv[5]) / clk, int(sys.argv[6]) / clk)
+      int(sys.argv[5]) / clk, int(sys.argv[6]) / clk, sys.argv[8])
 PY
 }
 
@@ -71,14 +75,18 @@ python3 - "$results" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 cells = {}
-for mode, n, p, delivered, sent, node_cpu, redis_cpu in rows:
+for mode, n, p, delivered, sent, node_cpu, redis_cpu, writes in rows:
     cells.setdefault((int(n), int(p)), {}).setdefault(mode, []).append(
-        (int(delivered), int(sent), float(node_cpu), float(redis_cpu)))
-print(f"{'N':>6} {'P':>3} {'node us/deliv alone':>20} {'in cluster':>11} {'ratio':>6} {'Redis us/line':>14}")
+        (int(delivered), int(sent), float(node_cpu), float(redis_cpu), int(writes)))
+print(f"{'N':>6} {'P':>3} {'node us/deliv alone':>20} {'in cluster':>11} {'ratio':>6} {'Redis us/line':>14}"
+      f" {'deliveries/send alone':>22} {'in cluster':>11}")
 for (n, p), m in sorted(cells.items()):
     def per(mode, i):
         return statistics.median(r[2] / r[0] * 1e6 for r in m.get(mode, []) if r[0])
     alone, clus = per("standalone", 0), per("cluster", 0)
     redis = statistics.median(r[3] / r[1] * 1e6 for r in m.get("cluster", []) if r[1])
-    print(f"{n:>6} {p:>3} {alone:>20.3f} {clus:>11.3f} {clus / alone:>6.2f} {redis:>14.1f}")
+    def batch(mode):
+        return statistics.median([r[0] / r[4] for r in m.get(mode, []) if r[4]] or [0])
+    print(f"{n:>6} {p:>3} {alone:>20.3f} {clus:>11.3f} {clus / alone:>6.2f} {redis:>14.1f}"
+          f" {batch('standalone'):>22.2f} {batch('cluster'):>11.2f}")
 PY
