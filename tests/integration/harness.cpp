@@ -280,13 +280,49 @@ int connect_to(std::uint16_t port, const ConnectOptions& options) {
 
 std::uint16_t local_port(int fd) { return reactor::local_port(fd); }
 
-std::uint16_t unused_port() {
+namespace {
+
+// A loopback socket bound to port (0: the kernel picks one), or -1.
+int bound_probe(std::uint16_t port) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+  if (fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
+  if (fd >= 0) ::close(fd);
+  return -1;
+}
+
+unsigned ephemeral_range_low() {
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  unsigned low = 0;
+  range >> low;
+  return low;
+}
+
+}  // namespace
+
+std::uint16_t unused_port() {
+  // Below the kernel's ephemeral range: a port the kernel hands out could become the source
+  // port of another test's outgoing connection between this probe and the server's bind
+  // (the server then fails with "Address already in use"); one below it cannot. Parallel
+  // test processes start at different places so that they rarely probe the same port.
+  constexpr unsigned kLowest = 10000;
+  static const unsigned below = ephemeral_range_low();
+  static unsigned next = static_cast<unsigned>(getpid()) * 7919u;
+  for (int tries = 0; below > kLowest + 1000 && tries < 100; ++tries) {
+    auto port = static_cast<std::uint16_t>(kLowest + next++ % (below - kLowest));
+    if (int fd = bound_probe(port); fd >= 0) {
+      ::close(fd);
+      return port;
+    }
+  }
+  int fd = bound_probe(0);
+  if (fd < 0) {
     ADD_FAILURE() << "binding a probe socket failed: " << std::strerror(errno);
+    return 0;
+  }
   std::uint16_t port = local_port(fd);
   ::close(fd);  // nobody listens there now
   return port;

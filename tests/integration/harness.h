@@ -109,7 +109,8 @@ struct ConnectOptions {
 int connect_to(std::uint16_t port, const ConnectOptions& options = {});
 // The local port a socket is bound to.
 std::uint16_t local_port(int fd);
-// A loopback port nobody listens on: bound once to learn a free one, then closed.
+// A loopback port nobody listens on (bound once to learn it is free, then closed), below the
+// ephemeral range where the system allows.
 std::uint16_t unused_port();
 
 class Client {

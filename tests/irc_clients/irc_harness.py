@@ -123,16 +123,61 @@ def start_ngircd(procs, workdir, port, password):
     return procs.start(["ngircd", "--nodaemon", "--passive", "--config", conf], stdout=log, stderr=log)
 
 
+def listening_socket_inodes(port):
+    """The inodes of the sockets listening on TCP `port` (any address, IPv4 or IPv6)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in read_text(table).splitlines()[1:]:
+            fields = row.split()
+            local_port = int(fields[1].rsplit(":", 1)[1], 16)
+            if local_port == port and fields[3] == "0A":  # 0A: LISTEN
+                inodes.add(fields[9])
+    return inodes
+
+
+def holds_socket(pid, inodes):
+    fd_dir = f"/proc/{pid}/fd"
+    try:
+        links = [os.readlink(os.path.join(fd_dir, fd)) for fd in os.listdir(fd_dir)]
+    except OSError:
+        return False
+    return any(link == f"socket:[{inode}]" for link in links for inode in inodes)
+
+
 def wait_for_listener(port, server):
-    def accepts():
+    """Waits until the server itself listens on the port: a connection that is accepted could
+    be another program's listener, one that took the free port first."""
+    def listening():
         if server.poll() is not None:
             raise Failure(f"the server exited with {server.returncode} before listening")
+        return holds_socket(server.pid, listening_socket_inodes(port))
+    wait_until(f"the server to listen on port {port}", listening)
+
+
+PORT_ATTEMPTS = 5
+
+
+def start_listening_server(args, workdir, procs):
+    """Starts the server on args.port, or on a free port, and returns the port once it accepts.
+    A free port can be taken by another test between free_port() and the server's bind: then
+    the server exits with "Address already in use", and another free port is tried."""
+    for attempt in range(1, PORT_ATTEMPTS + 1):
+        port = args.port or free_port()
+        if args.server_cmd == "ngircd":
+            server = start_ngircd(procs, workdir, port, args.password)
+        else:
+            argv = [a.format(port=port, password=args.password) for a in shlex.split(args.server_cmd)]
+            log = open(os.path.join(workdir, "server.log"), "w")
+            server = procs.start(argv, stdout=log, stderr=log)
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return True
-        except OSError:
-            return False
-    wait_until(f"the server to listen on port {port}", accepts)
+            wait_for_listener(port, server)
+            return port
+        except Failure:
+            port_taken = "in use" in read_text(os.path.join(workdir, "server.log"))
+            if args.port or not port_taken or attempt == PORT_ATTEMPTS:
+                raise
+            trace(f"port {port} was taken before the server bound it; trying another")
+    raise AssertionError("unreachable")
 
 
 class RawPeer:
@@ -238,19 +283,11 @@ def run(description, drive):
     procs = Processes()
     ctx = Context(args, workdir, procs)
     try:
-        port = args.port or free_port()
-        ctx.port = port
-        if args.server_cmd == "ngircd":
-            if not shutil.which("ngircd"):
-                print("ngircd is not installed (.ci/install-deps)", file=sys.stderr)
-                return 77
-            server = start_ngircd(procs, workdir, port, args.password)
-        else:
-            argv = [a.format(port=port, password=args.password) for a in shlex.split(args.server_cmd)]
-            log = open(os.path.join(workdir, "server.log"), "w")
-            server = procs.start(argv, stdout=log, stderr=log)
-        wait_for_listener(port, server)
-        ctx.peer = RawPeer(port, PEER_NICK, args.password)
+        if args.server_cmd == "ngircd" and not shutil.which("ngircd"):
+            print("ngircd is not installed (.ci/install-deps)", file=sys.stderr)
+            return 77
+        ctx.port = start_listening_server(args, workdir, procs)
+        ctx.peer = RawPeer(ctx.port, PEER_NICK, args.password)
         ctx.peer.join(CHANNEL)
         drive(ctx)
         print("ok")

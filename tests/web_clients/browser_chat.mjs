@@ -4,7 +4,7 @@
 // node browser_chat.mjs PATH_TO_CHAT_SERVER [SCREENSHOT.png]. Exit 77 when chromium is missing.
 import { existsSync } from "node:fs";
 import { chromium } from "playwright-core";
-import { freePort, lineClient, password, startServer, stopServer } from "./helpers.mjs";
+import { lineClient, password, startServer, startServerOnFreePorts, stopServer } from "./helpers.mjs";
 
 const [serverPath, screenshot] = process.argv.slice(2);
 const chromiumPath = "/usr/bin/chromium";
@@ -44,10 +44,10 @@ async function say(page, line) {
   await page.press("#line", "Enter");
 }
 
-const linePort = await freePort();
-const webPort = await freePort();
+const first = await startServerOnFreePorts(serverPath, 2, ([linePort, webPort]) => ["--port", String(linePort), "--web-port", String(webPort)]);
+const [linePort, webPort] = first.ports;
 const url = `http://127.0.0.1:${webPort}/`;
-let server = await startChat(linePort, webPort);
+let server = first.child;
 const browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox"] });
 let status = 0;
 try {

@@ -2,7 +2,7 @@
 // client and a raw TCP line client chat both ways, privately too, and the door's close codes
 // reach a real client's close event. Usage: node chat_flows.mjs PATH_TO_CHAT_SERVER FLOW
 import WebSocket from "ws";
-import { deadline, freePort, lineClient, password, startServer } from "./helpers.mjs";
+import { deadline, lineClient, password, startServerOnFreePorts } from "./helpers.mjs";
 
 const [serverPath, flow] = process.argv.slice(2);
 
@@ -105,8 +105,8 @@ const flows = {
   },
 };
 
-const webPort = await freePort();
-const server = { webPort, ...(await startServer(serverPath, ["--web-port", String(webPort)])) };
+const started = await startServerOnFreePorts(serverPath, 1, ([webPort]) => ["--web-port", String(webPort)]);
+const server = { webPort: started.ports[0], ...started };
 let status = 0;
 try {
   if (!flows[flow]) throw new Error(`no flow ${flow}`);

@@ -19,7 +19,8 @@ export function freePort() {
 }
 
 // chat-server on 127.0.0.1 with `args` (which must include --web-port); resolves with the
-// child and the line door's port once the web page is announced.
+// child and the line door's port once the web page is announced. Rejects when the server
+// exits first; `portTaken` on the error says it was because a port was in use.
 export async function startServer(serverPath, args, linePort = 0) {
   const child = spawn(serverPath, ["--bind", "127.0.0.1", "--port", String(linePort), ...args], {
     env: { ...process.env, CHAT_PASSWORD: password },
@@ -27,16 +28,35 @@ export async function startServer(serverPath, args, linePort = 0) {
   });
   let log = "";
   const port = await Promise.race([
-    new Promise((resolve) => {
+    new Promise((resolve, reject) => {
       child.stderr.on("data", (d) => {
         log += d;
         const m = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
         if (m && log.includes("web page on")) resolve(Number(m[1]));
       });
+      child.on("exit", (code) => {
+        const error = new Error(`the server exited with ${code} before listening:\n${log}`);
+        error.portTaken = log.includes("Address already in use");
+        reject(error);
+      });
     }),
     deadline(10000, "server start"),
   ]);
   return { child, linePort: port };
+}
+
+// startServer with `count` free ports given to argsFor(ports): a port found free can be
+// taken by another test before the server binds it, and then fresh ones are tried.
+export async function startServerOnFreePorts(serverPath, count, argsFor) {
+  for (let attempt = 1; ; attempt++) {
+    const ports = [];
+    for (let i = 0; i < count; i++) ports.push(await freePort());
+    try {
+      return { ports, ...(await startServer(serverPath, argsFor(ports))) };
+    } catch (e) {
+      if (!e.portTaken || attempt === 5) throw e;
+    }
+  }
 }
 
 export function stopServer(child) {

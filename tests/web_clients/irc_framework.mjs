@@ -5,7 +5,7 @@
 import IRC from "irc-framework";
 import WebSocketTransport from "irc-framework/src/transports/websocket.js";
 import WebSocket from "ws";
-import { deadline, freePort, lineClient, password, startServer } from "./helpers.mjs";
+import { deadline, lineClient, password, startServerOnFreePorts } from "./helpers.mjs";
 
 // irc-framework's transport is written for browsers, where WebSocket is a global.
 globalThis.WebSocket = WebSocket;
@@ -76,10 +76,9 @@ async function flow({ webPort, linePort }) {
   await closed;
 }
 
-const webPort = await freePort();
-const ircPort = await freePort();
-const args = ["--web-port", String(webPort), "--irc-port", String(ircPort), "--server-name", "irc.test"];
-const server = { webPort, ...(await startServer(serverPath, args)) };
+const args = ([webPort, ircPort]) => ["--web-port", String(webPort), "--irc-port", String(ircPort), "--server-name", "irc.test"];
+const started = await startServerOnFreePorts(serverPath, 2, args);
+const server = { webPort: started.ports[0], ircPort: started.ports[1], ...started };
 let status = 0;
 try {
   await flow(server);
