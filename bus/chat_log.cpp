@@ -7,67 +7,63 @@
 namespace bus {
 namespace {
 
-// KEYS: stream, seen:<node> (sorted set of recent seqs), node:<node> (lease), log:count.
-// ARGV: fence, seq, max length, node, t, seqs kept, then field, value, field, value...
-// A seq older than every one kept counts as stored: its deadline passed long ago.
-constexpr std::string_view kAppend = R"lua(
-if redis.call('GET', KEYS[3]) ~= ARGV[1] then return {'fenced', ''} end
-if redis.call('ZSCORE', KEYS[2], ARGV[2]) then return {'duplicate', ''} end
-local kept = tonumber(ARGV[6])
-local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-if oldest[2] and redis.call('ZCARD', KEYS[2]) >= kept and tonumber(ARGV[2]) < tonumber(oldest[2]) then
-  return {'duplicate', ''}
-end
-local n = redis.call('INCR', KEYS[4])
-local xadd = {'XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', 'n', n, 'node', ARGV[4], 'seq', ARGV[2], 't', ARGV[5]}
-for i = 7, #ARGV do xadd[#xadd + 1] = ARGV[i] end
-local id = redis.call(unpack(xadd))
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[2])
-local over = redis.call('ZCARD', KEYS[2]) - kept
-if over > 0 then redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1) end
-return {'appended', id}
-)lua";
-
-// The same for several entries. KEYS as above. ARGV: fence, max length, node, t, seqs kept,
-// count, then per entry: seq, number of fields, field, value... -> verdict, id, verdict, id...
+// KEYS: stream, seen:<node> (sorted set of the node's recent seqs), node:<node> (lease),
+// log:count. ARGV: fence, max length, node, t, seqs kept, count, then per entry: seq, number
+// of fields, field, value... -> verdict, id, verdict, id... A seq older than every one kept
+// counts as stored: its deadline passed long ago.
 constexpr std::string_view kAppendBatch = R"lua(
 if redis.call('GET', KEYS[3]) ~= ARGV[1] then return {'fenced', ''} end
 local kept = tonumber(ARGV[5])
 -- Looked at once per call (only this script's own ZADDs change them meanwhile): the
--- per-entry work is one ZSCORE, the XADD and its ZADD.
+-- per-entry work is one ZADD and the XADD.
+local trim_every = 64
 local card = redis.call('ZCARD', KEYS[2])
-local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-local floor = (oldest[2] and card >= kept) and tonumber(oldest[2]) or nil
+local floor = nil
+if card >= kept then floor = tonumber(redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2]) end
 local n = tonumber(redis.call('GET', KEYS[4]) or '0')
 local first_n = n
 local out = {}
+local failed = nil
 local i = 7
 for e = 1, tonumber(ARGV[6]) do
   local seq = ARGV[i]
   local nf = tonumber(ARGV[i + 1])
   i = i + 2
   local verdict, id = 'appended', ''
-  if (floor and tonumber(seq) < floor) or redis.call('ZSCORE', KEYS[2], seq) then
+  -- ZADD NX both asks whether the seq was stored and marks it: one command, not two.
+  if (floor and tonumber(seq) < floor) or redis.call('ZADD', KEYS[2], 'NX', seq, seq) == 0 then
     verdict = 'duplicate'
   else
-    n = n + 1
-    local xadd = {'XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'n', n, 'node', ARGV[3], 'seq', seq, 't', ARGV[4]}
+    local xadd = {'XADD', KEYS[1], '*', 'n', n + 1, 'node', ARGV[3], 'seq', seq, 't', ARGV[4]}
     for f = 0, 2 * nf - 1 do xadd[#xadd + 1] = ARGV[i + f] end
-    id = redis.call(unpack(xadd))
-    redis.call('ZADD', KEYS[2], seq, seq)
+    id = redis.pcall(unpack(xadd))
+    if type(id) == 'table' and id.err then
+      -- Not stored (the key holds something else): unmarked, so a re-send is no duplicate.
+      redis.call('ZREM', KEYS[2], seq)
+      failed = id
+      break
+    end
+    n = n + 1
     card = card + 1
     if not floor and card >= kept then
-      oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-      floor = tonumber(oldest[2])
+      floor = tonumber(redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2])
     end
   end
   i = i + 2 * nf
   out[#out + 1] = verdict
   out[#out + 1] = id
 end
-if n ~= first_n then redis.call('INCRBY', KEYS[4], n - first_n) end
+-- Every command a script calls costs about as much again as the command itself: the two
+-- trims run once in trim_every entries (the stream's is approximate anyway).
+if n ~= first_n then
+  redis.call('INCRBY', KEYS[4], n - first_n)
+  if math.floor(n / trim_every) ~= math.floor(first_n / trim_every) then
+    redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[2])
+  end
+end
 local over = card - kept
-if over > 0 then redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1) end
+if over >= trim_every then redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1) end
+if failed then return failed end
 return out
 )lua";
 
@@ -84,44 +80,14 @@ ChatLog::ChatLog(BusLink& link, BusKeys keys, std::uint64_t max_length)
     : link_(link),
       keys_(std::move(keys)),
       max_length_(max_length),
-      append_script_(kAppend),
       append_batch_script_(kAppendBatch),
       abandon_script_(kAbandon) {}
 
 void ChatLog::append(const std::string& node, std::uint64_t fence, std::uint64_t seq, const EntryFields& fields,
                      std::function<void(const AppendResult&)> done) {
-  const auto wall_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
-  std::vector<std::string> args = {std::to_string(fence),   std::to_string(seq),      std::to_string(max_length_), node,
-                                   std::to_string(wall_ms), std::to_string(kSeqsKept)};
-  args.reserve(args.size() + 2 * fields.size());
-  for (const auto& [field, value] : fields) {
-    args.push_back(field);
-    args.push_back(value);
-  }
-  auto finish = std::make_shared<std::function<void(const AppendResult&)>>(std::move(done));
-  resp::RespStatus s =
-      append_script_.run(link_.client(), {keys_.log(), keys_.seen(node), keys_.node(node), keys_.log_count()}, args,
-                         [this, finish](const resp::RespResult& r) {
-                           AppendResult result;
-                           auto got = r.status == resp::RespStatus::Ok ? flat_strings(*r.reply) : std::nullopt;
-                           if (!got || got->size() != 2) {
-                             result.why = failure_of(r);
-                           } else if ((*got)[0] == "appended") {
-                             result.outcome = AppendOutcome::Appended;
-                             result.id = (*got)[1];
-                             ++written_;
-                           } else if ((*got)[0] == "duplicate") {
-                             result.outcome = AppendOutcome::Duplicate;
-                           } else if ((*got)[0] == "fenced") {
-                             result.outcome = AppendOutcome::Fenced;
-                           } else {
-                             result.why = "unknown verdict " + (*got)[0];
-                           }
-                           if (*finish) (*finish)(result);
-                         });
-  if (s != resp::RespStatus::Ok && *finish) (*finish)(AppendResult{AppendOutcome::Failed, {}, resp::to_string(s)});
+  append_batch(node, fence, {Item{seq, &fields}}, [done = std::move(done)](const std::vector<AppendResult>& results) {
+    if (done) done(results.empty() ? AppendResult{AppendOutcome::Failed, {}, "no result"} : results.front());
+  });
 }
 
 void ChatLog::append_batch(const std::string& node, std::uint64_t fence, const std::vector<Item>& items,

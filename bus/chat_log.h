@@ -2,7 +2,8 @@
 // refuses a caller whose fence is not its node's live lease (a frozen node's late writes),
 // drops a (node, seq) it has already stored (a re-send after a reconnect: the node's last
 // kSeqsKept seqs are kept in a sorted set, so order of arrival does not matter), numbers the
-// entry (field n: 1, 2, 3... so readers see gaps) and XADDs with MAXLEN ~ max_length.
+// entry (field n: 1, 2, 3... so readers see gaps), XADDs it and trims the stream to about
+// max_length entries.
 #pragma once
 
 #include <cstdint>
@@ -39,7 +40,8 @@ class ChatLog {
   ChatLog(BusLink& link, BusKeys keys, std::uint64_t max_length = 100000);
 
   // `seq` is unique per `node` across its restarts (NodeLease hands out the highest one
-  // Redis saw, to number after it); entries may arrive in any order. `done` runs once (at once when not even queued).
+  // Redis saw, to number after it); entries may arrive in any order. `done` runs once (at
+  // once when not even queued). A batch of one.
   void append(const std::string& node, std::uint64_t fence, std::uint64_t seq, const EntryFields& fields,
               std::function<void(const AppendResult&)> done);
 
@@ -65,7 +67,6 @@ class ChatLog {
   BusLink& link_;
   BusKeys keys_;
   std::uint64_t max_length_;
-  BusScript append_script_;
   BusScript append_batch_script_;
   BusScript abandon_script_;
   std::uint64_t written_ = 0;

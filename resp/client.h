@@ -1,5 +1,5 @@
 // RespClient: a non-blocking, pipelined Redis client on reactor::EventLoop. Commands queue
-// with a callback each and go out coalesced (one write per loop iteration, through
+// with a callback each and go out coalesced (one write at the end of a loop turn, through
 // reactor::OutputQueue); replies come back in order and complete the callbacks first in,
 // first out. Replies that answer no command (pub/sub messages) go to the push hook.
 //
@@ -87,7 +87,7 @@ class RespClient : private reactor::IoHandler {
     return subscribe_command(std::span<const std::string_view>(args.begin(), args.size()));
   }
 
-  // Writes what is queued now rather than when the loop next reports the socket writable
+  // Writes what is queued now rather than at the end of this event-loop turn
   // (an owner with a before-sleep hook may call it there).
   void flush();
   // Closes the connection; pending callbacks are dropped uncalled and no hook runs.
@@ -128,6 +128,7 @@ class RespClient : private reactor::IoHandler {
   std::string connect_error_;
   reactor::TimerId timer_;  // connect timeout, or a deferred connect failure
   reactor::TimerId answer_timer_;
+  reactor::TimerId flush_timer_;            // a write at the end of this turn
   reactor::Clock::time_point progress_at_;  // the last reply, or when the oldest waiting command went out
 
   State state_ = State::Idle;

@@ -1,5 +1,6 @@
 // ChatLog against a real Redis: a fenced (expired) node's append is refused, a re-sent
-// (node, seq) is stored once, entries are numbered.
+// (node, seq) is stored once, entries are numbered, an entry Redis failed to store is not
+// taken for stored.
 #include "bus/chat_log.h"
 
 #include <gtest/gtest.h>
@@ -143,4 +144,33 @@ TEST_F(BusTest, ABatchIsAppendedInOrderInOneCallWithDuplicatesDroppedAndAFenceFo
   EXPECT_EQ(got[0].outcome, AppendOutcome::Fenced);
   EXPECT_EQ(got[1].outcome, AppendOutcome::Fenced);
   EXPECT_EQ(call({"XLEN", "test:log"}), std::vector<std::string>{"3"});
+}
+
+TEST_F(BusTest, AnEntryRedisCouldNotStoreIsNoDuplicateWhenSentAgain) {
+  ASSERT_TRUE(redis.ok());
+  auto n = node("n1");
+  ChatLog log(*n.link, keys);
+  Appender a;
+  log.append("n1", n.fence, 1, {{"text", "one"}}, a.hook());
+  ASSERT_TRUE(run_until([&] { return a.results.size() == 1; }));
+  // An operator's mistake: the stream's key now holds a string, and XADD fails on it.
+  call({"DEL", "test:log"});
+  call({"SET", "test:log", "not a stream"});
+  std::vector<std::vector<AppendResult>> batches;
+  const EntryFields two = {{"text", "two"}};
+  const EntryFields three = {{"text", "three"}};
+  auto hook = [&](const std::vector<AppendResult>& r) { batches.push_back(r); };
+  log.append_batch("n1", n.fence, {{2, &two}, {3, &three}}, hook);
+  ASSERT_TRUE(run_until([&] { return batches.size() == 1; }));
+  ASSERT_EQ(batches[0].size(), 2U);
+  EXPECT_EQ(batches[0][0].outcome, AppendOutcome::Failed);
+  EXPECT_NE(batches[0][0].why.find("WRONGTYPE"), std::string::npos) << batches[0][0].why;
+  // Put right, the re-send stores both: neither was marked as stored by the failed call.
+  call({"DEL", "test:log"});
+  log.append_batch("n1", n.fence, {{2, &two}, {3, &three}}, hook);
+  ASSERT_TRUE(run_until([&] { return batches.size() == 2; }));
+  ASSERT_EQ(batches[1].size(), 2U);
+  EXPECT_EQ(batches[1][0].outcome, AppendOutcome::Appended);
+  EXPECT_EQ(batches[1][1].outcome, AppendOutcome::Appended);
+  EXPECT_EQ(call({"XLEN", "test:log"}), std::vector<std::string>{"2"});
 }
