@@ -11,59 +11,63 @@ namespace {
 // log:count. ARGV: fence, max length, node, t, seqs kept, count, then per entry: seq, number
 // of fields, field, value... -> verdict, id, verdict, id... A seq older than every one kept
 // counts as stored: its deadline passed long ago.
+//
+// Every command a script calls costs about as much again as the command itself (docs/
+// SCALING.md, "Fewer commands per script call"), so the commands are per call, not per
+// entry: the entries not stored before go into one stream entry, `n` (the first one's
+// number), `node`, `t`, then per entry `s` (its seq) and its fields; one ZMSCORE asks which
+// seqs were stored, one ZADD marks the new ones, after the XADD (an XADD that fails marks
+// nothing, so the re-send is stored). The two trims run once in trim_every entries.
 constexpr std::string_view kAppendBatch = R"lua(
-if redis.call('GET', KEYS[3]) ~= ARGV[1] then return {'fenced', ''} end
+local got = redis.call('MGET', KEYS[3], KEYS[4])
+if got[1] ~= ARGV[1] then return {'fenced', ''} end
 local kept = tonumber(ARGV[5])
--- Looked at once per call (only this script's own ZADDs change them meanwhile): the
--- per-entry work is one ZADD and the XADD.
 local trim_every = 64
 local card = redis.call('ZCARD', KEYS[2])
 local floor = nil
 if card >= kept then floor = tonumber(redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2]) end
-local n = tonumber(redis.call('GET', KEYS[4]) or '0')
-local first_n = n
-local out = {}
-local failed = nil
+local entries = tonumber(ARGV[6])
+local seqs, at = {}, {}
 local i = 7
-for e = 1, tonumber(ARGV[6]) do
-  local seq = ARGV[i]
-  local nf = tonumber(ARGV[i + 1])
-  i = i + 2
-  local verdict, id = 'appended', ''
-  -- ZADD NX both asks whether the seq was stored and marks it: one command, not two.
-  if (floor and tonumber(seq) < floor) or redis.call('ZADD', KEYS[2], 'NX', seq, seq) == 0 then
-    verdict = 'duplicate'
+for e = 1, entries do
+  seqs[e] = ARGV[i]
+  at[e] = i + 1
+  i = i + 2 + 2 * tonumber(ARGV[i + 1])
+end
+local stored = redis.call('ZMSCORE', KEYS[2], unpack(seqs))
+local n = tonumber(got[2] or '0')
+local first_n = n
+local xadd = {'XADD', KEYS[1], '*', 'n', n + 1, 'node', ARGV[3], 't', ARGV[4]}
+local marks, taken, out = {}, {}, {}
+for e = 1, entries do
+  local seq = seqs[e]
+  out[2 * e] = ''
+  if stored[e] or taken[seq] or (floor and tonumber(seq) < floor) then
+    out[2 * e - 1] = 'duplicate'
   else
-    local xadd = {'XADD', KEYS[1], '*', 'n', n + 1, 'node', ARGV[3], 'seq', seq, 't', ARGV[4]}
-    for f = 0, 2 * nf - 1 do xadd[#xadd + 1] = ARGV[i + f] end
-    id = redis.pcall(unpack(xadd))
-    if type(id) == 'table' and id.err then
-      -- Not stored (the key holds something else): unmarked, so a re-send is no duplicate.
-      redis.call('ZREM', KEYS[2], seq)
-      failed = id
-      break
-    end
+    out[2 * e - 1] = 'appended'
+    taken[seq] = true
     n = n + 1
-    card = card + 1
-    if not floor and card >= kept then
-      floor = tonumber(redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2])
-    end
-  end
-  i = i + 2 * nf
-  out[#out + 1] = verdict
-  out[#out + 1] = id
-end
--- Every command a script calls costs about as much again as the command itself: the two
--- trims run once in trim_every entries (the stream's is approximate anyway).
-if n ~= first_n then
-  redis.call('INCRBY', KEYS[4], n - first_n)
-  if math.floor(n / trim_every) ~= math.floor(first_n / trim_every) then
-    redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[2])
+    marks[#marks + 1] = seq
+    marks[#marks + 1] = seq
+    xadd[#xadd + 1] = 's'
+    xadd[#xadd + 1] = seq
+    for f = at[e] + 1, at[e] + 2 * tonumber(ARGV[at[e]]) do xadd[#xadd + 1] = ARGV[f] end
   end
 end
-local over = card - kept
+if n == first_n then return out end
+local id = redis.pcall(unpack(xadd))
+if type(id) == 'table' and id.err then return id end
+redis.call('ZADD', KEYS[2], unpack(marks))
+for e = 1, entries do
+  if out[2 * e - 1] == 'appended' then out[2 * e] = id end
+end
+redis.call('INCRBY', KEYS[4], n - first_n)
+if math.floor(n / trim_every) ~= math.floor(first_n / trim_every) then
+  redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[2])
+end
+local over = card + n - first_n - kept
 if over >= trim_every then redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1) end
-if failed then return failed end
 return out
 )lua";
 

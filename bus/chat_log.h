@@ -2,8 +2,8 @@
 // refuses a caller whose fence is not its node's live lease (a frozen node's late writes),
 // drops a (node, seq) it has already stored (a re-send after a reconnect: the node's last
 // kSeqsKept seqs are kept in a sorted set, so order of arrival does not matter), numbers the
-// entry (field n: 1, 2, 3... so readers see gaps), XADDs it and trims the stream to about
-// max_length entries.
+// entries (n: 1, 2, 3... so readers see gaps), XADDs the call's entries as one stream entry
+// (LogReader hands them out one by one) and trims the stream to about max_length of those.
 #pragma once
 
 #include <cstdint>
@@ -19,8 +19,9 @@
 
 namespace bus {
 
-// An entry's own fields, opaque to the bus. The bus adds n, node, seq and t (the writer's
-// wall clock in ms, for the lag of its own entries); callers use other field names.
+// An entry's own fields, opaque to the bus. The bus adds n, node, s (the seq) and t (the
+// writer's wall clock in ms, for the lag of its own entries); callers use other field names
+// (and not seq, the seq's field in entries written before 2026-12-07).
 using EntryFields = std::vector<std::pair<std::string, std::string>>;
 
 enum class AppendOutcome : std::uint8_t {
@@ -45,9 +46,10 @@ class ChatLog {
   void append(const std::string& node, std::uint64_t fence, std::uint64_t seq, const EntryFields& fields,
               std::function<void(const AppendResult&)> done);
 
-  // Several entries in one script call, in order; `done` gets one result per entry. A node
-  // sends what accumulated in one event-loop turn this way: one round of Redis's work and
-  // one wake-up of every reader for the lot, instead of one per line.
+  // Several entries in one script call, in order, stored as one stream entry (they share its
+  // id); `done` gets one result per entry. A node sends what accumulated in one event-loop
+  // turn this way: one round of Redis's work, one XADD and one wake-up of every reader for
+  // the lot, instead of one per line.
   struct Item {
     std::uint64_t seq;
     const EntryFields* fields;  // read before append_batch returns

@@ -23,28 +23,42 @@ std::string random_epoch() {
   return std::to_string(device()) + "-" + std::to_string(device()) + "-" + std::to_string(device());
 }
 
-// One stream entry at items[i] ([id, [field, value...]]) into `entry`; i moves past it.
-bool read_entry(const std::vector<resp::RespItem>& items, std::size_t& i, LogEntry& entry) {
+// One stream entry at items[i] ([id, [field, value...]]) into `entries`, the chat entries
+// it holds; i moves past it. An append call stores its entries as one stream entry: n (the
+// first one's number), node, t, then per entry s (its seq) and its fields. Entries written
+// before 2026-12-07 hold one each, its seq in field seq.
+bool read_entries(const std::vector<resp::RespItem>& items, std::size_t& i, std::vector<LogEntry>& entries) {
   const std::size_t end = i + resp::item_span(items, i);
   if (items[i].type != resp::RespType::Array || items[i].integer != 2 || end > items.size()) return false;
-  entry = LogEntry{};
-  entry.id = std::string(items[i + 1].text);
   const resp::RespItem& pairs = items[i + 2];
   if (pairs.type != resp::RespType::Array || pairs.integer % 2 != 0) return false;
+  entries.clear();
+  std::uint64_t first_n = 0;
+  std::string node;
+  std::int64_t wall_ms = 0;
   for (std::size_t at = i + 3; at + 1 < end; at += 2) {
     std::string_view field = items[at].text;
     std::string_view value = items[at + 1].text;
     if (field == "n") {
-      entry.n = static_cast<std::uint64_t>(to_int(value).value_or(0));
+      first_n = static_cast<std::uint64_t>(to_int(value).value_or(0));
     } else if (field == "node") {
-      entry.node = std::string(value);
-    } else if (field == "seq") {
-      entry.seq = static_cast<std::uint64_t>(to_int(value).value_or(0));
+      node = std::string(value);
     } else if (field == "t") {
-      entry.wall_ms = to_int(value).value_or(0);
+      wall_ms = to_int(value).value_or(0);
+    } else if (field == "s" || field == "seq") {
+      entries.emplace_back().seq = static_cast<std::uint64_t>(to_int(value).value_or(0));
     } else {
-      entry.fields.emplace_back(field, value);
+      if (entries.empty()) entries.emplace_back();
+      entries.back().fields.emplace_back(field, value);
     }
+  }
+  if (entries.empty()) entries.emplace_back();
+  for (std::size_t k = 0; k < entries.size(); ++k) {
+    LogEntry& entry = entries[k];
+    entry.id = std::string(items[i + 1].text);
+    entry.n = first_n + k;
+    entry.node = node;
+    entry.wall_ms = wall_ms;
   }
   i = end;
   return true;
@@ -96,10 +110,10 @@ void LogReader::check_state() {
     std::uint64_t end_n = 0;
     if (!r.reply->items.empty()) {
       std::size_t i = 0;
-      LogEntry last;
-      if (read_entry(r.reply->items, i, last)) {
-        end_id = last.id;
-        end_n = last.n;
+      std::vector<LogEntry> last;
+      if (read_entries(r.reply->items, i, last)) {
+        end_id = last.back().id;
+        end_n = last.back().n;
       }
     }
     checked(*epoch, end_id, end_n);
@@ -158,27 +172,31 @@ void LogReader::deliver(const resp::RespReply& reply) {
   if (reply.top.type != resp::RespType::Array || items.size() < 3) return;
   std::size_t i = 3;  // past [stream, name, entries-array header]
   const std::size_t end = 2 + resp::item_span(items, 2);
-  LogEntry entry;
-  while (i < end && read_entry(items, i, entry)) {
-    last_id_ = entry.id;
-    if (entry.n <= last_n_ && last_n_ != 0) continue;  // not newer than what was delivered
-    if (last_n_ != 0 && entry.n > last_n_ + 1) {
-      ++gaps_;
-      if (on_gap_) on_gap_(entry.n - last_n_ - 1);
-    } else if (last_n_ == 0 && options_.from_start && entry.n > 1 && read_ == 0) {
-      ++gaps_;
-      if (on_gap_) on_gap_(entry.n - 1);
-    }
-    last_n_ = entry.n;
-    ++read_;
-    if (!options_.own_node.empty() && entry.node == options_.own_node) {
-      last_lag_ms_ =
-          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-              .count() -
-          entry.wall_ms;
-    }
-    if (on_entry_) on_entry_(entry);
+  std::vector<LogEntry> entries;
+  while (i < end && read_entries(items, i, entries)) {
+    last_id_ = entries.front().id;
+    for (const LogEntry& entry : entries) deliver(entry);
   }
+}
+
+void LogReader::deliver(const LogEntry& entry) {
+  if (entry.n <= last_n_ && last_n_ != 0) return;  // not newer than what was delivered
+  if (last_n_ != 0 && entry.n > last_n_ + 1) {
+    ++gaps_;
+    if (on_gap_) on_gap_(entry.n - last_n_ - 1);
+  } else if (last_n_ == 0 && options_.from_start && entry.n > 1 && read_ == 0) {
+    ++gaps_;
+    if (on_gap_) on_gap_(entry.n - 1);
+  }
+  last_n_ = entry.n;
+  ++read_;
+  if (!options_.own_node.empty() && entry.node == options_.own_node) {
+    last_lag_ms_ =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count() -
+        entry.wall_ms;
+  }
+  if (on_entry_) on_entry_(entry);
 }
 
 }  // namespace bus

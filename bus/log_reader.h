@@ -20,7 +20,7 @@
 namespace bus {
 
 struct LogEntry {
-  std::string id;
+  std::string id;       // the stream entry's: the entries of one append call share it
   std::uint64_t n = 0;  // its number in the log: 1, 2, 3...
   std::string node;
   std::uint64_t seq = 0;
@@ -30,7 +30,9 @@ struct LogEntry {
 
 struct LogReaderOptions {
   std::chrono::milliseconds block{1000};
-  std::size_t batch = 256;  // COUNT per XREAD
+  // COUNT per XREAD: stream entries, each an append call's (up to 64 chat entries or about
+  // 256 KiB: Outbox), so that a reply stays well inside RespLimits::max_reply.
+  std::size_t batch = 64;
   // On the very first connect: true reads everything the log still holds; false starts
   // after its last entry (read atomically, so nothing appended later is missed).
   bool from_start = false;
@@ -68,6 +70,7 @@ class LogReader {
   void checked(const std::string& epoch, const std::string& end_id, std::uint64_t end_n);
   void read_more();
   void deliver(const resp::RespReply& reply);
+  void deliver(const LogEntry& entry);
 
   BusLink link_;
   BusKeys keys_;

@@ -1,4 +1,5 @@
-// LogReader against a real Redis: stream order across writers, resuming after its
+// LogReader against a real Redis: stream order across writers, the entries of one append
+// call (and an entry of the format before it) handed out one by one, resuming after its
 // connection is killed, a trim gap, and Redis coming back empty.
 #include "bus/log_reader.h"
 
@@ -13,6 +14,7 @@ namespace {
 
 struct Collected {
   std::vector<std::string> ids;
+  std::vector<std::uint64_t> numbers, seqs;
   std::vector<std::string> texts;
   std::vector<std::uint64_t> gaps;
   std::vector<std::string> lost;
@@ -31,6 +33,8 @@ std::unique_ptr<LogReader> reader(reactor::EventLoop& loop, std::uint16_t port, 
   auto r = std::make_unique<LogReader>(loop, bus_test::loopback(port), keys, o, l);
   r->set_on_entry([&c](const LogEntry& e) {
     c.ids.push_back(e.id);
+    c.numbers.push_back(e.n);
+    c.seqs.push_back(e.seq);
     c.texts.push_back(e.fields.empty() ? "" : e.fields[0].second);
   });
   r->set_on_gap([&c](std::uint64_t missed) { c.gaps.push_back(missed); });
@@ -138,4 +142,32 @@ TEST_F(BusTest, RedisComingBackEmptyIsReportedAsLostState) {
   EXPECT_EQ(c.texts[3], "early");
   EXPECT_EQ(c.texts.back(), "after");
   EXPECT_EQ(c.lost.size(), 1U);
+}
+
+TEST_F(BusTest, TheEntriesOfOneCallAreReadOneByOneAndOlderEntriesToo) {
+  ASSERT_TRUE(redis.ok());
+  auto w = node("w1");
+  ChatLog log(*w.link, keys);
+  Collected c;
+  auto r = reader(loop, redis.port(), keys, c);
+  ASSERT_TRUE(run_until([&] { return c.ready; }));
+  // An entry as nodes wrote them before 2026-12-07: one a stream entry, its seq in `seq`.
+  call({"INCR", "test:log:count"});
+  call({"XADD", "test:log", "*", "n", "1", "node", "w0", "seq", "7", "t", "0", "text", "older"});
+  const EntryFields one = {{"text", "one"}}, two = {{"text", "two"}}, three = {{"text", "three"}};
+  std::vector<AppendResult> got;
+  log.append_batch("w1", w.fence, {{1, &one}, {2, &two}, {3, &three}},
+                   [&](const std::vector<AppendResult>& results) { got = results; });
+  // The reader may see them before the writer hears its reply: wait for both.
+  ASSERT_TRUE(run_until([&] { return c.texts.size() == 4 && got.size() == 3; }));
+  EXPECT_EQ(c.texts, (std::vector<std::string>{"older", "one", "two", "three"}));
+  EXPECT_EQ(c.numbers, (std::vector<std::uint64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(c.seqs, (std::vector<std::uint64_t>{7, 1, 2, 3}));
+  EXPECT_TRUE(c.gaps.empty());
+  // One stream entry for the call: its three share the id the append reported.
+  ASSERT_EQ(got.size(), 3U);
+  EXPECT_EQ(c.ids[1], got[0].id);
+  EXPECT_EQ(c.ids[3], got[2].id);
+  EXPECT_EQ(call({"XLEN", "test:log"}), std::vector<std::string>{"2"});
+  EXPECT_EQ(call({"GET", "test:log:count"}), std::vector<std::string>{"4"});
 }

@@ -13,7 +13,7 @@
 namespace cluster_test {
 
 // The events among XRANGE's entries (flattened: id, field, value, ...; the bus's own fields
-// `n`, `node`, `seq`, `t` first, the event's field `e` last).
+// `n`, `node`, `t` first, then per event its seq `s` and its field `e`).
 inline std::vector<cluster::LogEvent> events_in(const std::vector<std::string>& xrange) {
   std::vector<cluster::LogEvent> events;
   for (std::size_t i = 0; i + 1 < xrange.size(); ++i) {
