@@ -27,6 +27,7 @@ local card = redis.call('ZCARD', KEYS[2])
 local floor = nil
 if card >= kept then floor = tonumber(redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2]) end
 local entries = tonumber(ARGV[6])
+if entries == 0 then return {} end
 local seqs, at = {}, {}
 local i = 7
 for e = 1, entries do
