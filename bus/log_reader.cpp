@@ -1,6 +1,7 @@
 // LogReader: the state check on every connect, then XREAD BLOCK in a loop (see log_reader.h).
 #include "bus/log_reader.h"
 
+#include <algorithm>
 #include <memory>
 #include <random>
 
@@ -83,10 +84,16 @@ LogReader::LogReader(reactor::EventLoop& loop, std::vector<reactor::SocketAddres
     : link_(loop, std::move(redis), without_pings(std::move(link_options))),
       keys_(std::move(keys)),
       options_(std::move(options)) {
+  count_ = std::max<std::size_t>(1, options_.batch);
   link_.add_on_up([this] {
     ++connection_;
     check_state();
   });
+  // The XREAD is nearly always on the wire, so this cannot tell a reply too large for the
+  // limits from Redis going away; halving costs a few smaller reads after a restart, and
+  // guarantees that a run of long entries is read, one by one if need be, and not retried
+  // whole on every reconnect.
+  link_.add_on_down([this](std::string_view) { count_ = std::max<std::size_t>(1, count_ / 2); });
 }
 
 // Pipelined: offer an epoch (kept only if there is none), read the epoch, read the log's
@@ -155,12 +162,15 @@ void LogReader::read_more() {
   if (!link_.up()) return;
   const std::uint64_t connection = connection_;
   const std::string block = std::to_string(options_.block.count());
-  const std::string count = std::to_string(options_.batch);
+  const std::string count = std::to_string(count_);
   const std::string log_key = keys_.log();
   link_.client().command({"XREAD", "COUNT", count, "BLOCK", block, "STREAMS", log_key, last_id_},
                          [this, connection](const resp::RespResult& r) {
                            if (connection != connection_ || r.status != resp::RespStatus::Ok) return;
-                           if (!r.reply->is_error()) deliver(*r.reply);
+                           if (!r.reply->is_error()) {
+                             count_ = std::min(std::max<std::size_t>(1, options_.batch), count_ * 2);
+                             deliver(*r.reply);
+                           }
                            if (connection == connection_) read_more();
                          });
   link_.client().flush();

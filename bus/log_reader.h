@@ -31,7 +31,10 @@ struct LogEntry {
 struct LogReaderOptions {
   std::chrono::milliseconds block{1000};
   // COUNT per XREAD: stream entries, each an append call's (up to 64 chat entries or about
-  // 256 KiB: Outbox), so that a reply stays well inside RespLimits::max_reply.
+  // 256 KiB: Outbox, or one longer entry). A reply can still break the link's
+  // RespLimits::max_reply when its entries hold long lines: the connection is then lost,
+  // and the reader asks for half as many on the next one, down to one stream entry (which
+  // the limits must hold), and twice as many again after each reply that arrived.
   std::size_t batch = 64;
   // On the very first connect: true reads everything the log still holds; false starts
   // after its last entry (read atomically, so nothing appended later is missed).
@@ -81,6 +84,7 @@ class LogReader {
   std::uint64_t last_n_ = 0;
   bool positioned_ = false;  // last_id_ is a real position (not yet on the first connect)
   std::uint64_t connection_ = 0;
+  std::size_t count_ = 1;  // COUNT of the next XREAD: options_.batch, less after a lost connection
   std::uint64_t read_ = 0;
   std::uint64_t gaps_ = 0;
   std::int64_t last_lag_ms_ = 0;

@@ -9,8 +9,13 @@
 namespace cluster {
 
 ClusterFeed::ClusterFeed(reactor::EventLoop& loop, bus::Outbox& outbox, chat::Room& room, std::string node,
-                         std::chrono::milliseconds deadline)
-    : loop_(loop), outbox_(outbox), room_(room), node_(std::move(node)), deadline_(deadline) {
+                         std::chrono::milliseconds deadline, std::size_t max_held_bytes)
+    : loop_(loop),
+      outbox_(outbox),
+      room_(room),
+      node_(std::move(node)),
+      deadline_(deadline),
+      max_held_bytes_(std::max(max_held_bytes, kMaxHeldBytes)) {
   outbox_.set_on_written([this](std::uint64_t seq, const std::string&) {
     lines_.erase(seq);
     tell_verdict(seq, true);
@@ -84,7 +89,7 @@ void ClusterFeed::write_line(chat::ClientId author, bus::EntryFields fields, std
 void ClusterFeed::hold(chat::ClientId author, bus::EntryFields fields, std::string start) {
   std::size_t bytes = 0;
   for (const auto& [f, v] : fields) bytes += f.size() + v.size();
-  if (held_.size() >= kMaxHeldLines || held_bytes_ + bytes > kMaxHeldBytes) {
+  if (held_.size() >= kMaxHeldLines || held_bytes_ + bytes > max_held_bytes_) {
     tell_not_delivered(author, start);
     return;
   }

@@ -30,13 +30,13 @@ enum class Speech { Now, Soon, Refused };
 class ClusterFeed final : public chat::RoomFeed {
  public:
   // A line waits at most `deadline` (from its arrival) for its author's name; at most
-  // kMaxHeldLines or kMaxHeldBytes wait at once.
+  // kMaxHeldLines or `max_held_bytes` (at least kMaxHeldBytes) wait at once.
   static constexpr std::size_t kMaxHeldLines = 1024;
   static constexpr std::size_t kMaxHeldBytes = std::size_t{1} << 20;
 
   // Hooks the outbox's written and given-up reports.
   ClusterFeed(reactor::EventLoop& loop, bus::Outbox& outbox, chat::Room& room, std::string node,
-              std::chrono::milliseconds deadline);
+              std::chrono::milliseconds deadline, std::size_t max_held_bytes = kMaxHeldBytes);
   ~ClusterFeed() override;
   ClusterFeed(const ClusterFeed&) = delete;
   ClusterFeed& operator=(const ClusterFeed&) = delete;
@@ -114,6 +114,7 @@ class ClusterFeed final : public chat::RoomFeed {
   chat::Room& room_;
   std::string node_;
   std::chrono::milliseconds deadline_;
+  std::size_t max_held_bytes_;
   std::deque<HeldLine> held_;  // in arrival order
   std::size_t held_bytes_ = 0;
   reactor::TimerId held_timer_;

@@ -1,6 +1,7 @@
 // ClusterNode: wiring of the bus to the chat, and the node's reactions to what Redis does.
 #include "cluster/cluster_node.h"
 
+#include <algorithm>
 #include <random>
 
 #include "net/log.h"
@@ -15,6 +16,30 @@ bus::BusLinkOptions link_options(const ClusterOptions& o, std::uint64_t salt,
   if (o.answer_timeout.count() > 0) l.client.answer_timeout = o.answer_timeout + blocks_for;
   // Jitter: nodes that lost Redis together do not all come back in the same millisecond.
   l.seed = std::random_device{}() ^ salt;
+  return l;
+}
+
+// A few of the longest lines this node accepts fit the outbox, and all of the outbox fits
+// the writer's queue of commands.
+ClusterOptions sized_for_lines(ClusterOptions o) {
+  o.outbox.max_bytes = std::max(o.outbox.max_bytes, 4 * event_bytes_for(o.max_line));
+  return o;
+}
+
+bus::BusLinkOptions writer_options(const ClusterOptions& o) {
+  bus::BusLinkOptions l = link_options(o, 1);
+  l.client.max_pending_bytes = std::max(l.client.max_pending_bytes, o.outbox.max_bytes + (std::size_t{1} << 20));
+  return l;
+}
+
+// Whatever another node's max-line, one stream entry (an append call: Outbox::kBatchBytes,
+// or one entry past them) fits a reply; LogReader asks for fewer at a time after a reply
+// that did not fit.
+bus::BusLinkOptions reader_link_options(const ClusterOptions& o, std::chrono::milliseconds blocks_for) {
+  bus::BusLinkOptions l = link_options(o, 2, blocks_for);
+  l.client.limits.max_bulk = std::max(l.client.limits.max_bulk, kMaxEventBytes + (std::size_t{64} << 10));
+  l.client.limits.max_reply =
+      std::max(l.client.limits.max_reply, 2 * (kMaxEventBytes + bus::Outbox::kBatchBytes) + (std::size_t{1} << 20));
   return l;
 }
 
@@ -35,17 +60,17 @@ bus::LogReaderOptions reader_options(const ClusterOptions& o) {
 ClusterNode::ClusterNode(reactor::EventLoop& loop, chat::Room& room, ClusterOptions options)
     : loop_(loop),
       room_(room),
-      options_(std::move(options)),
+      options_(sized_for_lines(std::move(options))),
       keys_(keys_of(options_)),
-      link_(loop, options_.redis, link_options(options_, 1)),
+      link_(loop, options_.redis, writer_options(options_)),
       lease_(loop, link_, keys_, options_.node, bus::NodeLeaseOptions{options_.lease, options_.renew_every}),
       table_(link_, keys_),
       log_(link_, keys_, options_.log_length),
       outbox_(loop, link_, log_, options_.node, options_.outbox),
       reader_(loop, options_.redis, keys_, reader_options(options_),
-              link_options(options_, 2, reader_options(options_).block)),
+              reader_link_options(options_, reader_options(options_).block)),
       cluster_room_(room, options_.node),
-      feed_(loop, outbox_, room, options_.node, options_.outbox.deadline),
+      feed_(loop, outbox_, room, options_.node, options_.outbox.deadline, 2 * event_bytes_for(options_.max_line)),
       names_(loop, table_, cluster_room_, feed_, options_.node, options_.claim_patience) {
   feed_.set_speech([this](chat::ClientId id) { return names_.speech(id); });
   cluster_room_.set_on_own_join([this](chat::ClientId id) { names_.joined(id); });

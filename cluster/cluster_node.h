@@ -40,7 +40,10 @@ struct ClusterOptions {
   // A Redis connection with a command unanswered this long is dropped and made again (the
   // log reader's XREAD BLOCK gets its block time on top).
   std::chrono::milliseconds answer_timeout{3000};
-  bus::OutboxOptions outbox;  // its deadline is the "not delivered" one
+  bus::OutboxOptions outbox;  // its deadline is the "not delivered" one; bytes: see max_line
+  // The server's: the outbox and the lines waiting for their author's name hold a few of
+  // the longest lines at least, whatever their byte bounds say.
+  std::size_t max_line = 4096;
   std::uint64_t log_length = 100000;
 };
 

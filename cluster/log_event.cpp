@@ -19,7 +19,6 @@ namespace {
 constexpr std::string_view kKinds = "jmwlds";  // in LogKind order
 // Longer than any line a node accepts (max-line is at most 16 MiB): not an entry of ours.
 constexpr std::size_t kMaxField = std::size_t{1} << 24;
-constexpr std::size_t kMaxEvent = 3 * kMaxField;  // its text, rich text and the rest
 constexpr std::string_view kEventField = "e";
 constexpr char kPartEnd = '\n';
 
@@ -130,7 +129,7 @@ std::optional<LogEvent> decode(const bus::LogEntry& entry) {
   e.owner = entry.node;
   Seen seen;
   for (const auto& [field, value] : entry.fields) {
-    const bool ok = field == kEventField ? value.size() <= kMaxEvent && read_parts(e, seen, value)
+    const bool ok = field == kEventField ? value.size() <= kMaxEventBytes && read_parts(e, seen, value)
                                          : read_field(e, seen, field, value);
     if (!ok) return std::nullopt;
   }

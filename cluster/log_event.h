@@ -14,6 +14,12 @@
 
 namespace cluster {
 
+// The longest event field a node reads: max-line is at most 16 MiB, and a line carries its
+// clean text, its rich text and a few names and numbers.
+inline constexpr std::size_t kMaxEventBytes = 3 * (std::size_t{1} << 24);
+// The longest one a node whose max-line is `max_line` writes.
+constexpr std::size_t event_bytes_for(std::size_t max_line) { return 2 * max_line + 4096; }
+
 enum class LogKind : std::uint8_t {
   Join,        // name joined
   Say,         // a public line

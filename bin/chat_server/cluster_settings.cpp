@@ -53,6 +53,7 @@ std::optional<cluster::ClusterOptions> cluster_options(const Options& options, s
     return std::nullopt;
   }
   o.password = options.redis_password;
+  o.max_line = options.max_line;
   o.node = options.node_name.empty() ? default_node_name() : options.node_name;
   o.answer_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(options.redis_timeout_seconds * 1000));
   return o;

@@ -218,6 +218,14 @@ bool load_options(const OptionSources& sources, Options& o, std::string& error) 
             std::to_string(result.max_line) + "): no client could send it";
     return false;
   }
+  // One longest line is queued for every reader at once: a queue that cannot hold two would
+  // drop, as too slow, everybody who is keeping up.
+  if (result.max_line > result.max_queue / 2) {
+    error = "max-line (" + std::to_string(result.max_line) + ") is more than half of max-queue (" +
+            std::to_string(result.max_queue) +
+            "): one longest line would drop its readers as too slow; raise max-queue";
+    return false;
+  }
   if (!result.motd_path.empty() && !read_motd(result.motd_path, result.motd, error)) return false;
   if (result.backend.empty()) result.backend = std::string(reactor::available_backends().front());
   o = std::move(result);

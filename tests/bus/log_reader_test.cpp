@@ -1,6 +1,7 @@
 // LogReader against a real Redis: stream order across writers, the entries of one append
 // call (and an entry of the format before it) handed out one by one, resuming after its
-// connection is killed, a trim gap, and Redis coming back empty.
+// connection is killed, entries too long to be read together, a trim gap, and Redis coming
+// back empty.
 #include "bus/log_reader.h"
 
 #include <gtest/gtest.h>
@@ -22,7 +23,7 @@ struct Collected {
 };
 
 std::unique_ptr<LogReader> reader(reactor::EventLoop& loop, std::uint16_t port, const BusKeys& keys, Collected& c,
-                                  bool from_start = false) {
+                                  bool from_start = false, std::size_t max_reply = 0) {
   LogReaderOptions o;
   o.block = std::chrono::milliseconds(200);
   o.from_start = from_start;
@@ -30,6 +31,7 @@ std::unique_ptr<LogReader> reader(reactor::EventLoop& loop, std::uint16_t port, 
   BusLinkOptions l;
   l.backoff_first = std::chrono::milliseconds(10);
   l.backoff_cap = std::chrono::milliseconds(100);
+  if (max_reply != 0) l.client.limits.max_reply = max_reply;
   auto r = std::make_unique<LogReader>(loop, bus_test::loopback(port), keys, o, l);
   r->set_on_entry([&c](const LogEntry& e) {
     c.ids.push_back(e.id);
@@ -89,6 +91,30 @@ TEST_F(BusTest, ReaderResumesAfterItsConnectionIsKilledWithoutLossOrDuplicate) {
   run_for(std::chrono::milliseconds(300));  // a duplicate would show up here
   EXPECT_EQ(c.texts, (std::vector<std::string>{"1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}));
   EXPECT_TRUE(c.lost.empty());
+  EXPECT_TRUE(c.gaps.empty());
+}
+
+// Twenty entries of 3 KiB behind a reader whose replies may hold 8 KiB: COUNT 64 breaks the
+// limit, and reading them whole again on every reconnect would never end.
+TEST_F(BusTest, EntriesTooLongToBeReadTogetherAreReadFewerAtATime) {
+  ASSERT_TRUE(redis.ok());
+  auto w = node("w1");
+  ChatLog log(*w.link, keys);
+  std::vector<std::string> written;
+  int stored = 0;
+  for (std::uint64_t seq = 1; seq <= 20; ++seq) {
+    written.push_back(std::to_string(seq) + ":" + std::string(3000, 'x'));
+    log.append("w1", w.fence, seq, {{"text", written.back()}}, [&stored](const AppendResult&) { ++stored; });
+  }
+  ASSERT_TRUE(run_until([&] { return stored == 20; }));
+  EXPECT_EQ(call({"GET", "test:log:count"}), std::vector<std::string>{"20"});
+  Collected c;
+  auto r = reader(loop, redis.port(), keys, c, true, 8 << 10);
+  ASSERT_TRUE(run_until([&] { return c.texts.size() >= 20; }, std::chrono::seconds(10)));
+  run_for(std::chrono::milliseconds(300));  // a duplicate would show up here
+  EXPECT_EQ(c.texts, written);
+  EXPECT_EQ(c.numbers.back(), 20U);
+  EXPECT_GE(r->link().reconnects(), 1U);  // the limit was met, not avoided
   EXPECT_TRUE(c.gaps.empty());
 }
 

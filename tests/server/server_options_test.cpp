@@ -294,6 +294,17 @@ TEST_F(ServerOptions, PasswordLongerThanMaxLineIsAnError) {
             ParseStatus::ExitUsage);
 }
 
+TEST_F(ServerOptions, MaxLineMoreThanHalfOfMaxQueueIsAnError) {
+  EXPECT_EQ(parse({"--max-line", "8388608"}), ParseStatus::ExitUsage);
+  EXPECT_EQ(message_,
+            "max-line (8388608) is more than half of max-queue (1048576): one longest line would drop its readers "
+            "as too slow; raise max-queue");
+  EXPECT_EQ(parse({"--max-line", "8388608", "--max-queue", "16777216"}), ParseStatus::Run) << message_;
+  EXPECT_EQ(parse({"--max-line", "524288"}), ParseStatus::Run) << message_;  // exactly half
+  EXPECT_EQ(parse({"--max-line", "524289"}), ParseStatus::ExitUsage);
+  EXPECT_EQ(parse({"--config", file_with("max-queue = 4096\n"), "--max-line", "4096"}), ParseStatus::ExitUsage);
+}
+
 TEST_F(ServerOptions, PasswordFileByteOrderMarkBecomesAWarning) {
   ASSERT_EQ(parse({"--password-file", file_with("\xEF\xBB\xBFpw\n")}), ParseStatus::Run) << message_;
   EXPECT_EQ(options_.password, "pw");
