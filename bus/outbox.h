@@ -68,6 +68,9 @@ class Outbox {
 
   std::size_t size() const { return entries_.size() + settling_.size(); }
   std::size_t bytes() const { return bytes_; }
+  // Entries go out now (link up, lease held): a full outbox then means a store slower than
+  // the chat, not one out of reach.
+  bool writing() const { return fence_ != 0 && link_.up(); }
   std::uint64_t given_up() const { return given_up_count_; }
 
  private:

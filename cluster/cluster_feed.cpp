@@ -79,7 +79,7 @@ void ClusterFeed::write_line(chat::ClientId author, bus::EntryFields fields, std
                              std::optional<reactor::Clock::time_point> arrived) {
   std::optional<std::uint64_t> seq = outbox_.add(std::move(fields), arrived);
   if (!seq) {
-    tell_not_delivered(author, start);
+    tell_not_delivered(author, start, outbox_.writing() ? chat::Undelivered::Busy : chat::Undelivered::Reconnecting);
     return;
   }
   pending_.insert(*seq);
@@ -89,6 +89,7 @@ void ClusterFeed::write_line(chat::ClientId author, bus::EntryFields fields, std
 void ClusterFeed::hold(chat::ClientId author, bus::EntryFields fields, std::string start) {
   std::size_t bytes = 0;
   for (const auto& [f, v] : fields) bytes += f.size() + v.size();
+  // Lines wait here only while their author's name is claimed again after a reconnect.
   if (held_.size() >= kMaxHeldLines || held_bytes_ + bytes > max_held_bytes_) {
     tell_not_delivered(author, start);
     return;
@@ -211,12 +212,13 @@ void ClusterFeed::log_lost() {
   for (chat::ClientId id : all) settle_leave(id);
 }
 
-void ClusterFeed::tell_not_delivered(chat::ClientId id, std::string_view start) {
+void ClusterFeed::tell_not_delivered(chat::ClientId id, std::string_view start, chat::Undelivered why) {
   ++not_delivered_;
   if (before_telling_) before_telling_();
   chat::ChatEvent e;
   e.kind = chat::EventKind::NotDelivered;
   e.text = start;
+  e.undelivered = why;
   room_.send_to(id, e);  // nothing when the sender has left meanwhile
 }
 

@@ -105,7 +105,8 @@ class ClusterFeed final : public chat::RoomFeed {
   void hold(chat::ClientId author, bus::EntryFields fields, std::string start);
   void refuse_held_if(const std::function<bool(const HeldLine&)>& which);
   void arm_held_deadline();
-  void tell_not_delivered(chat::ClientId id, std::string_view start);
+  void tell_not_delivered(chat::ClientId id, std::string_view start,
+                          chat::Undelivered why = chat::Undelivered::Reconnecting);
   void settled(std::uint64_t seq);
   void tell_verdict(std::uint64_t seq, bool written);
 

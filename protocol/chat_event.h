@@ -17,6 +17,12 @@ enum class Departure : std::uint8_t {
   Silent,   // server shutdown: nobody is told
 };
 
+// Why a line never reached the chat's log (NotDelivered); decides what its sender is told.
+enum class Undelivered : std::uint8_t {
+  Reconnecting,  // the chat's store is unreachable, did not answer in time, or is being rejoined
+  Busy,          // the store is reachable but this node's queue to it is full: try again shortly
+};
+
 enum class EventKind : std::uint8_t {
   // Logging in (the client has no name yet).
   PasswordPrompt,
@@ -42,7 +48,7 @@ enum class EventKind : std::uint8_t {
   NotConnected,  // name: who asked; peer: the name nobody has
   LineTooLong,   // count: the maximum line
   // A cluster's news (docs/SCALING.md).
-  NotDelivered,  // text: the start of the sender's line, which the chat's log never stored
+  NotDelivered,  // text: the start of the sender's line, which the chat's log never stored; undelivered
   LinesMissed,   // count: lines this node fell too far behind to deliver
   ChatReset,     // the chat's store came back without its history; names are claimed again
   NameLost,      // name: claimed earlier by someone else while this node was cut off; AWAIT_NAME
@@ -64,6 +70,7 @@ struct ChatEvent {
   const Room* room = nullptr;
   std::size_t count = 0;
   Departure departure = Departure::Lost;
+  Undelivered undelivered = Undelivered::Reconnecting;
   bool chatting = false;  // ShuttingDown: whether the recipient was in the room
 };
 

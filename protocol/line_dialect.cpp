@@ -71,7 +71,10 @@ reactor::PayloadRef LineDialect::render(const ChatEvent& e) {
     case EventKind::LineTooLong: return error_line(t, too_long(e.count));
     case EventKind::PrivateUsage: return error_line(t, "usage: @privado:<user> <message>");
     case EventKind::UnknownCommand: return error_line(t, quoted("unknown command ", e.peer, " (try @ajuda)"));
-    case EventKind::NotDelivered: return error_line(t, quoted("not delivered: the chat is reconnecting: ", e.text, ""));
+    case EventKind::NotDelivered:
+      return error_line(t, quoted(e.undelivered == Undelivered::Busy ? "not delivered: the chat is busy: "
+                                                                     : "not delivered: the chat is reconnecting: ",
+                                  e.text, ""));
     case EventKind::LinesMissed:
       return notice_line(t, std::to_string(e.count) + " lines were missed here (this server fell behind the chat)");
     case EventKind::ChatReset:

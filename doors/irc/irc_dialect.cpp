@@ -81,7 +81,8 @@ PayloadRef IrcDialect::render_lines(const chat::ChatEvent& e) const {
     case EventKind::NameUnavailable:
       return numeric(server_, Numeric::ErrUnavailResource, "*", e.name, "Nick/channel is temporarily unavailable");
     case EventKind::NotDelivered: {
-      std::string why = "Not delivered (the chat is reconnecting): ";
+      std::string why = e.undelivered == chat::Undelivered::Busy ? "Not delivered (the chat is busy): "
+                                                                 : "Not delivered (the chat is reconnecting): ";
       why.append(e.text);
       return write_line(server_, "NOTICE", {channel_}, why);
     }

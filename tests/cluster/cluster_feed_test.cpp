@@ -22,8 +22,12 @@ using cluster_test::Recorder;
 
 class ClusterFeedTest : public bus_test::BusTest {
  protected:
-  explicit ClusterFeedTest(std::chrono::milliseconds deadline = std::chrono::milliseconds(5000))
-      : n(node("n1")), log(*n.link, keys), outbox(loop, *n.link, log, "n1"), feed(loop, outbox, room, "n1", deadline) {
+  explicit ClusterFeedTest(std::chrono::milliseconds deadline = std::chrono::milliseconds(5000),
+                           bus::OutboxOptions outbox_options = {})
+      : n(node("n1")),
+        log(*n.link, keys),
+        outbox(loop, *n.link, log, "n1", outbox_options),
+        feed(loop, outbox, room, "n1", deadline) {
     outbox.set_fence(n.fence, n.last_seq);
     chat::Timestamp t;
     t.set(9, 0, 0);
@@ -57,6 +61,39 @@ class ClusterFeedShortDeadline : public ClusterFeedTest {
  protected:
   ClusterFeedShortDeadline() : ClusterFeedTest(std::chrono::milliseconds(300)) {}
 };
+
+class ClusterFeedSmallOutbox : public ClusterFeedTest {
+ protected:
+  static bus::OutboxOptions two_entries() {
+    bus::OutboxOptions o;
+    o.max_entries = 2;
+    return o;
+  }
+  ClusterFeedSmallOutbox() : ClusterFeedTest(std::chrono::milliseconds(5000), two_entries()) {}
+};
+
+TEST_F(ClusterFeedSmallOutbox, AFullOutboxWhileTheStoreIsUpTellsTheSenderTheChatIsBusy) {
+  ASSERT_TRUE(redis.ok());
+  say("one");  // all three in one turn: the outbox sends at its end
+  say("two");
+  say("three");
+  EXPECT_EQ(told(), std::vector<std::string>{"[09:00:00] ! not delivered: the chat is busy: 'three'\n"});
+  ASSERT_TRUE(run_until([&] { return feed.pending() == 0 && log_length() == 2; }));
+  EXPECT_EQ(log_texts(), (std::vector<std::string>{"one", "two"}));
+  say("four");  // room again once the store took the others
+  ASSERT_TRUE(run_until([&] { return feed.pending() == 0 && log_length() == 3; }));
+  EXPECT_EQ(told().size(), 1U);
+}
+
+TEST_F(ClusterFeedSmallOutbox, AFullOutboxWhileTheStoreIsDownTellsTheSenderTheChatIsReconnecting) {
+  ASSERT_TRUE(redis.ok());
+  redis.kill_now();
+  ASSERT_TRUE(run_until([&] { return !n.link->up(); }));
+  say("one");
+  say("two");
+  say("three");
+  EXPECT_EQ(told(), std::vector<std::string>{"[09:00:00] ! not delivered: the chat is reconnecting: 'three'\n"});
+}
 
 TEST_F(ClusterFeedTest, ALineWaitsWhileItsAuthorIsClaimedAgainThenFollowsItsJoin) {
   ASSERT_TRUE(redis.ok());

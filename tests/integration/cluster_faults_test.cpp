@@ -231,6 +231,29 @@ TEST_F(ClusterTest, KilledRedisConnectionsLoseNoLineAndRepeatNone) {
   EXPECT_EQ(seen, want);
 }
 
+// Redis reachable but not keeping up (frozen for less than the node's answer timeout, so the
+// connection stays up): a line that finds the outbox full (4 MiB) is refused at once as
+// "busy", not as a reconnect nobody sees; the chat goes on once Redis catches up.
+TEST_F(ClusterTest, ALineThatFindsTheOutboxFullWhileRedisIsUpIsNotDeliveredAsBusy) {
+  harness::Server& a = add_node("a", {"--rate", "0", "--max-line", "4000"});
+  Client alice(a.port());
+  alice.login("alice");
+  redis.freeze(true);
+  const std::string filler(3900, 'x');
+  std::string burst;
+  for (int i = 0; i < 1200; ++i) burst.append(std::to_string(i)).append(" ").append(filler).append("\n");
+  alice.send_raw(burst);  // about 4.7 MB: more than the outbox holds
+  const std::string refused = alice.expect("not delivered", 2s);
+  redis.freeze(false);
+  EXPECT_EQ(strip_timestamp(refused).substr(0, 35), "! not delivered: the chat is busy: ");
+  Client carol(a.port());
+  carol.login("carol");
+  alice.send_line("after the burst");
+  EXPECT_EQ(strip_timestamp(carol.expect("after the burst", 10s)), "<alice> after the burst");
+  EXPECT_TRUE(alice.connected());
+  EXPECT_EQ(a.log().find("lost the connection to Redis"), std::string::npos) << a.log();
+}
+
 TEST_F(ClusterPersistent, ALineRedisCannotTakeForFiveSecondsIsNotDeliveredAndNeverShownLater) {
   harness::Server& a = add_node("a");
   harness::Server& b = add_node("b");

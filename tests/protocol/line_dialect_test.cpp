@@ -66,6 +66,11 @@ TEST_F(LineDialectTest, ChatLinesAreStamped) {
   EXPECT_EQ(render(EventKind::UnknownCommand, {}, "@x"), t + "! unknown command '@x' (try @ajuda)\n");
   EXPECT_EQ(render(EventKind::NotDelivered, {}, {}, "hello wor"),
             t + "! not delivered: the chat is reconnecting: 'hello wor'\n");
+  ChatEvent busy;
+  busy.kind = EventKind::NotDelivered;
+  busy.text = "hello wor";
+  busy.undelivered = chat::Undelivered::Busy;
+  EXPECT_EQ(dialect.render(busy).view(), t + "! not delivered: the chat is busy: 'hello wor'\n");
   EXPECT_EQ(render(EventKind::ChatReset),
             t + "* the chat's store restarted without its history; names are being checked again\n");
 }
