@@ -9,6 +9,8 @@
 #
 #   bench/cluster-cost.sh                 N=1000 and 5000, P=10, 5 s each, 3 rounds
 #   NS="1000" PS="1 10" DURATION=3 ROUNDS=1 bench/cluster-cost.sh
+#   PROFILE=1 ...                         also perf-records the node over each window
+#   RATE=100 ...                          a fixed rate (lines/s of all senders) instead of closed loop
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NS=${NS:-"1000 5000"}
@@ -39,18 +41,25 @@ run() {  # mode n p round -> one line: mode n p delivered sent node_cpu redis_cp
   pids+=("$node")
   wait_port "$port"
   [[ $mode == cluster ]] && until grep -q "joined the cluster" "$out/node.log"; do sleep 0.05; done
-  local err="$out/$mode-$n-$p-$round.err" json="$out/$mode-$n-$p-$round.json"
+  local err="$out/$mode-$n-$p-$round.err" json="$out/$mode-$n-$p-$round.json" load=(--closed-loop)
+  [[ -n ${RATE:-} ]] && load=(--rate "$RATE")
   rm -f "$err" "$json"
   "$bin/chat-swarm" --scenario fanout --port "$port" --password 123456 --clients "$n" --senders "$p" --size 64 \
-    --closed-loop --duration "$DURATION" --hold 1 --quiet --ready-timeout 60 --json "$json" >/dev/null 2>"$err" &
+    "${load[@]}" --duration "$DURATION" --hold 1 --quiet --ready-timeout 60 --json "$json" >/dev/null 2>"$err" &
   local swarm=$!
   wait_text "$err" "holding (in the room)" "$swarm" || true
   local n1 r1=0 n2 r2=0 sends
   count_sends "$node" "$out/sends.txt"
+  local recorder=""
+  if [[ -n ${PROFILE:-} ]]; then  # where the node's time goes in the window: perf report -i FILE
+    perf record -q -F 2000 -p "$node" -o "$out/$mode-$n-$p-$round.perf" >/dev/null 2>&1 &
+    recorder=$!
+  fi
   n1=$(ticks "$node"); [[ -n $redis ]] && r1=$(ticks "$redis")
   wait_text "$err" "holding (drained)" "$swarm" || true
   n2=$(ticks "$node"); [[ -n $redis ]] && r2=$(ticks "$redis")
   stop_counting_sends
+  [[ -n $recorder ]] && { kill -INT "$recorder"; wait "$recorder" 2>/dev/null || true; }
   sends=$(sends_counted "$out/sends.txt")
   wait "$swarm" || echo "cluster-cost: swarm reported a problem ($mode $n $p)" >&2
   kill -TERM "$node"; wait "$node" 2>/dev/null || true

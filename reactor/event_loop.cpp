@@ -90,7 +90,8 @@ bool EventLoop::dispatch_ready() {
 }
 
 bool EventLoop::poll_and_dispatch(int max_wait_ms) {
-  int timeout = timers_.milliseconds_until_next(Clock::now());
+  // A wait of 0 (a flush pass's look for input, every few dozen writes) needs no timer lookup.
+  int timeout = max_wait_ms == 0 ? 0 : timers_.milliseconds_until_next(Clock::now());
   if (max_wait_ms >= 0 && (timeout < 0 || timeout > max_wait_ms)) timeout = max_wait_ms;
   if (skip_sleep_) timeout = 0;
   skip_sleep_ = false;

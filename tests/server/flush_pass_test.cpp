@@ -23,7 +23,7 @@
 namespace {
 
 // More than two of the pass's polling intervals (net/output.cpp
-// kFlushesBetweenPolls, 128): the pass polls input at least twice before it ends.
+// kFlushesBetweenPolls, 32): the pass polls input several times before it ends.
 constexpr std::size_t kClients = 300;
 
 int connect_loopback(std::uint16_t port) {
